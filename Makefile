@@ -1,0 +1,114 @@
+# securestreams: small Unix filters for encrypted record streams.
+#
+#   make            build every binary into bin/
+#   make check      install missing dependencies, build, run every test
+#                   (unit, integration, format vector, fuzz smoke) and then
+#                   the whole suite again under ASan + UBSan
+#   make demo       install missing dependencies, build, run the demo
+#   make bench      throughput and memory report (scripts/bench)
+#   make fuzz       run each fuzz harness for FUZZ_SECONDS
+#   make install    PREFIX=/usr/local (DESTDIR supported)
+
+VERSION		= 0.1.0
+PREFIX		?= /usr/local
+BUILD		?= build
+BINDIR		?= bin
+CC		?= cc
+CFLAGS		?= -O2 -g
+FUZZ_SECONDS	?= 60
+FUZZ_SMOKE_SECONDS ?= 10
+
+BINS		= ss-keygen ss-encrypt ss-decrypt ss-info
+MAN1		= $(BINS:%=man/%.1)
+MAN5		= man/ss-format.5
+
+PKGS		= libcrypto libsodium
+SS_CPPFLAGS	= -D_GNU_SOURCE -DSS_VERSION='"$(VERSION)"' -iquote libcore
+SS_CFLAGS	= -std=c11 -Wall -Wextra -Werror -Wshadow -Wpointer-arith \
+		  -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+		  $(shell pkg-config --cflags $(PKGS))
+SS_LIBS		= $(shell pkg-config --libs $(PKGS)) -lcsv
+CHECK_LIBS	= $(shell pkg-config --libs check)
+
+LIBCORE_SRCS	= $(wildcard libcore/*.c)
+LIBCORE_OBJS	= $(LIBCORE_SRCS:%.c=$(BUILD)/%.o)
+LIBCORE		= $(BUILD)/libcore.a
+UNIT_SRCS	= $(wildcard tests/unit/test_*.c)
+UNIT_BINS	= $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRCS	= $(wildcard tests/fuzz/fuzz_*.c)
+
+ALL_CFLAGS	= $(SS_CPPFLAGS) $(SS_CFLAGS) $(CFLAGS)
+
+.PHONY: all check check-quick unit cli vector fuzz-smoke check-asan \
+	check-valgrind deps demo bench fuzz install clean
+.DELETE_ON_ERROR:
+
+all: $(BINS:%=$(BINDIR)/%)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIBCORE): $(LIBCORE_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BINDIR)/%: $(BUILD)/cmd/%.o $(LIBCORE)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIBCORE) $(SS_LIBS) -o $@
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBCORE)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIBCORE) $(SS_LIBS) $(CHECK_LIBS) -o $@
+
+-include $(LIBCORE_OBJS:.o=.d) $(BINS:%=$(BUILD)/cmd/%.d)
+
+deps:
+	@scripts/install-deps
+
+# Everything, then everything again under the sanitizers.
+check: deps
+	@$(MAKE) --no-print-directory check-quick
+	@$(MAKE) --no-print-directory check-asan
+	@echo "make check: all tests passed"
+
+check-quick: all unit cli vector fuzz-smoke
+
+unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; CK_FORK=yes $$t; done
+
+cli: all
+	@SS_BIN=$(abspath $(BINDIR)) tests/cli/run-all
+
+vector: all
+	@SS_BIN=$(abspath $(BINDIR)) tests/vector/check-vector
+
+fuzz-smoke:
+	@FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) tests/fuzz/run
+
+check-asan:
+	@$(MAKE) --no-print-directory BUILD=build-asan BINDIR=build-asan/bin \
+	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	    all unit cli vector
+
+check-valgrind: all
+	@SS_BIN=$(abspath $(BINDIR)) SS_VALGRIND=1 tests/cli/run-all
+
+demo: deps all
+	@scripts/demo
+
+bench: all
+	@scripts/bench
+
+fuzz:
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/man/man5
+	install -m 0755 $(BINS:%=$(BINDIR)/%) $(DESTDIR)$(PREFIX)/bin
+	install -m 0644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0644 $(MAN5) $(DESTDIR)$(PREFIX)/share/man/man5
+
+clean:
+	rm -rf build build-asan build-fuzz bin

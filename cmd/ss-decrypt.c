@@ -1,0 +1,109 @@
+/*
+ * ss-decrypt: encrypted stream in, authenticated CSV out.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "convert.h"
+#include "err.h"
+#include "key.h"
+
+static void usage(void) __attribute__((noreturn));
+
+static void
+usage(void)
+{
+
+	printf(
+"usage: ss-decrypt -i IDENTITY... [-o OUT] [-d DELIM] [--crlf]\n"
+"                  [--stats] [--progress] [FILE|-]\n"
+"\n"
+"Decrypt a securestreams stream (from FILE or standard input) to CSV with\n"
+"a header row.  Every chunk is authenticated before any of it is written;\n"
+"a truncated, tampered, reordered or spliced stream is an error.\n"
+"\n"
+"  -i, --identity FILE    try the secret keys in FILE (may be repeated)\n"
+"  -o, --output OUT       write to OUT, renamed into place only on success\n"
+"  -d, --delimiter C      output field delimiter (default ','; 'tab')\n"
+"      --crlf             end records with CRLF instead of LF\n"
+"      --stats            print records, bytes and throughput at the end\n"
+"      --progress         show progress on a terminal\n"
+"  -h, --help             show this help\n"
+"  -V, --version          show the version\n"
+"\n"
+"Exit status: 0 success, 1 stream rejected (tampered, truncated, wrong\n"
+"key), 2 usage or system error.\n");
+	exit(SS_EXIT_OK);
+}
+
+int
+main(int argc, char * argv[])
+{
+	enum { OPT_CRLF = 256, OPT_STATS, OPT_PROGRESS };
+	static const struct option longopts[] = {
+		{ "identity", required_argument, NULL, 'i' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "delimiter", required_argument, NULL, 'd' },
+		{ "crlf", no_argument, NULL, OPT_CRLF },
+		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "progress", no_argument, NULL, OPT_PROGRESS },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ss_decrypt_opts opts = { .delim = ',' };
+	struct ss_identities * ids;
+	int seen_o = 0, seen_d = 0;
+	int ch;
+
+	ss_cli_init("ss-decrypt");
+	if ((ids = ss_identities_new()) == NULL)
+		ss_cli_fatal();
+	while ((ch = getopt_long(argc, argv, "i:o:d:hV", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'i':
+			if (ss_identities_load(ids, optarg))
+				ss_cli_fatal();
+			break;
+		case 'o':
+			ss_cli_once(&seen_o, "-o");
+			opts.output = optarg;
+			break;
+		case 'd':
+			ss_cli_once(&seen_d, "-d");
+			opts.delim = ss_cli_delim(optarg, "-d");
+			break;
+		case OPT_CRLF:
+			opts.crlf = 1;
+			break;
+		case OPT_STATS:
+			opts.stats = 1;
+			break;
+		case OPT_PROGRESS:
+			opts.progress = 1;
+			break;
+		case 'h':
+			usage();
+		case 'V':
+			ss_cli_version();
+		default:
+			ss_cli_usage_error("unknown option");
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc > 1)
+		ss_cli_usage_error("one input at most");
+	if (ids->n == 0)
+		ss_cli_usage_error("no identity: give -i FILE");
+	opts.input = (argc == 1) ? argv[0] : NULL;
+	opts.identities = ids;
+
+	if (ss_convert_decrypt(&opts))
+		ss_cli_fatal();
+	ss_identities_free(ids);
+	return (SS_EXIT_OK);
+}

@@ -1,0 +1,137 @@
+/*
+ * ss-encrypt: CSV in, encrypted stream of framed records out.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "batch.h"
+#include "cli.h"
+#include "convert.h"
+#include "err.h"
+#include "key.h"
+
+static void usage(void) __attribute__((noreturn));
+
+static void
+usage(void)
+{
+
+	printf(
+"usage: ss-encrypt -r PUBKEY... [-R FILE...] [-o OUT] [-d DELIM]\n"
+"                  [--no-header] [--chunk-size N] [--flush-ms MS]\n"
+"                  [--stats] [--progress] [FILE|-]\n"
+"\n"
+"Encrypt RFC 4180 CSV (from FILE or standard input) into a securestreams\n"
+"stream for one or more recipients.\n"
+"\n"
+"  -r, --recipient KEY    encrypt to this public key (sspub1-...)\n"
+"  -R, --recipients-file FILE  encrypt to every public key in FILE\n"
+"  -o, --output OUT       write to OUT (atomically) instead of stdout;\n"
+"                         '-o -' writes to stdout even if a terminal\n"
+"  -d, --delimiter C      field delimiter (default ','; 'tab' for TAB)\n"
+"      --no-header        the first row is data; columns are c1..cN\n"
+"      --chunk-size N     target plaintext bytes per chunk (default 64K)\n"
+"      --flush-ms MS      seal a partial chunk when input pauses this\n"
+"                         long (default 100; 0 never)\n"
+"      --stats            print records, bytes and throughput at the end\n"
+"      --progress         show progress on a terminal\n"
+"  -h, --help             show this help\n"
+"  -V, --version          show the version\n"
+"\n"
+"Exit status: 0 success, 1 malformed CSV, 2 usage or system error.\n");
+	exit(SS_EXIT_OK);
+}
+
+int
+main(int argc, char * argv[])
+{
+	enum { OPT_NOHEADER = 256, OPT_CHUNK, OPT_FLUSH, OPT_STATS,
+	    OPT_PROGRESS };
+	static const struct option longopts[] = {
+		{ "recipient", required_argument, NULL, 'r' },
+		{ "recipients-file", required_argument, NULL, 'R' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "delimiter", required_argument, NULL, 'd' },
+		{ "no-header", no_argument, NULL, OPT_NOHEADER },
+		{ "chunk-size", required_argument, NULL, OPT_CHUNK },
+		{ "flush-ms", required_argument, NULL, OPT_FLUSH },
+		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "progress", no_argument, NULL, OPT_PROGRESS },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ss_encrypt_opts opts = {
+		.delim = ',', .header = 1, .chunk_size = SS_CHUNK_TARGET,
+		.flush_ms = 100,
+	};
+	struct ss_recipients * r;
+	int seen_o = 0, seen_d = 0, seen_chunk = 0, seen_flush = 0;
+	int ch;
+
+	ss_cli_init("ss-encrypt");
+	if ((r = ss_recipients_new()) == NULL)
+		ss_cli_fatal();
+	while ((ch = getopt_long(argc, argv, "r:R:o:d:hV", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'r':
+			if (ss_recipients_add(r, optarg)) {
+				ss_err_prefix("-r %s", optarg);
+				ss_cli_fatal();
+			}
+			break;
+		case 'R':
+			if (ss_recipients_add_file(r, optarg))
+				ss_cli_fatal();
+			break;
+		case 'o':
+			ss_cli_once(&seen_o, "-o");
+			opts.output = optarg;
+			break;
+		case 'd':
+			ss_cli_once(&seen_d, "-d");
+			opts.delim = ss_cli_delim(optarg, "-d");
+			break;
+		case OPT_NOHEADER:
+			opts.header = 0;
+			break;
+		case OPT_CHUNK:
+			ss_cli_once(&seen_chunk, "--chunk-size");
+			opts.chunk_size = ss_cli_size(optarg, "--chunk-size",
+			    1024, SS_RECORD_MAX);
+			break;
+		case OPT_FLUSH:
+			ss_cli_once(&seen_flush, "--flush-ms");
+			opts.flush_ms = (int)ss_cli_uint(optarg, "--flush-ms",
+			    0, 3600000);
+			break;
+		case OPT_STATS:
+			opts.stats = 1;
+			break;
+		case OPT_PROGRESS:
+			opts.progress = 1;
+			break;
+		case 'h':
+			usage();
+		case 'V':
+			ss_cli_version();
+		default:
+			ss_cli_usage_error("unknown option");
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc > 1)
+		ss_cli_usage_error("one input at most");
+	if (r->n == 0)
+		ss_cli_usage_error("no recipient: give -r PUBKEY or -R FILE");
+	opts.input = (argc == 1) ? argv[0] : NULL;
+	opts.recipients = r;
+
+	if (ss_convert_encrypt(&opts))
+		ss_cli_fatal();
+	ss_recipients_free(r);
+	return (SS_EXIT_OK);
+}

@@ -1,0 +1,74 @@
+/*
+ * ss-info: describe a stream; with an identity, also verify it.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "convert.h"
+#include "err.h"
+#include "key.h"
+
+static void usage(void) __attribute__((noreturn));
+
+static void
+usage(void)
+{
+
+	printf(
+"usage: ss-info [-i IDENTITY...] [FILE|-]\n"
+"\n"
+"Describe a securestreams stream: format version, cipher, recipients,\n"
+"chunks and bytes.  No key is needed for that.  With -i, every chunk is\n"
+"also authenticated, and the columns and records are counted.\n"
+"\n"
+"  -i, --identity FILE    try the secret keys in FILE (may be repeated)\n"
+"  -h, --help             show this help\n"
+"  -V, --version          show the version\n"
+"\n"
+"Exit status: 0 success, 1 stream malformed or failing verification,\n"
+"2 usage or system error.\n");
+	exit(SS_EXIT_OK);
+}
+
+int
+main(int argc, char * argv[])
+{
+	static const struct option longopts[] = {
+		{ "identity", required_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ss_identities * ids;
+	int ch;
+
+	ss_cli_init("ss-info");
+	if ((ids = ss_identities_new()) == NULL)
+		ss_cli_fatal();
+	while ((ch = getopt_long(argc, argv, "i:hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'i':
+			if (ss_identities_load(ids, optarg))
+				ss_cli_fatal();
+			break;
+		case 'h':
+			usage();
+		case 'V':
+			ss_cli_version();
+		default:
+			ss_cli_usage_error("unknown option");
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc > 1)
+		ss_cli_usage_error("one input at most");
+
+	if (ss_convert_info(argc == 1 ? argv[0] : NULL,
+	    ids->n > 0 ? ids : NULL))
+		ss_cli_fatal();
+	ss_identities_free(ids);
+	return (SS_EXIT_OK);
+}

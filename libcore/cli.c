@@ -1,0 +1,204 @@
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "cli.h"
+#include "err.h"
+
+static const char * progname = "ss";
+
+void
+ss_cli_init(const char * name)
+{
+
+	progname = name;
+	signal(SIGPIPE, SIG_DFL);
+	if (sodium_init() < 0) {
+		fprintf(stderr, "%s: cannot initialise libsodium\n", name);
+		exit(SS_EXIT_SYS);
+	}
+}
+
+const char *
+ss_cli_name(void)
+{
+
+	return (progname);
+}
+
+void
+ss_cli_fatal(void)
+{
+
+	fprintf(stderr, "%s: %s\n", progname, ss_err_msg());
+	exit(ss_err_status());
+}
+
+void
+ss_cli_usage_error(const char * fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s --help' for more information.\n",
+	    progname);
+	exit(SS_EXIT_SYS);
+}
+
+void
+ss_cli_version(void)
+{
+
+	printf("%s (securestreams) %s\n", progname, SS_VERSION);
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		fprintf(stderr, "%s: stdout: %s\n", progname,
+		    strerror(errno));
+		exit(SS_EXIT_SYS);
+	}
+	exit(SS_EXIT_OK);
+}
+
+void
+ss_cli_once(int * seen, const char * opt)
+{
+
+	if (*seen)
+		ss_cli_usage_error("option %s given more than once", opt);
+	*seen = 1;
+}
+
+size_t
+ss_cli_size(const char * arg, const char * opt, size_t min, size_t max)
+{
+	unsigned long long v;
+	char * end;
+	int shift = 0;
+
+	errno = 0;
+	if (arg[0] < '0' || arg[0] > '9')
+		goto bad;
+	v = strtoull(arg, &end, 10);
+	if (errno != 0)
+		goto bad;
+	if (*end == 'K' || *end == 'k')
+		shift = 10;
+	else if (*end == 'M' || *end == 'm')
+		shift = 20;
+	else if (*end == 'G' || *end == 'g')
+		shift = 30;
+	else if (*end != '\0')
+		goto bad;
+	if (shift != 0 && end[1] != '\0' &&
+	    !(end[1] == 'i' && end[2] == 'B' && end[3] == '\0'))
+		goto bad;
+	if (v > (max >> shift))
+		goto bad;
+	v <<= shift;
+	if (v < min)
+		goto bad;
+	return ((size_t)v);
+bad:
+	ss_cli_usage_error("%s: invalid size '%s' (from %zu to %zu bytes; "
+	    "K and M suffixes allowed)", opt, arg, min, max);
+}
+
+unsigned long
+ss_cli_uint(const char * arg, const char * opt, unsigned long min,
+    unsigned long max)
+{
+	unsigned long v;
+	char * end;
+
+	errno = 0;
+	if (arg[0] < '0' || arg[0] > '9')
+		goto bad;
+	v = strtoul(arg, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		goto bad;
+	return (v);
+bad:
+	ss_cli_usage_error("%s: invalid number '%s' (from %lu to %lu)", opt,
+	    arg, min, max);
+}
+
+uint8_t
+ss_cli_delim(const char * arg, const char * opt)
+{
+
+	if (strcmp(arg, "tab") == 0 || strcmp(arg, "\\t") == 0)
+		return ('\t');
+	if (strlen(arg) != 1 || arg[0] == '"' || arg[0] == '\r' ||
+	    arg[0] == '\n')
+		ss_cli_usage_error("%s: the delimiter must be one character "
+		    "other than a quote or newline (or 'tab')", opt);
+	return ((uint8_t)arg[0]);
+}
+
+static double
+elapsed(const struct timespec * a, const struct timespec * b)
+{
+
+	return ((double)(b->tv_sec - a->tv_sec) +
+	    (double)(b->tv_nsec - a->tv_nsec) / 1e9);
+}
+
+void
+ss_stats_start(struct ss_stats * st, int report, int progress)
+{
+
+	memset(st, 0, sizeof(*st));
+	st->report = report;
+	st->progress = progress && isatty(STDERR_FILENO);
+	clock_gettime(CLOCK_MONOTONIC, &st->start);
+	st->last = st->start;
+}
+
+void
+ss_stats_tick(struct ss_stats * st)
+{
+	struct timespec now;
+	double t;
+
+	if (!st->progress)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (elapsed(&st->last, &now) < 0.25)
+		return;
+	st->last = now;
+	t = elapsed(&st->start, &now);
+	fprintf(stderr, "\r%s: %llu records, %.1f MB, %.1f MB/s\033[K",
+	    progname, (unsigned long long)st->records,
+	    (double)st->csv_bytes / 1e6,
+	    t > 0 ? (double)st->csv_bytes / 1e6 / t : 0.0);
+	st->shown = 1;
+}
+
+void
+ss_stats_finish(struct ss_stats * st)
+{
+	struct timespec now;
+	double t;
+
+	if (st->shown)
+		fprintf(stderr, "\r\033[K");
+	if (!st->report)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	t = elapsed(&st->start, &now);
+	fprintf(stderr, "%s: %llu records, %llu CSV bytes, %llu stream "
+	    "bytes, %.3f s, %.1f MB/s, %.0f records/s\n", progname,
+	    (unsigned long long)st->records,
+	    (unsigned long long)st->csv_bytes,
+	    (unsigned long long)st->stream_bytes, t,
+	    t > 0 ? (double)st->csv_bytes / 1e6 / t : 0.0,
+	    t > 0 ? (double)st->records / t : 0.0);
+}

@@ -1,0 +1,111 @@
+#ifndef SS_CLI_H
+#define SS_CLI_H
+
+/*
+ * Conventions shared by every ss-* binary: program name, messages,
+ * usage errors, option values, and the --stats / --progress report.
+ *
+ * Messages are one line on stderr, "ss-NAME: message".  Exit status is 0
+ * on success, 1 when data is rejected and 2 on usage or system errors.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#ifndef SS_VERSION
+#define SS_VERSION "unknown"
+#endif
+
+/**
+ * ss_cli_init(name):
+ * Start a binary called ${name}: restore SIGPIPE's default action (a
+ * filter whose reader went away just stops) and initialise libsodium.
+ */
+void ss_cli_init(const char *);
+
+/**
+ * ss_cli_name(void):
+ * The binary's name, as given to ss_cli_init().
+ */
+const char * ss_cli_name(void);
+
+/**
+ * ss_cli_fatal(void):
+ * Print the recorded ss_err message and exit with its status.
+ */
+void ss_cli_fatal(void) __attribute__((noreturn));
+
+/**
+ * ss_cli_usage_error(fmt, ...):
+ * Print a usage error and a hint to try --help; exit 2.
+ */
+void ss_cli_usage_error(const char *, ...)
+    __attribute__((noreturn, format(printf, 1, 2)));
+
+/**
+ * ss_cli_version(void):
+ * Print the version line and exit 0.
+ */
+void ss_cli_version(void) __attribute__((noreturn));
+
+/**
+ * ss_cli_once(seen, opt):
+ * Mark option ${opt} as given; a second time is a usage error (options
+ * that take one value may not be repeated).
+ */
+void ss_cli_once(int *, const char *);
+
+/**
+ * ss_cli_size(arg, opt, min, max):
+ * Parse a byte count with an optional K, M or G suffix (powers of 1024);
+ * anything outside [${min}, ${max}] is a usage error naming ${opt}.
+ */
+size_t ss_cli_size(const char *, const char *, size_t, size_t);
+
+/**
+ * ss_cli_uint(arg, opt, min, max):
+ * Parse a decimal integer in [${min}, ${max}]; otherwise a usage error.
+ */
+unsigned long ss_cli_uint(const char *, const char *, unsigned long,
+    unsigned long);
+
+/**
+ * ss_cli_delim(arg, opt):
+ * Parse a field delimiter: one byte other than '"', CR or LF, or "tab"
+ * or "\t"; otherwise a usage error.
+ */
+uint8_t ss_cli_delim(const char *, const char *);
+
+/* Counters behind --stats and --progress. */
+struct ss_stats {
+	int report;		/* --stats */
+	int progress;		/* --progress, and stderr is a terminal */
+	uint64_t records;
+	uint64_t csv_bytes;	/* bytes on the CSV side */
+	uint64_t stream_bytes;	/* bytes on the encrypted side */
+	struct timespec start;
+	struct timespec last;	/* last progress line */
+	int shown;		/* a progress line is on screen */
+};
+
+/**
+ * ss_stats_start(st, report, progress):
+ * Start counting; ${progress} is honoured only if stderr is a terminal.
+ */
+void ss_stats_start(struct ss_stats *, int, int);
+
+/**
+ * ss_stats_tick(st):
+ * Redraw the progress line if it is due (at most four times a second).
+ */
+void ss_stats_tick(struct ss_stats *);
+
+/**
+ * ss_stats_finish(st):
+ * Clear the progress line and, with --stats, print records, CSV and stream
+ * bytes, time, and throughput in MB/s of CSV and records/s.
+ */
+void ss_stats_finish(struct ss_stats *);
+
+#endif /* !SS_CLI_H */

@@ -1,0 +1,402 @@
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "batch.h"
+#include "cli.h"
+#include "convert.h"
+#include "csv.h"
+#include "err.h"
+#include "io.h"
+#include "stream.h"
+
+#define READ_BUFSIZE	(256 * 1024)
+
+/* State of one ss-encrypt run, shared with the CSV record callback. */
+struct encrypt_state {
+	const struct ss_encrypt_opts * opts;
+	struct ss_output * out;
+	struct ss_stream_writer * w;
+	struct ss_batch_builder * bb;	/* record batches */
+	uint32_t ncolumns;
+	int have_schema;
+	int live;		/* input is not a regular file: flush often */
+	struct ss_stats st;
+};
+
+/* Seal the records collected so far as the next chunk. */
+static int
+seal_batch(struct encrypt_state * es, int final)
+{
+	const uint8_t * pt;
+	size_t len;
+
+	if (ss_batch_builder_finish(es->bb, SS_BATCH_RECORDS, &pt, &len))
+		return (-1);
+	if (ss_stream_writer_chunk(es->w, pt, len, final))
+		return (-1);
+	if (es->live && !final && ss_output_flush(es->out))
+		return (-1);
+	es->st.stream_bytes = ss_stream_writer_bytes(es->w);
+	ss_stats_tick(&es->st);
+	return (0);
+}
+
+/* Write the schema chunk naming ${n} columns, and set up record batches. */
+static int
+write_schema(struct encrypt_state * es, const uint8_t * const * names,
+    const size_t * lens, size_t n, int final)
+{
+	struct ss_batch_builder * sb;
+	const uint8_t * pt;
+	size_t len;
+	int rc = -1;
+
+	if ((sb = ss_batch_builder_new((uint32_t)n, SIZE_MAX)) == NULL)
+		return (-1);
+	if (n > 0 && ss_batch_builder_add(sb, names, lens))
+		goto done;
+	if (ss_batch_builder_finish(sb, SS_BATCH_SCHEMA, &pt, &len))
+		goto done;
+	if (ss_stream_writer_chunk(es->w, pt, len, final))
+		goto done;
+	if (!final && ss_output_flush(es->out))
+		goto done;
+	if ((es->bb = ss_batch_builder_new((uint32_t)n,
+	    es->opts->chunk_size)) == NULL)
+		goto done;
+	es->ncolumns = (uint32_t)n;
+	es->have_schema = 1;
+	rc = 0;
+done:
+	ss_batch_builder_free(sb);
+	return (rc);
+}
+
+/* Schema for --no-header: c1 .. cN. */
+static int
+write_generated_schema(struct encrypt_state * es, size_t n)
+{
+	const uint8_t ** names;
+	size_t * lens;
+	char * text;
+	size_t i, pos = 0;
+	int rc = -1;
+
+	names = calloc(n, sizeof(*names));
+	lens = calloc(n, sizeof(*lens));
+	text = malloc(n * 8);	/* "c65536" and a NUL at most */
+	if (names == NULL || lens == NULL || text == NULL) {
+		ss_err_errno("malloc");
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		lens[i] = (size_t)snprintf(text + pos, 8, "c%zu", i + 1);
+		names[i] = (const uint8_t *)text + pos;
+		pos += lens[i];
+	}
+	rc = write_schema(es, names, lens, n, 0);
+done:
+	free(names);
+	free(lens);
+	free(text);
+	return (rc);
+}
+
+static int
+on_record(void * cookie, const uint8_t * const * fields, const size_t * lens,
+    size_t nfields, uint64_t line)
+{
+	struct encrypt_state * es = cookie;
+	size_t reclen = 0;
+	size_t i;
+
+	if (!es->have_schema) {
+		if (es->opts->header)
+			return (write_schema(es, fields, lens, nfields, 0));
+		if (write_generated_schema(es, nfields))
+			return (-1);
+	}
+	if (nfields != es->ncolumns) {
+		ss_err_set(SS_EXIT_DATA, "line %" PRIu64 ": %zu fields, "
+		    "expected %" PRIu32, line, nfields, es->ncolumns);
+		return (-1);
+	}
+	for (i = 0; i < nfields; i++)
+		reclen += lens[i];
+	if (!ss_batch_builder_fits(es->bb, reclen) && seal_batch(es, 0))
+		return (-1);
+	if (ss_batch_builder_add(es->bb, fields, lens)) {
+		ss_err_prefix("line %" PRIu64, line);
+		return (-1);
+	}
+	es->st.records++;
+	return (0);
+}
+
+int
+ss_convert_encrypt(const struct ss_encrypt_opts * opts)
+{
+	struct encrypt_state es;
+	struct ss_input * in = NULL;
+	struct ss_csv_reader * cr = NULL;
+	uint8_t * buf = NULL;
+	ssize_t n;
+	int timeout;
+	int rc = -1;
+
+	memset(&es, 0, sizeof(es));
+	es.opts = opts;
+	ss_stats_start(&es.st, opts->stats, opts->progress);
+	if ((buf = malloc(READ_BUFSIZE)) == NULL) {
+		ss_err_errno("malloc");
+		goto done;
+	}
+	if ((in = ss_input_open(opts->input)) == NULL)
+		goto done;
+	es.live = !in->is_regular;
+	if ((es.out = ss_output_open(opts->output, SS_OUTPUT_BINARY)) == NULL)
+		goto done;
+	if ((es.w = ss_stream_writer_new(es.out, opts->recipients)) == NULL)
+		goto outerr;
+	if ((cr = ss_csv_reader_new(opts->delim, on_record, &es)) == NULL)
+		goto done;
+
+	for (;;) {
+		timeout = (es.live && opts->flush_ms > 0 && es.bb != NULL &&
+		    ss_batch_builder_nrecords(es.bb) > 0) ? opts->flush_ms : -1;
+		n = ss_input_read(in, buf, READ_BUFSIZE, timeout);
+		if (n == SS_INPUT_TIMEOUT) {
+			/* A live source paused: pass on what we have. */
+			if (seal_batch(&es, 0))
+				goto outerr;
+			continue;
+		}
+		if (n == -1)
+			goto done;
+		if (n == 0)
+			break;
+		es.st.csv_bytes += (uint64_t)n;
+		if (ss_csv_reader_feed(cr, buf, (size_t)n))
+			goto inerr;
+	}
+	if (ss_csv_reader_finish(cr))
+		goto inerr;
+
+	/* Empty input: a stream with no columns and no records. */
+	if (!es.have_schema) {
+		if (write_schema(&es, NULL, NULL, 0, 0))
+			goto outerr;
+	}
+	if (seal_batch(&es, 1))
+		goto outerr;
+	es.st.stream_bytes = ss_stream_writer_bytes(es.w);
+	rc = ss_output_commit(es.out);
+	es.out = NULL;
+	if (rc == 0)
+		ss_stats_finish(&es.st);
+	goto done;
+
+inerr:
+	if (in->owned)
+		ss_err_prefix("%s", in->name);
+	goto done;
+outerr:
+	/* Output errors already name the output. */
+done:
+	ss_output_abort(es.out);
+	ss_stream_writer_free(es.w);
+	ss_batch_builder_free(es.bb);
+	ss_csv_reader_free(cr);
+	ss_input_close(in);
+	free(buf);
+	return (rc);
+}
+
+/*
+ * Read the next chunk of a record stream and check its place: the first
+ * chunk is the schema, every later one a batch of schema-wide records.
+ * Return 1 with the batch in ${b}, 0 at the end, -1 on error.
+ */
+static int
+next_batch(struct ss_stream_reader * r, struct ss_batch * b,
+    uint32_t * ncolumns)
+{
+	const uint8_t * pt;
+	size_t len;
+	uint64_t chunk;
+	int rc;
+
+	if ((rc = ss_stream_reader_next(r, &pt, &len)) != 1)
+		return (rc);
+	chunk = ss_stream_reader_nchunks(r);
+	if (ss_batch_parse(b, pt, len))
+		goto bad;
+	if (chunk == 1) {
+		if (b->type != SS_BATCH_SCHEMA ||
+		    b->nrecords != (b->nfields > 0 ? 1U : 0U)) {
+			ss_err_set(SS_EXIT_DATA, "first chunk is not a schema");
+			goto bad;
+		}
+		*ncolumns = b->nfields;
+		return (1);
+	}
+	if (b->type != SS_BATCH_RECORDS) {
+		ss_err_set(SS_EXIT_DATA, "unexpected schema chunk");
+		goto bad;
+	}
+	if (b->nfields != *ncolumns || (*ncolumns == 0 && b->nrecords > 0)) {
+		ss_err_set(SS_EXIT_DATA, "records have %" PRIu32 " fields, "
+		    "schema has %" PRIu32, b->nfields, *ncolumns);
+		goto bad;
+	}
+	return (1);
+bad:
+	ss_err_prefix("chunk %" PRIu64, chunk);
+	return (-1);
+}
+
+int
+ss_convert_decrypt(const struct ss_decrypt_opts * opts)
+{
+	struct ss_input * in = NULL;
+	struct ss_output * out = NULL;
+	struct ss_stream_reader * r = NULL;
+	struct ss_csv_writer * cw = NULL;
+	struct ss_batch b;
+	struct ss_stats st;
+	uint32_t ncolumns = 0;
+	int more;
+	int rc = -1;
+
+	ss_stats_start(&st, opts->stats, opts->progress);
+	if ((in = ss_input_open(opts->input)) == NULL)
+		return (-1);
+	if ((r = ss_stream_reader_new(in, opts->identities)) == NULL)
+		goto inerr;
+	if ((out = ss_output_open(opts->output, 0)) == NULL)
+		goto done;
+	if ((cw = ss_csv_writer_new(out, opts->delim, opts->crlf)) == NULL)
+		goto done;
+
+	while ((more = next_batch(r, &b, &ncolumns)) == 1) {
+		/* The header row is the schema's one record. */
+		if (ss_csv_writer_batch(cw, &b))
+			goto done;
+		if (b.type == SS_BATCH_RECORDS)
+			st.records += b.nrecords;
+		/* Live streams: let each chunk through at once. */
+		if (!in->is_regular && ss_csv_writer_flush(cw))
+			goto done;
+		st.stream_bytes = ss_stream_reader_bytes(r);
+		st.csv_bytes = ss_csv_writer_bytes(cw);
+		ss_stats_tick(&st);
+	}
+	if (more == -1)
+		goto inerr;
+	if (ss_csv_writer_flush(cw))
+		goto done;
+	st.csv_bytes = ss_csv_writer_bytes(cw);
+	rc = ss_output_commit(out);
+	out = NULL;
+	if (rc == 0)
+		ss_stats_finish(&st);
+	goto done;
+
+inerr:
+	if (in->owned)
+		ss_err_prefix("%s", in->name);
+done:
+	ss_output_abort(out);
+	ss_csv_writer_free(cw);
+	ss_stream_reader_free(r);
+	ss_input_close(in);
+	return (rc);
+}
+
+/* Print the column names of the schema ${b} as one CSV line. */
+static int
+print_names(const struct ss_batch * b)
+{
+	struct ss_output * out;
+	struct ss_csv_writer * cw;
+	int rc = -1;
+
+	if (fflush(stdout) == EOF) {
+		ss_err_errno("stdout");
+		return (-1);
+	}
+	if ((out = ss_output_open("-", 0)) == NULL)
+		return (-1);
+	if ((cw = ss_csv_writer_new(out, ',', 0)) != NULL &&
+	    ss_csv_writer_batch(cw, b) == 0 && ss_csv_writer_flush(cw) == 0)
+		rc = 0;
+	ss_csv_writer_free(cw);
+	ss_output_abort(out);
+	return (rc);
+}
+
+int
+ss_convert_info(const char * input, const struct ss_identities * ids)
+{
+	struct ss_input * in;
+	struct ss_stream_reader * r = NULL;
+	struct ss_batch b;
+	const uint8_t * pt;
+	size_t len;
+	uint64_t records = 0, fieldbytes = 0;
+	uint32_t ncolumns = 0;
+	int more;
+	int rc = -1;
+
+	if ((in = ss_input_open(input)) == NULL)
+		return (-1);
+	if ((r = ss_stream_reader_new(in, ids)) == NULL)
+		goto err;
+	printf("format: securestreams %d\n", SS_FORMAT_VERSION);
+	printf("cipher: X25519, HKDF-SHA-256, AES-256-GCM STREAM\n");
+	printf("recipients: %zu\n", ss_stream_reader_nrecipients(r));
+
+	if (ids == NULL) {
+		while ((more = ss_stream_reader_next(r, &pt, &len)) == 1)
+			;
+	} else {
+		while ((more = next_batch(r, &b, &ncolumns)) == 1) {
+			if (b.type == SS_BATCH_SCHEMA) {
+				printf("columns: %" PRIu32 "\n", ncolumns);
+				if (ncolumns > 0) {
+					printf("names: ");
+					if (print_names(&b))
+						goto err;
+				}
+				continue;
+			}
+			records += b.nrecords;
+			fieldbytes += b.datalen;
+		}
+	}
+	if (more == -1)
+		goto err;
+	printf("chunks: %" PRIu64 "\n", ss_stream_reader_nchunks(r));
+	printf("bytes: %" PRIu64 "\n", ss_stream_reader_bytes(r));
+	if (ids != NULL) {
+		printf("records: %" PRIu64 "\n", records);
+		printf("field bytes: %" PRIu64 "\n", fieldbytes);
+		printf("integrity: verified\n");
+	} else
+		printf("integrity: not checked (give -i IDENTITY)\n");
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		ss_err_errno("stdout");
+		goto done;
+	}
+	rc = 0;
+	goto done;
+err:
+	if (in->owned)
+		ss_err_prefix("%s", in->name);
+done:
+	ss_stream_reader_free(r);
+	ss_input_close(in);
+	return (rc);
+}

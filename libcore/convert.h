@@ -1,0 +1,57 @@
+#ifndef SS_CONVERT_H
+#define SS_CONVERT_H
+
+/*
+ * The owner's and consumer's conversions: CSV to an encrypted stream
+ * (ss-encrypt) and back (ss-decrypt), and the stream summary (ss-info).
+ * Each runs to completion, commits its output only on success, and
+ * returns 0, or -1 with an ss_err recorded.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "key.h"
+
+struct ss_encrypt_opts {
+	const char * input;		/* NULL or "-": stdin */
+	const char * output;		/* NULL: stdout, "-": stdout forced */
+	const struct ss_recipients * recipients;
+	uint8_t delim;
+	int header;			/* first row names the columns */
+	size_t chunk_size;		/* target plaintext bytes per chunk */
+	int flush_ms;			/* seal a partial chunk after a pause */
+	int stats, progress;
+};
+
+/**
+ * ss_convert_encrypt(opts):
+ * Read CSV and write it as an encrypted stream.
+ */
+int ss_convert_encrypt(const struct ss_encrypt_opts *);
+
+struct ss_decrypt_opts {
+	const char * input;
+	const char * output;
+	const struct ss_identities * identities;
+	uint8_t delim;
+	int crlf;
+	int stats, progress;
+};
+
+/**
+ * ss_convert_decrypt(opts):
+ * Read an encrypted stream, authenticating every chunk before writing any
+ * of it, and write CSV with a header row.
+ */
+int ss_convert_decrypt(const struct ss_decrypt_opts *);
+
+/**
+ * ss_convert_info(input, ids):
+ * Print a summary of the stream ${input} on stdout.  Without identities,
+ * only the framing is read; with them, every chunk is authenticated and
+ * the columns and records are counted too.
+ */
+int ss_convert_info(const char *, const struct ss_identities *);
+
+#endif /* !SS_CONVERT_H */

@@ -1,0 +1,451 @@
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "crypt.h"
+#include "err.h"
+#include "io.h"
+#include "key.h"
+
+/* Binary payload of a key's text form: the key and a 4-byte checksum. */
+#define KEY_CHECK_LEN	4
+#define KEY_BLOB_LEN	(SS_KEY_LEN + KEY_CHECK_LEN)
+#define KEY_B64_LEN	48
+
+/* Largest key file we read: keys are 70 bytes, comments are short. */
+#define KEYFILE_MAX	65536
+
+static int
+key_checksum(uint8_t check[KEY_CHECK_LEN], const char * prefix,
+    const uint8_t * key)
+{
+	uint8_t buf[32 + SS_KEY_LEN];
+	uint8_t digest[SS_SHA256_LEN];
+	size_t plen = strlen(prefix);
+	int rc;
+
+	memcpy(buf, prefix, plen);
+	memcpy(buf + plen, key, SS_KEY_LEN);
+	rc = ss_sha256(digest, buf, plen + SS_KEY_LEN);
+	memcpy(check, digest, KEY_CHECK_LEN);
+	sodium_memzero(buf, sizeof(buf));
+	sodium_memzero(digest, sizeof(digest));
+	return (rc);
+}
+
+/* Encode ${key} as ${prefix} || base64url(key || check) into ${text}. */
+static int
+key_encode(char * text, const char * prefix, const uint8_t * key)
+{
+	uint8_t blob[KEY_BLOB_LEN];
+	size_t plen = strlen(prefix);
+
+	memcpy(blob, key, SS_KEY_LEN);
+	if (key_checksum(blob + SS_KEY_LEN, prefix, key))
+		goto err;
+	memcpy(text, prefix, plen);
+	sodium_bin2base64(text + plen, KEY_B64_LEN + 1, blob, sizeof(blob),
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(blob, sizeof(blob));
+	return (0);
+err:
+	sodium_memzero(blob, sizeof(blob));
+	return (-1);
+}
+
+/*
+ * Decode a key of the kind named by ${prefix}; ${other} is the prefix of
+ * the other kind, recognised only to say what went wrong.
+ */
+static int
+key_decode(uint8_t * key, const char * text, size_t len, const char * prefix,
+    const char * kind, const char * other, const char * other_hint)
+{
+	uint8_t blob[KEY_BLOB_LEN];
+	uint8_t check[KEY_CHECK_LEN];
+	size_t plen = strlen(prefix);
+	size_t olen = strlen(other);
+	size_t binlen;
+
+	if (len >= olen && memcmp(text, other, olen) == 0) {
+		ss_err_set(SS_EXIT_SYS, "%s", other_hint);
+		return (-1);
+	}
+	if (len < plen || memcmp(text, prefix, plen) != 0) {
+		ss_err_set(SS_EXIT_SYS,
+		    "not a securestreams %s (expected %s...)", kind, prefix);
+		return (-1);
+	}
+	if (len != plen + KEY_B64_LEN ||
+	    sodium_base642bin(blob, sizeof(blob), text + plen, KEY_B64_LEN,
+	    NULL, &binlen, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) ||
+	    binlen != sizeof(blob)) {
+		ss_err_set(SS_EXIT_SYS, "malformed %s (wrong length or "
+		    "characters)", kind);
+		goto err;
+	}
+	if (key_checksum(check, prefix, blob))
+		goto err;
+	if (sodium_memcmp(check, blob + SS_KEY_LEN, KEY_CHECK_LEN) != 0) {
+		ss_err_set(SS_EXIT_SYS, "%s checksum mismatch (mistyped "
+		    "or truncated?)", kind);
+		goto err;
+	}
+	memcpy(key, blob, SS_KEY_LEN);
+	sodium_memzero(blob, sizeof(blob));
+	return (0);
+err:
+	sodium_memzero(blob, sizeof(blob));
+	return (-1);
+}
+
+int
+ss_key_generate(uint8_t pk[SS_KEY_LEN], uint8_t * sk)
+{
+
+	randombytes_buf(sk, SS_KEY_LEN);
+	return (ss_key_public_of(pk, sk));
+}
+
+int
+ss_key_public_of(uint8_t pk[SS_KEY_LEN], const uint8_t * sk)
+{
+
+	if (crypto_scalarmult_base(pk, sk) != 0) {
+		ss_err_set(SS_EXIT_DATA, "invalid secret key");
+		return (-1);
+	}
+	return (0);
+}
+
+int
+ss_key_public_encode(char * text, const uint8_t pk[SS_KEY_LEN])
+{
+
+	return (key_encode(text, SS_PUBKEY_PREFIX, pk));
+}
+
+int
+ss_key_public_decode(uint8_t pk[SS_KEY_LEN], const char * text, size_t len)
+{
+
+	return (key_decode(pk, text, len, SS_PUBKEY_PREFIX, "public key",
+	    SS_SECKEY_PREFIX, "this is a secret key, not a public key "
+	    "(ss-keygen -y FILE prints the public key)"));
+}
+
+/* Trim blanks and a CR at both ends of [*s, *s + *len). */
+static void
+trim(const char ** s, size_t * len)
+{
+
+	while (*len > 0 && ((*s)[0] == ' ' || (*s)[0] == '\t')) {
+		(*s)++;
+		(*len)--;
+	}
+	while (*len > 0 && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t' ||
+	    (*s)[*len - 1] == '\r'))
+		(*len)--;
+}
+
+/*
+ * Call ${fn} on every line of ${buf} that is neither blank nor a comment;
+ * on failure, prefix the error with the line number.
+ */
+static int
+for_each_key_line(const char * buf, size_t len,
+    int (* fn)(void *, const char *, size_t), void * cookie, size_t * nkeys)
+{
+	const char * line;
+	const char * nl;
+	size_t linelen;
+	unsigned long lineno = 0;
+
+	*nkeys = 0;
+	while (len > 0) {
+		lineno++;
+		line = buf;
+		if ((nl = memchr(buf, '\n', len)) != NULL) {
+			linelen = (size_t)(nl - buf);
+			buf = nl + 1;
+			len -= linelen + 1;
+		} else {
+			linelen = len;
+			len = 0;
+		}
+		trim(&line, &linelen);
+		if (linelen == 0 || line[0] == '#')
+			continue;
+		if (fn(cookie, line, linelen)) {
+			ss_err_prefix("line %lu", lineno);
+			return (-1);
+		}
+		(*nkeys)++;
+	}
+	return (0);
+}
+
+int
+ss_key_write_identity(const char * path, const uint8_t * sk)
+{
+	uint8_t pk[SS_KEY_LEN];
+	char pktext[SS_PUBKEY_TEXT_LEN + 1];
+	char * text;
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	size_t textlen = 512;
+	int tostdout = (path == NULL || strcmp(path, "-") == 0);
+	int fd = -1;
+	int len;
+	int rc = -1;
+
+	if ((text = sodium_malloc(textlen)) == NULL) {
+		ss_err_errno("sodium_malloc");
+		return (-1);
+	}
+	if (ss_key_public_of(pk, sk) || ss_key_public_encode(pktext, pk))
+		goto err;
+	if (gmtime_r(&now, &tm) == NULL ||
+	    strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		strcpy(stamp, "unknown");
+	len = snprintf(text, textlen,
+	    "# securestreams secret key, created %s\n"
+	    "# public key: %s\n", stamp, pktext);
+	if (len < 0 || (size_t)len + SS_SECKEY_TEXT_LEN + 2 > textlen)
+		goto err;
+	if (key_encode(text + len, SS_SECKEY_PREFIX, sk))
+		goto err;
+	len += SS_SECKEY_TEXT_LEN;
+	text[len++] = '\n';
+
+	if (tostdout) {
+		fd = STDOUT_FILENO;
+	} else if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600)) == -1) {
+		if (errno == EEXIST)
+			ss_err_set(SS_EXIT_SYS, "%s: file exists; "
+			    "refusing to overwrite a key", path);
+		else
+			ss_err_errno("%s", path);
+		goto err;
+	}
+	if (ss_write_all(fd, text, (size_t)len) ||
+	    (!tostdout && fsync(fd) == -1 && errno != EINVAL)) {
+		ss_err_prefix("%s", tostdout ? "stdout" : path);
+		goto err;
+	}
+	if (!tostdout) {
+		if (close(fd) == -1) {
+			fd = -1;
+			ss_err_errno("%s", path);
+			goto err;
+		}
+		fd = -1;
+	}
+	rc = 0;
+err:
+	if (rc != 0 && !tostdout && fd != -1) {
+		close(fd);
+		unlink(path);
+	}
+	sodium_free(text);
+	return (rc);
+}
+
+struct ss_recipients *
+ss_recipients_new(void)
+{
+	struct ss_recipients * r;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		ss_err_errno("calloc");
+	return (r);
+}
+
+static int
+recipients_add_line(void * cookie, const char * text, size_t len)
+{
+	struct ss_recipients * r = cookie;
+	uint8_t (* pk)[SS_KEY_LEN];
+
+	if (r->n >= SS_RECIPIENTS_MAX) {
+		ss_err_set(SS_EXIT_SYS, "too many recipients (at most %d)",
+		    SS_RECIPIENTS_MAX);
+		return (-1);
+	}
+	if ((pk = realloc(r->pk, (r->n + 1) * sizeof(*pk))) == NULL) {
+		ss_err_errno("realloc");
+		return (-1);
+	}
+	r->pk = pk;
+	if (ss_key_public_decode(r->pk[r->n], text, len))
+		return (-1);
+	r->n++;
+	return (0);
+}
+
+int
+ss_recipients_add(struct ss_recipients * r, const char * text)
+{
+
+	return (recipients_add_line(r, text, strlen(text)));
+}
+
+int
+ss_recipients_add_file(struct ss_recipients * r, const char * path)
+{
+	uint8_t * buf;
+	size_t len, nkeys;
+	int rc = -1;
+
+	if ((buf = malloc(KEYFILE_MAX)) == NULL) {
+		ss_err_errno("malloc");
+		return (-1);
+	}
+	if (ss_read_small_file(path, buf, KEYFILE_MAX, &len, NULL))
+		goto err;
+	if (for_each_key_line((char *)buf, len, recipients_add_line, r,
+	    &nkeys))
+		goto err;
+	if (nkeys == 0) {
+		ss_err_set(SS_EXIT_SYS, "no public key in file");
+		goto err;
+	}
+	rc = 0;
+err:
+	if (rc != 0)
+		ss_err_prefix("%s", path);
+	free(buf);
+	return (rc);
+}
+
+void
+ss_recipients_free(struct ss_recipients * r)
+{
+
+	if (r == NULL)
+		return;
+	free(r->pk);
+	free(r);
+}
+
+struct ss_identities *
+ss_identities_new(void)
+{
+	struct ss_identities * ids;
+
+	if ((ids = calloc(1, sizeof(*ids))) == NULL)
+		ss_err_errno("calloc");
+	return (ids);
+}
+
+int
+ss_identities_add(struct ss_identities * ids, const uint8_t * sk)
+{
+	uint8_t * nsk;
+	uint8_t (* pk)[SS_KEY_LEN];
+
+	if (ids->n >= SS_IDENTITIES_MAX) {
+		ss_err_set(SS_EXIT_SYS, "too many identities (at most %d)",
+		    SS_IDENTITIES_MAX);
+		return (-1);
+	}
+	if ((pk = realloc(ids->pk, (ids->n + 1) * sizeof(*pk))) == NULL) {
+		ss_err_errno("realloc");
+		return (-1);
+	}
+	ids->pk = pk;
+	if (ss_key_public_of(ids->pk[ids->n], sk))
+		return (-1);
+
+	/* Guarded memory cannot grow in place: copy into a larger region. */
+	if ((nsk = sodium_malloc((ids->n + 1) * SS_KEY_LEN)) == NULL) {
+		ss_err_errno("sodium_malloc");
+		return (-1);
+	}
+	if (ids->n > 0) {
+		sodium_mprotect_readonly(ids->sk);
+		memcpy(nsk, ids->sk, ids->n * SS_KEY_LEN);
+		sodium_free(ids->sk);
+	}
+	memcpy(nsk + ids->n * SS_KEY_LEN, sk, SS_KEY_LEN);
+	sodium_mprotect_readonly(nsk);
+	ids->sk = nsk;
+	ids->n++;
+	return (0);
+}
+
+static int
+identities_add_line(void * cookie, const char * text, size_t len)
+{
+	struct ss_identities * ids = cookie;
+	uint8_t * sk;
+	int rc;
+
+	if ((sk = sodium_malloc(SS_KEY_LEN)) == NULL) {
+		ss_err_errno("sodium_malloc");
+		return (-1);
+	}
+	rc = key_decode(sk, text, len, SS_SECKEY_PREFIX, "secret key",
+	    SS_PUBKEY_PREFIX, "this is a public key, not an identity "
+	    "(secret key) file");
+	if (rc == 0)
+		rc = ss_identities_add(ids, sk);
+	sodium_free(sk);
+	return (rc);
+}
+
+int
+ss_identities_load(struct ss_identities * ids, const char * path)
+{
+	uint8_t * buf;
+	size_t len, nkeys;
+	struct stat sb;
+	int rc = -1;
+
+	if ((buf = sodium_malloc(KEYFILE_MAX)) == NULL) {
+		ss_err_errno("sodium_malloc");
+		return (-1);
+	}
+	if (ss_read_small_file(path, buf, KEYFILE_MAX, &len, &sb))
+		goto err;
+	if (S_ISREG(sb.st_mode) && (sb.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+		ss_err_set(SS_EXIT_SYS, "permissions %04o are too open for "
+		    "a secret key (chmod 600 %s)",
+		    (unsigned)(sb.st_mode & 07777), path);
+		goto err;
+	}
+	if (for_each_key_line((char *)buf, len, identities_add_line, ids,
+	    &nkeys))
+		goto err;
+	if (nkeys == 0) {
+		ss_err_set(SS_EXIT_SYS, "no secret key in file");
+		goto err;
+	}
+	rc = 0;
+err:
+	if (rc != 0)
+		ss_err_prefix("%s", path);
+	sodium_free(buf);
+	return (rc);
+}
+
+void
+ss_identities_free(struct ss_identities * ids)
+{
+
+	if (ids == NULL)
+		return;
+	sodium_free(ids->sk);
+	free(ids->pk);
+	free(ids);
+}

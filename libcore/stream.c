@@ -1,0 +1,324 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "err.h"
+#include "frame.h"
+#include "stream.h"
+
+struct ss_stream_writer {
+	struct ss_output * out;
+	struct ss_aead * aead;
+	uint64_t counter;
+	int done;		/* final chunk written */
+	uint8_t * buf;		/* prefix, ciphertext, tag */
+	size_t bufsize;
+	uint64_t bytes;
+};
+
+struct ss_stream_reader {
+	struct ss_input * in;
+	struct ss_aead * aead;	/* NULL when walking without a key */
+	size_t nrecipients;
+	uint64_t counter;	/* chunks read */
+	int done;		/* final chunk returned */
+	uint8_t * buf;
+	size_t bufsize;
+	uint64_t bytes;
+};
+
+/* Make ${*buf} at least ${need} bytes long. */
+static int
+grow(uint8_t ** buf, size_t * size, size_t need)
+{
+	uint8_t * nbuf;
+	size_t nsize = (*size > 0) ? *size : 65536;
+
+	if (need <= *size)
+		return (0);
+	while (nsize < need)
+		nsize *= 2;
+	if ((nbuf = realloc(*buf, nsize)) == NULL) {
+		ss_err_errno("realloc");
+		return (-1);
+	}
+	*buf = nbuf;
+	*size = nsize;
+	return (0);
+}
+
+struct ss_stream_writer *
+ss_stream_writer_new_fixed(struct ss_output * out,
+    const struct ss_recipients * r, const uint8_t * fixed_key,
+    const uint8_t * fixed_salt, const uint8_t * eph)
+{
+	struct ss_stream_writer * w;
+	uint8_t * file_key;
+	uint8_t salt[SS_SALT_LEN];
+	size_t hlen;
+
+	if ((w = calloc(1, sizeof(*w))) == NULL) {
+		ss_err_errno("calloc");
+		return (NULL);
+	}
+	w->out = out;
+	if ((file_key = sodium_malloc(SS_FILE_KEY_LEN)) == NULL) {
+		ss_err_errno("sodium_malloc");
+		free(w);
+		return (NULL);
+	}
+	if (fixed_key != NULL)
+		memcpy(file_key, fixed_key, SS_FILE_KEY_LEN);
+	else
+		randombytes_buf(file_key, SS_FILE_KEY_LEN);
+	if (fixed_salt != NULL)
+		memcpy(salt, fixed_salt, SS_SALT_LEN);
+	else
+		randombytes_buf(salt, SS_SALT_LEN);
+
+	hlen = SS_HEADER_LEN(r->n);
+	if (grow(&w->buf, &w->bufsize, hlen))
+		goto err;
+	if (ss_frame_header_seal(w->buf, r, file_key, salt, eph))
+		goto err;
+	if ((w->aead = ss_frame_payload_aead(file_key, salt)) == NULL)
+		goto err;
+	/* Send the header at once: the next stage can start. */
+	if (ss_output_write(out, w->buf, hlen) || ss_output_flush(out))
+		goto err;
+	w->bytes = hlen;
+	sodium_free(file_key);
+	return (w);
+err:
+	sodium_free(file_key);
+	ss_stream_writer_free(w);
+	return (NULL);
+}
+
+struct ss_stream_writer *
+ss_stream_writer_new(struct ss_output * out, const struct ss_recipients * r)
+{
+
+	return (ss_stream_writer_new_fixed(out, r, NULL, NULL, NULL));
+}
+
+int
+ss_stream_writer_chunk(struct ss_stream_writer * w, const uint8_t * pt,
+    size_t len, int final)
+{
+	uint8_t nonce[SS_AEAD_NONCE_LEN];
+	size_t total = SS_CHUNK_PREFIX_LEN + len + SS_AEAD_TAG_LEN;
+
+	if (w->done) {
+		ss_err_set(SS_EXIT_SYS, "chunk written after the final chunk");
+		return (-1);
+	}
+	if (len > SS_CHUNK_MAX) {
+		ss_err_set(SS_EXIT_SYS, "chunk of %zu bytes exceeds the "
+		    "maximum", len);
+		return (-1);
+	}
+	if (grow(&w->buf, &w->bufsize, total))
+		return (-1);
+	ss_frame_prefix_write(w->buf, (uint32_t)len, final);
+	ss_frame_nonce(nonce, w->counter, final);
+	if (ss_aead_seal(w->aead, nonce, pt, len,
+	    w->buf + SS_CHUNK_PREFIX_LEN,
+	    w->buf + SS_CHUNK_PREFIX_LEN + len))
+		return (-1);
+	if (ss_output_write(w->out, w->buf, total))
+		return (-1);
+	w->counter++;
+	w->bytes += total;
+	w->done = final;
+	return (0);
+}
+
+uint64_t
+ss_stream_writer_bytes(const struct ss_stream_writer * w)
+{
+
+	return (w->bytes);
+}
+
+void
+ss_stream_writer_free(struct ss_stream_writer * w)
+{
+
+	if (w == NULL)
+		return;
+	ss_aead_free(w->aead);
+	free(w->buf);
+	free(w);
+}
+
+struct ss_stream_reader *
+ss_stream_reader_new(struct ss_input * in, const struct ss_identities * ids)
+{
+	struct ss_stream_reader * r;
+	uint8_t * file_key = NULL;
+	size_t got, hlen;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
+		ss_err_errno("calloc");
+		return (NULL);
+	}
+	r->in = in;
+	if (grow(&r->buf, &r->bufsize, SS_HEADER_FIXED_LEN))
+		goto err;
+	if (ss_input_read_full(in, r->buf, SS_HEADER_FIXED_LEN, &got))
+		goto err;
+	if (got == 0) {
+		ss_err_set(SS_EXIT_DATA, "empty input: not a securestreams "
+		    "stream");
+		goto err;
+	}
+	if (got < SS_MAGIC_LEN ||
+	    memcmp(r->buf, SS_MAGIC, SS_MAGIC_LEN) != 0) {
+		ss_err_set(SS_EXIT_DATA, "not a securestreams stream "
+		    "(bad magic)");
+		goto err;
+	}
+	if (got < SS_HEADER_FIXED_LEN)
+		goto truncated;
+	if (ss_frame_header_fixed(r->buf, &r->nrecipients))
+		goto err;
+	hlen = SS_HEADER_LEN(r->nrecipients);
+	if (grow(&r->buf, &r->bufsize, hlen))
+		goto err;
+	if (ss_input_read_full(in, r->buf + SS_HEADER_FIXED_LEN,
+	    hlen - SS_HEADER_FIXED_LEN, &got))
+		goto err;
+	if (got < hlen - SS_HEADER_FIXED_LEN)
+		goto truncated;
+	r->bytes = hlen;
+	if (ids == NULL)
+		return (r);
+
+	if ((file_key = sodium_malloc(SS_FILE_KEY_LEN)) == NULL) {
+		ss_err_errno("sodium_malloc");
+		goto err;
+	}
+	if (ss_frame_header_open(r->buf, ids, file_key))
+		goto err;
+	if ((r->aead = ss_frame_payload_aead(file_key, r->buf + 12)) == NULL)
+		goto err;
+	sodium_free(file_key);
+	return (r);
+
+truncated:
+	ss_err_set(SS_EXIT_DATA, "stream truncated inside the header");
+err:
+	sodium_free(file_key);
+	ss_stream_reader_free(r);
+	return (NULL);
+}
+
+int
+ss_stream_reader_next(struct ss_stream_reader * r, const uint8_t ** pt,
+    size_t * len)
+{
+	uint8_t nonce[SS_AEAD_NONCE_LEN];
+	uint8_t prefix[SS_CHUNK_PREFIX_LEN];
+	uint8_t extra;
+	uint32_t clen;
+	size_t got;
+	int final;
+
+	if (r->done)
+		return (0);
+	if (ss_input_read_full(r->in, prefix, sizeof(prefix), &got))
+		return (-1);
+	if (got == 0) {
+		if (r->counter == 0)
+			ss_err_set(SS_EXIT_DATA, "stream truncated: no chunk "
+			    "after the header");
+		else
+			ss_err_set(SS_EXIT_DATA, "stream truncated after "
+			    "chunk %llu", (unsigned long long)r->counter);
+		return (-1);
+	}
+	if (got < sizeof(prefix))
+		goto truncated;
+	if (ss_frame_prefix_read(prefix, &clen, &final)) {
+		ss_err_prefix("chunk %llu",
+		    (unsigned long long)r->counter + 1);
+		return (-1);
+	}
+	if (grow(&r->buf, &r->bufsize, (size_t)clen + SS_AEAD_TAG_LEN))
+		return (-1);
+	if (ss_input_read_full(r->in, r->buf, (size_t)clen + SS_AEAD_TAG_LEN,
+	    &got))
+		return (-1);
+	if (got < (size_t)clen + SS_AEAD_TAG_LEN)
+		goto truncated;
+
+	if (r->aead != NULL) {
+		ss_frame_nonce(nonce, r->counter, final);
+		if (ss_aead_open(r->aead, nonce, r->buf, clen,
+		    r->buf + clen, r->buf)) {
+			ss_err_set(SS_EXIT_DATA, "chunk %llu: authentication "
+			    "failed (tampered, reordered, or from another "
+			    "stream)", (unsigned long long)r->counter + 1);
+			return (-1);
+		}
+	}
+	r->counter++;
+	r->bytes += SS_CHUNK_PREFIX_LEN + (uint64_t)clen + SS_AEAD_TAG_LEN;
+
+	/* Nothing may follow the final chunk. */
+	if (final) {
+		if (ss_input_read_full(r->in, &extra, 1, &got))
+			return (-1);
+		if (got != 0) {
+			ss_err_set(SS_EXIT_DATA, "trailing data after the "
+			    "final chunk (chunk %llu)",
+			    (unsigned long long)r->counter);
+			return (-1);
+		}
+		r->done = 1;
+	}
+	*pt = (r->aead != NULL) ? r->buf : NULL;
+	*len = clen;
+	return (1);
+
+truncated:
+	ss_err_set(SS_EXIT_DATA, "stream truncated inside chunk %llu",
+	    (unsigned long long)r->counter + 1);
+	return (-1);
+}
+
+size_t
+ss_stream_reader_nrecipients(const struct ss_stream_reader * r)
+{
+
+	return (r->nrecipients);
+}
+
+uint64_t
+ss_stream_reader_nchunks(const struct ss_stream_reader * r)
+{
+
+	return (r->counter);
+}
+
+uint64_t
+ss_stream_reader_bytes(const struct ss_stream_reader * r)
+{
+
+	return (r->bytes);
+}
+
+void
+ss_stream_reader_free(struct ss_stream_reader * r)
+{
+
+	if (r == NULL)
+		return;
+	ss_aead_free(r->aead);
+	if (r->buf != NULL)
+		sodium_memzero(r->buf, r->bufsize);
+	free(r->buf);
+	free(r);
+}
