@@ -21,6 +21,7 @@ FUZZ_SMOKE_SECONDS ?= 10
 BINS		= ss-keygen ss-encrypt ss-decrypt ss-info
 MAN1		= $(BINS:%=man/%.1)
 MAN5		= man/ss-format.5
+MAN7		= man/securestreams.7
 
 PKGS		= libcrypto libsodium
 SS_CPPFLAGS	= -D_GNU_SOURCE -DSS_VERSION='"$(VERSION)"' -iquote libcore
@@ -57,6 +58,10 @@ $(BINDIR)/%: $(BUILD)/cmd/%.o $(LIBCORE)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIBCORE) $(SS_LIBS) -o $@
 
+$(BUILD)/tests/make-vector: $(BUILD)/tests/vector/vector.o $(LIBCORE)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIBCORE) $(SS_LIBS) -o $@
+
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBCORE)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIBCORE) $(SS_LIBS) $(CHECK_LIBS) -o $@
@@ -80,8 +85,9 @@ unit: $(UNIT_BINS)
 cli: all
 	@SS_BIN=$(abspath $(BINDIR)) tests/cli/run-all
 
-vector: all
-	@SS_BIN=$(abspath $(BINDIR)) tests/vector/check-vector
+vector: all $(BUILD)/tests/make-vector
+	@SS_BIN=$(abspath $(BINDIR)) SS_VECTOR=$(abspath $(BUILD)/tests/make-vector) \
+	    tests/vector/check-vector
 
 fuzz-smoke:
 	@FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) tests/fuzz/run
@@ -105,10 +111,11 @@ fuzz:
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-	    $(DESTDIR)$(PREFIX)/share/man/man5
+	    $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7
 	install -m 0755 $(BINS:%=$(BINDIR)/%) $(DESTDIR)$(PREFIX)/bin
 	install -m 0644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0644 $(MAN5) $(DESTDIR)$(PREFIX)/share/man/man5
+	install -m 0644 $(MAN7) $(DESTDIR)$(PREFIX)/share/man/man7
 
 clean:
 	rm -rf build build-asan build-fuzz bin

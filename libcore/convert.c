@@ -158,7 +158,8 @@ ss_convert_encrypt(const struct ss_encrypt_opts * opts)
 	es.live = !in->is_regular;
 	if ((es.out = ss_output_open(opts->output, SS_OUTPUT_BINARY)) == NULL)
 		goto done;
-	if ((es.w = ss_stream_writer_new(es.out, opts->recipients)) == NULL)
+	if ((es.w = ss_stream_writer_new_fixed(es.out, opts->recipients,
+	    opts->fixed_file_key, opts->fixed_salt, opts->fixed_eph)) == NULL)
 		goto outerr;
 	if ((cr = ss_csv_reader_new(opts->delim, on_record, &es)) == NULL)
 		goto done;

@@ -22,6 +22,14 @@ struct ss_encrypt_opts {
 	size_t chunk_size;		/* target plaintext bytes per chunk */
 	int flush_ms;			/* seal a partial chunk after a pause */
 	int stats, progress;
+	/*
+	 * Tests only (the ss-format(5) vector): a fixed file key, salt and
+	 * ephemeral secret keys, as for ss_stream_writer_new_fixed().  NULL
+	 * in normal use: fresh random values.
+	 */
+	const uint8_t * fixed_file_key;
+	const uint8_t * fixed_salt;
+	const uint8_t * fixed_eph;
 };
 
 /**

@@ -119,6 +119,10 @@ ss_stream_writer_chunk(struct ss_stream_writer * w, const uint8_t * pt,
 		    "maximum", len);
 		return (-1);
 	}
+	if (w->counter == UINT64_MAX) {
+		ss_err_set(SS_EXIT_SYS, "too many chunks in one stream");
+		return (-1);
+	}
 	if (grow(&w->buf, &w->bufsize, total))
 		return (-1);
 	ss_frame_prefix_write(w->buf, (uint32_t)len, final);
@@ -241,6 +245,10 @@ ss_stream_reader_next(struct ss_stream_reader * r, const uint8_t ** pt,
 	}
 	if (got < sizeof(prefix))
 		goto truncated;
+	if (r->counter == UINT64_MAX) {
+		ss_err_set(SS_EXIT_DATA, "too many chunks in one stream");
+		return (-1);
+	}
 	if (ss_frame_prefix_read(prefix, &clen, &final)) {
 		ss_err_prefix("chunk %llu",
 		    (unsigned long long)r->counter + 1);

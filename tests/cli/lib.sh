@@ -1,0 +1,103 @@
+# Shared helpers for the integration tests.  Source it from a test:
+#	. "$(dirname "$0")/lib.sh"
+#
+# SS_BIN names the directory holding the binaries (default: bin/ in the
+# repository); SS_VALGRIND=1 runs every ss-* binary under valgrind, which
+# turns any memory error or leak into exit status 99.
+
+set -eu
+
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+SS_BIN=${SS_BIN:-$TOP/bin}
+TEST_NAME=$(basename "$0")
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/ss-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+# Secret keys must not be readable by others; make that the default here.
+umask 077
+
+if [ "${SS_VALGRIND:-0}" = 1 ]; then
+	SS_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite"
+else
+	SS_WRAP=""
+fi
+
+ss_keygen() { $SS_WRAP "$SS_BIN/ss-keygen" "$@"; }
+ss_encrypt() { $SS_WRAP "$SS_BIN/ss-encrypt" "$@"; }
+ss_decrypt() { $SS_WRAP "$SS_BIN/ss-decrypt" "$@"; }
+ss_info() { $SS_WRAP "$SS_BIN/ss-info" "$@"; }
+
+fail() {
+	echo "FAIL $TEST_NAME: $*" >&2
+	exit 1
+}
+
+pass() {
+	echo "PASS $TEST_NAME"
+	exit 0
+}
+
+# expect_status CODE CMD...: run CMD, fail unless it exits with CODE.
+# Its stderr is kept in $TMP/stderr.
+expect_status() {
+	want=$1
+	shift
+	set +e
+	"$@" 2>"$TMP/stderr"
+	got=$?
+	set -e
+	[ "$got" = "$want" ] ||
+	    fail "'$*' exited $got, expected $want; stderr: $(cat "$TMP/stderr")"
+}
+
+# expect_stderr PATTERN: the last expect_status's stderr is exactly one line
+# and matches the extended regular expression PATTERN.
+expect_stderr() {
+	[ "$(wc -l < "$TMP/stderr")" -eq 1 ] ||
+	    fail "expected one line on stderr, got: $(cat "$TMP/stderr")"
+	grep -Eq -- "$1" "$TMP/stderr" ||
+	    fail "stderr '$(cat "$TMP/stderr")' does not match '$1'"
+}
+
+# newkey NAME: make $TMP/NAME.key and set $PUB to its public key.
+newkey() {
+	ss_keygen -o "$TMP/$1.key" 2>/dev/null
+	PUB=$(ss_keygen -y "$TMP/$1.key")
+}
+
+# filesize FILE
+filesize() { wc -c < "$1" | tr -d ' '; }
+
+# byte_at FILE OFFSET: the unsigned value of one byte.
+byte_at() { od -An -tu1 -j "$2" -N1 "$1" | tr -d ' '; }
+
+# set_byte FILE OFFSET VALUE: overwrite one byte in place.
+set_byte() {
+	printf "$(printf '\\%03o' "$3")" |
+	    dd of="$1" bs=1 seek="$2" count=1 conv=notrunc status=none
+}
+
+# flip_bit FILE OFFSET: invert the lowest bit of one byte.
+flip_bit() { set_byte "$1" "$2" $(( $(byte_at "$1" "$2") ^ 1 )); }
+
+# header_len FILE: length of the stream header (ss-format(5)).
+header_len() {
+	n=$(( $(byte_at "$1" 10) * 256 + $(byte_at "$1" 11) ))
+	echo $(( 28 + 80 * n + 32 ))
+}
+
+# chunk_offsets FILE: the offset of every chunk, one per line, then the
+# offset just past the last chunk.
+chunk_offsets() {
+	off=$(header_len "$1")
+	size=$(filesize "$1")
+	while [ "$off" -lt "$size" ]; do
+		echo "$off"
+		set -- "$1" $(od -An -tu1 -j "$off" -N4 "$1")
+		len=$(( ($2 & 127) * 16777216 + $3 * 65536 + $4 * 256 + $5 ))
+		off=$(( off + 4 + len + 16 ))
+	done
+	echo "$off"
+}
+
+# slice FILE START END: bytes [START, END) of FILE on stdout.
+slice() { tail -c +$(( $2 + 1 )) "$1" | head -c $(( $3 - $2 )); }
