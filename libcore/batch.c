@@ -45,6 +45,11 @@ ss_batch_parse(struct ss_batch * b, const uint8_t * pt, size_t len)
 		    (unsigned long)b->nfields, SS_COLUMNS_MAX);
 		return (-1);
 	}
+	/* Field-less records hold nothing, yet would cost a loop each. */
+	if (b->nfields == 0 && b->nrecords != 0) {
+		ss_err_set(SS_EXIT_DATA, "batch has records but no fields");
+		return (-1);
+	}
 	/* No overflow: both factors are below 2^32 and nfields <= 2^16. */
 	noff = (uint64_t)b->nrecords * b->nfields + 1;
 	if (noff > (len - SS_BATCH_HEADER_LEN) / b->width) {
@@ -122,12 +127,16 @@ ss_batch_builder_add(struct ss_batch_builder * bb,
 	size_t need_off = ((size_t)bb->nrecords + 1) * bb->nfields + 1;
 	size_t reclen = 0;
 	size_t i, ncap;
+	int contiguous = 1;
 	uint32_t * noff;
 	uint8_t * ndata;
 	uint32_t pos;
 
-	for (i = 0; i < bb->nfields; i++)
+	for (i = 0; i < bb->nfields; i++) {
 		reclen += lens[i];
+		if (i > 0 && fields[i] != fields[i - 1] + lens[i - 1])
+			contiguous = 0;
+	}
 	if (reclen > SS_RECORD_MAX) {
 		ss_err_set(SS_EXIT_DATA, "record of %zu bytes exceeds the "
 		    "limit of %u", reclen, SS_RECORD_MAX);
@@ -164,8 +173,11 @@ ss_batch_builder_add(struct ss_batch_builder * bb,
 
 	noff = bb->offsets + (size_t)bb->nrecords * bb->nfields + 1;
 	pos = (uint32_t)bb->datalen;
+	/* Both CSV import paths hand over packed fields: one copy. */
+	if (contiguous && reclen > 0)
+		memcpy(bb->data + pos, fields[0], reclen);
 	for (i = 0; i < bb->nfields; i++) {
-		if (lens[i] > 0)
+		if (!contiguous && lens[i] > 0)
 			memcpy(bb->data + pos, fields[i], lens[i]);
 		pos += (uint32_t)lens[i];
 		noff[i] = pos;

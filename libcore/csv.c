@@ -63,6 +63,27 @@ fields_reserve(struct ss_csv_reader * cr, size_t n)
 	return (0);
 }
 
+/* Make the record buffer hold at least ${len} bytes. */
+static int
+rowdata_reserve(struct ss_csv_reader * cr, size_t len)
+{
+	uint8_t * nrow;
+	size_t ncap;
+
+	if (len <= cr->rowcap)
+		return (0);
+	ncap = (cr->rowcap > 0) ? cr->rowcap : 4096;
+	while (ncap < len)
+		ncap *= 2;
+	if ((nrow = realloc(cr->rowdata, ncap)) == NULL) {
+		ss_err_errno("realloc");
+		return (-1);
+	}
+	cr->rowdata = nrow;
+	cr->rowcap = ncap;
+	return (0);
+}
+
 static int
 no_space(unsigned char c)
 {
@@ -75,8 +96,6 @@ static void
 cb_field(void * s, size_t len, void * cookie)
 {
 	struct ss_csv_reader * cr = cookie;
-	uint8_t * nrow;
-	size_t ncap;
 
 	if (cr->failed)
 		return;
@@ -87,17 +106,8 @@ cb_field(void * s, size_t len, void * cookie)
 		    (unsigned long long)cr->record_line, SS_RECORD_MAX);
 		goto fail;
 	}
-	if (cr->rowlen + len > cr->rowcap) {
-		ncap = (cr->rowcap > 0) ? cr->rowcap * 2 : 4096;
-		while (ncap < cr->rowlen + len)
-			ncap *= 2;
-		if ((nrow = realloc(cr->rowdata, ncap)) == NULL) {
-			ss_err_errno("realloc");
-			goto fail;
-		}
-		cr->rowdata = nrow;
-		cr->rowcap = ncap;
-	}
+	if (rowdata_reserve(cr, cr->rowlen + len))
+		goto fail;
 	if (len > 0)
 		memcpy(cr->rowdata + cr->rowlen, s, len);
 	cr->rowlen += len;
@@ -125,6 +135,8 @@ cb_record(int c, void * cookie)
 		cr->failed = 1;
 	cr->nfields = 0;
 	cr->rowlen = 0;
+	/* A record after a bare CR starts on this line. */
+	cr->record_line = cr->line;
 }
 
 struct ss_csv_reader *
@@ -172,25 +184,40 @@ between_records(const struct ss_csv_reader * cr)
 	return (cr->p.pstate == 0);
 }
 
-/* Split a quote-free, CR-free line on the delimiter. */
+/*
+ * Split a quote-free, CR-free line on the delimiter.  The fields are
+ * packed into the record buffer without the delimiters, in one pass, so
+ * that they lie contiguous as they do on the libcsv path.
+ */
 static int
 split_line(struct ss_csv_reader * cr, const uint8_t * s, size_t len)
 {
-	const uint8_t * end = s + len;
-	const uint8_t * d;
-	size_t n = 0;
+	const uint8_t delim = cr->delim;
+	uint8_t * dst;
+	size_t i, n = 0, pos = 0, start = 0;
 
-	for (;;) {
+	if (rowdata_reserve(cr, len))
+		return (-1);
+	dst = cr->rowdata;
+	for (i = 0; i < len; i++) {
+		if (s[i] != delim) {
+			dst[pos++] = s[i];
+			continue;
+		}
+		cr->lens[n++] = pos - start;
+		start = pos;
 		if (n == cr->fieldcap && fields_reserve(cr, n + 1))
 			return (-1);
-		d = memchr(s, cr->delim, (size_t)(end - s));
-		cr->fields[n] = s;
-		if (d == NULL) {
-			cr->lens[n++] = (size_t)(end - s);
-			break;
-		}
-		cr->lens[n++] = (size_t)(d - s);
-		s = d + 1;
+	}
+	cr->lens[n++] = pos - start;
+	if (pos > SS_RECORD_MAX) {
+		ss_err_set(SS_EXIT_DATA, "line %llu: record exceeds %u bytes",
+		    (unsigned long long)cr->line, SS_RECORD_MAX);
+		return (-1);
+	}
+	for (i = 0, pos = 0; i < n; i++) {
+		cr->fields[i] = dst + pos;
+		pos += cr->lens[i];
 	}
 	return (cr->fn(cr->cookie, cr->fields, cr->lens, n, cr->line));
 }
