@@ -58,10 +58,11 @@ main(int argc, char * argv[])
 	int seen_o = 0, seen_d = 0;
 	int ch;
 
+	opterr = 0;
 	ss_cli_init("ss-decrypt");
 	if ((ids = ss_identities_new()) == NULL)
 		ss_cli_fatal();
-	while ((ch = getopt_long(argc, argv, "i:o:d:hV", longopts,
+	while ((ch = getopt_long(argc, argv, ":i:o:d:hV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'i':
@@ -90,7 +91,7 @@ main(int argc, char * argv[])
 		case 'V':
 			ss_cli_version();
 		default:
-			ss_cli_usage_error("unknown option");
+			ss_cli_bad_option(argv, ch);
 		}
 	}
 	argc -= optind;

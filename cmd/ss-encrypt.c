@@ -18,7 +18,7 @@ usage(void)
 {
 
 	printf(
-"usage: ss-encrypt -r PUBKEY... [-R FILE...] [-o OUT] [-d DELIM]\n"
+"usage: ss-encrypt {-r PUBKEY | -R FILE}... [-o OUT] [-d DELIM]\n"
 "                  [--no-header] [--chunk-size N] [--flush-ms MS]\n"
 "                  [--stats] [--progress] [FILE|-]\n"
 "\n"
@@ -70,15 +70,16 @@ main(int argc, char * argv[])
 	int seen_o = 0, seen_d = 0, seen_chunk = 0, seen_flush = 0;
 	int ch;
 
+	opterr = 0;
 	ss_cli_init("ss-encrypt");
 	if ((r = ss_recipients_new()) == NULL)
 		ss_cli_fatal();
-	while ((ch = getopt_long(argc, argv, "r:R:o:d:hV", longopts,
+	while ((ch = getopt_long(argc, argv, ":r:R:o:d:hV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'r':
 			if (ss_recipients_add(r, optarg)) {
-				ss_err_prefix("-r %s", optarg);
+				ss_err_prefix("-r");
 				ss_cli_fatal();
 			}
 			break;
@@ -118,7 +119,7 @@ main(int argc, char * argv[])
 		case 'V':
 			ss_cli_version();
 		default:
-			ss_cli_usage_error("unknown option");
+			ss_cli_bad_option(argv, ch);
 		}
 	}
 	argc -= optind;

@@ -44,10 +44,11 @@ main(int argc, char * argv[])
 	struct ss_identities * ids;
 	int ch;
 
+	opterr = 0;
 	ss_cli_init("ss-info");
 	if ((ids = ss_identities_new()) == NULL)
 		ss_cli_fatal();
-	while ((ch = getopt_long(argc, argv, "i:hV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":i:hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'i':
 			if (ss_identities_load(ids, optarg))
@@ -58,7 +59,7 @@ main(int argc, char * argv[])
 		case 'V':
 			ss_cli_version();
 		default:
-			ss_cli_usage_error("unknown option");
+			ss_cli_bad_option(argv, ch);
 		}
 	}
 	argc -= optind;

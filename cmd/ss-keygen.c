@@ -32,7 +32,7 @@ usage(void)
 "  -h, --help          show this help\n"
 "  -V, --version       show the version\n"
 "\n"
-"Exit status: 0 success, 1 bad key data, 2 usage or system error.\n");
+"Exit status: 0 success, 2 usage, key file or system error.\n");
 	exit(SS_EXIT_OK);
 }
 
@@ -55,8 +55,9 @@ main(int argc, char * argv[])
 	int seen_o = 0, public = 0;
 	int ch;
 
+	opterr = 0;
 	ss_cli_init("ss-keygen");
-	while ((ch = getopt_long(argc, argv, "o:yhV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":o:yhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'o':
 			ss_cli_once(&seen_o, "-o");
@@ -70,7 +71,7 @@ main(int argc, char * argv[])
 		case 'V':
 			ss_cli_version();
 		default:
-			ss_cli_usage_error("unknown option");
+			ss_cli_bad_option(argv, ch);
 		}
 	}
 	argc -= optind;

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -55,6 +56,21 @@ ss_cli_usage_error(const char * fmt, ...)
 }
 
 void
+ss_cli_bad_option(char * const * argv, int ch)
+{
+	const char * arg = argv[optind - 1];
+
+	if (ch == ':') {
+		if (arg[0] == '-' && arg[1] == '-')
+			ss_cli_usage_error("option '%s' needs a value", arg);
+		ss_cli_usage_error("option -%c needs a value", optopt);
+	}
+	if (optopt != 0)
+		ss_cli_usage_error("unknown option -%c", optopt);
+	ss_cli_usage_error("unknown option '%s'", arg);
+}
+
+void
 ss_cli_version(void)
 {
 
@@ -93,8 +109,6 @@ ss_cli_size(const char * arg, const char * opt, size_t min, size_t max)
 		shift = 10;
 	else if (*end == 'M' || *end == 'm')
 		shift = 20;
-	else if (*end == 'G' || *end == 'g')
-		shift = 30;
 	else if (*end != '\0')
 		goto bad;
 	if (shift != 0 && end[1] != '\0' &&
@@ -108,7 +122,7 @@ ss_cli_size(const char * arg, const char * opt, size_t min, size_t max)
 	return ((size_t)v);
 bad:
 	ss_cli_usage_error("%s: invalid size '%s' (from %zu to %zu bytes; "
-	    "K and M suffixes allowed)", opt, arg, min, max);
+	    "K, KiB, M and MiB suffixes allowed)", opt, arg, min, max);
 }
 
 unsigned long
@@ -183,13 +197,21 @@ ss_stats_tick(struct ss_stats * st)
 }
 
 void
+ss_stats_abort(struct ss_stats * st)
+{
+
+	if (st->shown)
+		fprintf(stderr, "\r\033[K");
+	st->shown = 0;
+}
+
+void
 ss_stats_finish(struct ss_stats * st)
 {
 	struct timespec now;
 	double t;
 
-	if (st->shown)
-		fprintf(stderr, "\r\033[K");
+	ss_stats_abort(st);
 	if (!st->report)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);

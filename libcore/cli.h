@@ -44,6 +44,15 @@ void ss_cli_usage_error(const char *, ...)
     __attribute__((noreturn, format(printf, 1, 2)));
 
 /**
+ * ss_cli_bad_option(argv, optstring):
+ * Report the option getopt_long() just refused (call it for '?' or ':',
+ * with opterr set to 0 and ${optstring} starting with ':') as a usage
+ * error; exit 2.
+ */
+void ss_cli_bad_option(char * const *, int)
+    __attribute__((noreturn));
+
+/**
  * ss_cli_version(void):
  * Print the version line and exit 0.
  */
@@ -100,6 +109,12 @@ void ss_stats_start(struct ss_stats *, int, int);
  * Redraw the progress line if it is due (at most four times a second).
  */
 void ss_stats_tick(struct ss_stats *);
+
+/**
+ * ss_stats_abort(st):
+ * Clear the progress line, if one is shown, before an error is printed.
+ */
+void ss_stats_abort(struct ss_stats *);
 
 /**
  * ss_stats_finish(st):

@@ -206,6 +206,8 @@ inerr:
 outerr:
 	/* Output errors already name the output. */
 done:
+	if (rc != 0)
+		ss_stats_abort(&es.st);
 	ss_output_abort(es.out);
 	ss_stream_writer_free(es.w);
 	ss_batch_builder_free(es.bb);
@@ -309,6 +311,8 @@ inerr:
 	if (in->owned)
 		ss_err_prefix("%s", in->name);
 done:
+	if (rc != 0)
+		ss_stats_abort(&st);
 	ss_output_abort(out);
 	ss_csv_writer_free(cw);
 	ss_stream_reader_free(r);

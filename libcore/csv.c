@@ -257,8 +257,9 @@ import_line(struct ss_csv_reader * cr, const uint8_t * s, size_t len)
 	}
 	if (cr->failed)
 		return (-1);
-	if (csv_get_buffer_size(&cr->p) > SS_RECORD_MAX) {
-		ss_err_set(SS_EXIT_DATA, "line %llu: field exceeds %u bytes",
+	/* libcsv's field in progress (entry_pos is public in csv.h). */
+	if (cr->p.entry_pos > SS_RECORD_MAX - cr->rowlen) {
+		ss_err_set(SS_EXIT_DATA, "line %llu: record exceeds %u bytes",
 		    (unsigned long long)cr->record_line, SS_RECORD_MAX);
 		return (-1);
 	}
@@ -450,6 +451,15 @@ put_eol(struct ss_csv_writer * cw)
 	return (put(cw, (const uint8_t *)"\n", 1));
 }
 
+/* Does the output start with field ${f}, which begins with a BOM? */
+static int
+leading_bom(const struct ss_csv_writer * cw, const uint8_t * f, size_t len)
+{
+
+	return (cw->total + cw->len == 0 && len >= 3 &&
+	    memcmp(f, "\xef\xbb\xbf", 3) == 0);
+}
+
 int
 ss_csv_writer_record(struct ss_csv_writer * cw, const uint8_t * const * fields,
     const size_t * lens, size_t nfields)
@@ -461,7 +471,9 @@ ss_csv_writer_record(struct ss_csv_writer * cw, const uint8_t * const * fields,
 	for (i = 0; i < nfields; i++) {
 		if (i > 0 && put(cw, &cw->delim, 1))
 			return (-1);
-		if (put_field(cw, fields[i], lens[i]))
+		if (i == 0 && leading_bom(cw, fields[i], lens[i]) ?
+		    put_quoted(cw, fields[i], lens[i]) :
+		    put_field(cw, fields[i], lens[i]))
 			return (-1);
 	}
 	return (put_eol(cw));
@@ -527,14 +539,22 @@ ss_csv_writer_batch(struct ss_csv_writer * cw, const struct ss_batch * b)
 {
 	const uint8_t * f;
 	size_t r, i, len, datalen, worst;
+	int bom;
 
 	for (r = 0; r < b->nrecords; r++) {
+		/*
+		 * A byte-order mark at the very start of the output is
+		 * quoted, or the next import would drop it as an encoding
+		 * hint; that record takes the field-by-field path.
+		 */
+		f = ss_batch_field(b, r, 0, &len);
+		bom = leading_bom(cw, f, len);
 		datalen = ss_batch_offset(b, (r + 1) * b->nfields) -
 		    ss_batch_offset(b, r * b->nfields);
 		worst = 2 * datalen + 3 * (size_t)b->nfields + 2;
 		if (worst > WRITER_BUFSIZE - cw->len && writer_drain(cw))
 			return (-1);
-		if (worst <= WRITER_BUFSIZE - cw->len) {
+		if (!bom && worst <= WRITER_BUFSIZE - cw->len) {
 			emit_record(cw, b, r);
 			continue;
 		}
@@ -544,9 +564,13 @@ ss_csv_writer_batch(struct ss_csv_writer * cw, const struct ss_batch * b)
 			if (i > 0 && put(cw, &cw->delim, 1))
 				return (-1);
 			f = ss_batch_field(b, r, i, &len);
-			if (put_field(cw, f, len))
+			if (i == 0 && bom ? put_quoted(cw, f, len) :
+			    put_field(cw, f, len))
 				return (-1);
 		}
+		if (b->nfields == 1 && len == 0 &&
+		    put(cw, (const uint8_t *)"\"\"", 2))
+			return (-1);
 		if (put_eol(cw))
 			return (-1);
 	}

@@ -279,7 +279,7 @@ ss_output_open(const char * path, int flags)
 {
 	struct ss_output * o;
 	struct stat sb;
-	mode_t mask;
+	mode_t mask, mode;
 	char * target;
 
 	if ((o = calloc(1, sizeof(*o))) == NULL) {
@@ -337,10 +337,18 @@ ss_output_open(const char * path, int flags)
 		ss_err_errno("%s: cannot create temporary file", path);
 		goto err;
 	}
-	/* Give the file the mode open(2) would have. */
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(o->fd, 0666 & ~mask) == -1) {
+	/*
+	 * Keep the mode of a file being replaced (a private file stays
+	 * private); give a new one the mode open(2) would.
+	 */
+	if (stat(o->path, &sb) == 0)
+		mode = sb.st_mode & 07777;
+	else {
+		mask = umask(0);
+		umask(mask);
+		mode = 0666 & ~mask;
+	}
+	if (fchmod(o->fd, mode) == -1) {
 		ss_err_errno("%s: fchmod", path);
 		goto err;
 	}

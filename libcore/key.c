@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -204,6 +205,7 @@ ss_key_write_identity(const char * path, const uint8_t * sk)
 	struct tm tm;
 	size_t textlen = 512;
 	int tostdout = (path == NULL || strcmp(path, "-") == 0);
+	struct stat sb;
 	int fd = -1;
 	int len;
 	int rc = -1;
@@ -229,6 +231,17 @@ ss_key_write_identity(const char * path, const uint8_t * sk)
 
 	if (tostdout) {
 		fd = STDOUT_FILENO;
+		/*
+		 * "ss-keygen > me.key": a secret key must not land in a file
+		 * that others can read, nor one every tool would refuse.
+		 */
+		if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    (sb.st_mode & (S_IRWXG | S_IRWXO)) != 0 &&
+		    fchmod(fd, sb.st_mode & 0700) == -1) {
+			ss_err_errno("stdout: cannot make the key file "
+			    "private");
+			goto err;
+		}
 	} else if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, 0600)) == -1) {
 		if (errno == EEXIST)
@@ -297,7 +310,12 @@ int
 ss_recipients_add(struct ss_recipients * r, const char * text)
 {
 
-	return (recipients_add_line(r, text, strlen(text)));
+	if (recipients_add_line(r, text, strlen(text)) == 0)
+		return (0);
+	/* Name the bad key, unless it is a secret one. */
+	if (strncasecmp(text, SS_SECKEY_PREFIX, strlen(SS_SECKEY_PREFIX)) != 0)
+		ss_err_prefix("'%s'", text);
+	return (-1);
 }
 
 int
@@ -421,7 +439,8 @@ ss_identities_load(struct ss_identities * ids, const char * path)
 	if (S_ISREG(sb.st_mode) && (sb.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
 		ss_err_set(SS_EXIT_SYS, "permissions %04o are too open for "
 		    "a secret key (chmod 600 %s)",
-		    (unsigned)(sb.st_mode & 07777), path);
+		    (unsigned)(sb.st_mode & 07777),
+		    strcmp(path, "-") == 0 ? "the file" : path);
 		goto err;
 	}
 	if (for_each_key_line((char *)buf, len, identities_add_line, ids,
