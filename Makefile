@@ -66,7 +66,12 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBCORE)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIBCORE) $(SS_LIBS) $(CHECK_LIBS) -o $@
 
--include $(LIBCORE_OBJS:.o=.d) $(BINS:%=$(BUILD)/cmd/%.d)
+-include $(LIBCORE_OBJS:.o=.d) $(BINS:%=$(BUILD)/cmd/%.d) \
+	$(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%.d) \
+	$(BUILD)/tests/vector/vector.d
+
+# Keep test objects between runs.
+.SECONDARY:
 
 deps:
 	@scripts/install-deps
@@ -92,8 +97,12 @@ vector: all $(BUILD)/tests/make-vector
 fuzz-smoke:
 	@FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) tests/fuzz/run
 
+# The sanitizer build uses clang, so that every check also proves the code
+# builds warning-free with both compilers.
+ASAN_CC		?= clang
 check-asan:
-	@$(MAKE) --no-print-directory BUILD=build-asan BINDIR=build-asan/bin \
+	@$(MAKE) --no-print-directory BUILD=build-asan-$(ASAN_CC) \
+	    BINDIR=build-asan-$(ASAN_CC)/bin CC=$(ASAN_CC) \
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	    all unit cli vector
 
@@ -118,4 +127,4 @@ install: all
 	install -m 0644 $(MAN7) $(DESTDIR)$(PREFIX)/share/man/man7
 
 clean:
-	rm -rf build build-asan build-fuzz bin
+	rm -rf build build-asan* build-fuzz bin

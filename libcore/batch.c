@@ -134,7 +134,8 @@ ss_batch_builder_add(struct ss_batch_builder * bb,
 
 	for (i = 0; i < bb->nfields; i++) {
 		reclen += lens[i];
-		if (i > 0 && fields[i] != fields[i - 1] + lens[i - 1])
+		if (i > 0 && (fields[i - 1] == NULL ||
+		    fields[i] != fields[i - 1] + lens[i - 1]))
 			contiguous = 0;
 	}
 	if (reclen > SS_RECORD_MAX) {

@@ -13,12 +13,33 @@
 #include "err.h"
 
 static const char * progname = "ss";
+/* A failure was reported: its message and exit status stand. */
+static int reported = 0;
+
+/*
+ * At exit, stdio may still hold output (--help, --version, ss-info): a
+ * failure to write it (a full disk) is an error, not a silent success.
+ */
+static void
+check_stdout(void)
+{
+
+	if (reported)
+		return;
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		fprintf(stderr, "%s: stdout: %s\n", progname,
+		    errno != 0 ? strerror(errno) : "write error");
+		_exit(SS_EXIT_SYS);
+	}
+}
 
 void
 ss_cli_init(const char * name)
 {
 
 	progname = name;
+	errno = 0;
+	atexit(check_stdout);
 	signal(SIGPIPE, SIG_DFL);
 	if (sodium_init() < 0) {
 		fprintf(stderr, "%s: cannot initialise libsodium\n", name);
@@ -37,6 +58,7 @@ void
 ss_cli_fatal(void)
 {
 
+	reported = 1;
 	fprintf(stderr, "%s: %s\n", progname, ss_err_msg());
 	exit(ss_err_status());
 }
@@ -46,6 +68,7 @@ ss_cli_usage_error(const char * fmt, ...)
 {
 	va_list ap;
 
+	reported = 1;
 	fprintf(stderr, "%s: ", progname);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -65,6 +88,10 @@ ss_cli_bad_option(char * const * argv, int ch)
 			ss_cli_usage_error("option '%s' needs a value", arg);
 		ss_cli_usage_error("option -%c needs a value", optopt);
 	}
+	/* A long-only option (value >= 256) given "=VALUE" it does not take. */
+	if (optopt > 0xff)
+		ss_cli_usage_error("option '%.*s' takes no value",
+		    (int)strcspn(arg, "="), arg);
 	if (optopt != 0)
 		ss_cli_usage_error("unknown option -%c", optopt);
 	ss_cli_usage_error("unknown option '%s'", arg);
@@ -76,6 +103,7 @@ ss_cli_version(void)
 
 	printf("%s (securestreams) %s\n", progname, SS_VERSION);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
+		reported = 1;
 		fprintf(stderr, "%s: stdout: %s\n", progname,
 		    strerror(errno));
 		exit(SS_EXIT_SYS);

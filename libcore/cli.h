@@ -20,7 +20,9 @@
 /**
  * ss_cli_init(name):
  * Start a binary called ${name}: restore SIGPIPE's default action (a
- * filter whose reader went away just stops) and initialise libsodium.
+ * filter whose reader went away just stops), initialise libsodium, and
+ * make exit fail (status 2, one message) if stdio output to stdout cannot
+ * be written, unless a failure was already reported.
  */
 void ss_cli_init(const char *);
 
@@ -67,7 +69,8 @@ void ss_cli_once(int *, const char *);
 
 /**
  * ss_cli_size(arg, opt, min, max):
- * Parse a byte count with an optional K, M or G suffix (powers of 1024);
+ * Parse a byte count with an optional K/KiB or M/MiB suffix (powers of
+ * 1024);
  * anything outside [${min}, ${max}] is a usage error naming ${opt}.
  */
 size_t ss_cli_size(const char *, const char *, size_t, size_t);

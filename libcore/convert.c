@@ -200,7 +200,8 @@ ss_convert_encrypt(const struct ss_encrypt_opts * opts)
 	goto done;
 
 inerr:
-	if (in->owned)
+	/* Name the input in data errors; system errors name their file. */
+	if (in->owned && ss_err_status() == SS_EXIT_DATA)
 		ss_err_prefix("%s", in->name);
 	goto done;
 outerr:
@@ -308,7 +309,8 @@ ss_convert_decrypt(const struct ss_decrypt_opts * opts)
 	goto done;
 
 inerr:
-	if (in->owned)
+	/* Name the input in data errors; system errors name their file. */
+	if (in->owned && ss_err_status() == SS_EXIT_DATA)
 		ss_err_prefix("%s", in->name);
 done:
 	if (rc != 0)
@@ -398,7 +400,8 @@ ss_convert_info(const char * input, const struct ss_identities * ids)
 	rc = 0;
 	goto done;
 err:
-	if (in->owned)
+	/* Name the input in data errors; system errors name their file. */
+	if (in->owned && ss_err_status() == SS_EXIT_DATA)
 		ss_err_prefix("%s", in->name);
 done:
 	ss_stream_reader_free(r);

@@ -155,11 +155,18 @@ ss_csv_reader_new(uint8_t delim, ss_csv_record_fn * fn, void * cookie)
 	}
 	csv_set_delim(&cr->p, delim);
 	csv_set_space_func(&cr->p, no_space);
+	/*
+	 * libcsv grows a field's buffer by a fixed step (128 bytes by
+	 * default): quadratic copying for a long quoted field wherever
+	 * realloc() cannot grow in place (ASan, valgrind, other allocators).
+	 */
+	csv_set_blk_size(&cr->p, 1024 * 1024);
 	cr->delim = delim;
 	cr->fn = fn;
 	cr->cookie = cookie;
 	cr->fast = 1;
-	if (fields_reserve(cr, 64)) {
+	/* A record of empty fields still points into the buffer, not NULL. */
+	if (fields_reserve(cr, 64) || rowdata_reserve(cr, 1)) {
 		ss_csv_reader_free(cr);
 		return (NULL);
 	}

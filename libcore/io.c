@@ -19,6 +19,7 @@ struct ss_output {
 	int fd;
 	char * path;		/* final path, or NULL for stdout */
 	char * tmppath;		/* temporary file, or NULL */
+	int tmp_created;	/* mkstemp() made tmppath */
 	int slot;		/* index in tmp_slots, or -1 */
 	uint8_t * buf;
 	size_t buflen;
@@ -136,12 +137,13 @@ ss_read_small_file(const char * path, uint8_t * buf, size_t max, size_t * len,
 	}
 	*len = 0;
 	do {
-		if (*len == max - 1) {
+		/* Read into the NUL's place too: a file of max - 1 fits. */
+		if (*len == max) {
 			ss_err_set(SS_EXIT_SYS, "file too large (over %zu "
 			    "bytes)", max - 1);
 			goto err;
 		}
-		n = read(fd, buf + *len, max - 1 - *len);
+		n = read(fd, buf + *len, max - *len);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
@@ -337,6 +339,7 @@ ss_output_open(const char * path, int flags)
 		ss_err_errno("%s: cannot create temporary file", path);
 		goto err;
 	}
+	o->tmp_created = 1;
 	/*
 	 * Keep the mode of a file being replaced (a private file stays
 	 * private); give a new one the mode open(2) would.
@@ -431,6 +434,7 @@ ss_output_commit(struct ss_output * o)
 			ss_err_errno("%s: rename", o->path);
 			goto done;
 		}
+		o->tmp_created = 0;
 		tmp_unregister(o->slot);
 		o->slot = -1;
 		free(o->tmppath);
@@ -470,12 +474,11 @@ ss_output_abort(struct ss_output * o)
 
 	if (o == NULL)
 		return;
-	if (o->tmppath != NULL) {
+	/* Only a temporary file that mkstemp() created is ours to remove. */
+	if (o->tmp_created)
 		unlink(o->tmppath);
-		tmp_unregister(o->slot);
-		free(o->tmppath);
-	} else
-		tmp_unregister(o->slot);
+	tmp_unregister(o->slot);
+	free(o->tmppath);
 	if (o->fd != -1 && o->fd != STDOUT_FILENO)
 		close(o->fd);
 	free(o->path);

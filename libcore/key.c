@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -312,8 +311,11 @@ ss_recipients_add(struct ss_recipients * r, const char * text)
 
 	if (recipients_add_line(r, text, strlen(text)) == 0)
 		return (0);
-	/* Name the bad key, unless it is a secret one. */
-	if (strncasecmp(text, SS_SECKEY_PREFIX, strlen(SS_SECKEY_PREFIX)) != 0)
+	/*
+	 * Name the bad key, unless it holds a secret one (anywhere: a key
+	 * pasted with a leading blank or quote is still secret).
+	 */
+	if (strcasestr(text, SS_SECKEY_PREFIX) == NULL)
 		ss_err_prefix("'%s'", text);
 	return (-1);
 }

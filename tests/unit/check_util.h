@@ -1,0 +1,153 @@
+#ifndef SS_CHECK_UTIL_H
+#define SS_CHECK_UTIL_H
+
+/*
+ * Helpers shared by the unit tests: hex decoding, scratch directories and
+ * whole-file reads and writes.  Everything is static inline so that a test
+ * file uses only what it needs without unused-function warnings.
+ */
+
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <check.h>
+
+/* Decode the hex string ${hex} (spaces ignored) into ${out}; its length. */
+static inline size_t
+tu_hex(uint8_t * out, size_t max, const char * hex)
+{
+	size_t n = 0;
+	unsigned int v;
+
+	while (*hex != '\0') {
+		if (*hex == ' ' || *hex == '\n') {
+			hex++;
+			continue;
+		}
+		ck_assert_msg(n < max, "hex string too long");
+		ck_assert_msg(sscanf(hex, "%2x", &v) == 1, "bad hex");
+		out[n++] = (uint8_t)v;
+		hex += 2;
+	}
+	return (n);
+}
+
+/* Make a fresh scratch directory; its path goes in ${dir}. */
+static inline void
+tu_mkdtemp(char dir[256])
+{
+	const char * t = getenv("TMPDIR");
+
+	snprintf(dir, 256, "%s/ss-unit.XXXXXX",
+	    (t != NULL && t[0] != '\0') ? t : "/tmp");
+	ck_assert_msg(mkdtemp(dir) != NULL, "mkdtemp failed");
+}
+
+/* Number of entries in ${dir}, other than "." and "..". */
+static inline int
+tu_dir_count(const char * dir)
+{
+	DIR * d;
+	struct dirent * de;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d = opendir(dir));
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0)
+			n++;
+	}
+	closedir(d);
+	return (n);
+}
+
+/* Remove ${dir} and the files in it (no subdirectories). */
+static inline void
+tu_rmdir(const char * dir)
+{
+	DIR * d;
+	struct dirent * de;
+	char path[512];
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+/* Create ${path} (mode ${mode}, exactly) holding ${len} bytes of ${buf}. */
+static inline void
+tu_write_file(const char * path, const void * buf, size_t len, mode_t mode)
+{
+	int fd;
+
+	ck_assert_msg((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode)) !=
+	    -1, "cannot create %s", path);
+	ck_assert_int_eq(fchmod(fd, mode), 0);
+	if (len > 0)
+		ck_assert_int_eq(write(fd, buf, len), (ssize_t)len);
+	ck_assert_int_eq(close(fd), 0);
+}
+
+/* Read the whole of ${path} into a malloc()ed buffer (NUL-terminated). */
+static inline uint8_t *
+tu_read_file(const char * path, size_t * len)
+{
+	struct stat sb;
+	uint8_t * buf;
+	ssize_t n;
+	int fd;
+
+	ck_assert_msg((fd = open(path, O_RDONLY)) != -1, "cannot open %s",
+	    path);
+	ck_assert_int_eq(fstat(fd, &sb), 0);
+	ck_assert_ptr_nonnull(buf = malloc((size_t)sb.st_size + 1));
+	*len = 0;
+	while ((n = read(fd, buf + *len, (size_t)sb.st_size - *len)) > 0)
+		*len += (size_t)n;
+	ck_assert_int_eq(n, 0);
+	ck_assert_uint_eq(*len, (size_t)sb.st_size);
+	buf[*len] = '\0';
+	close(fd);
+	return (buf);
+}
+
+/* A small deterministic PRNG (xorshift64*), for reproducible tests. */
+static inline uint64_t
+tu_rand(uint64_t * s)
+{
+
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return (*s * 0x2545F4914F6CDD1DULL);
+}
+
+/* Run the suite ${s}; the process exit status. */
+static inline int
+tu_run(Suite * s)
+{
+	SRunner * sr = srunner_create(s);
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return (failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
+}
+
+#endif /* !SS_CHECK_UTIL_H */
