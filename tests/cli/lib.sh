@@ -101,3 +101,58 @@ chunk_offsets() {
 
 # slice FILE START END: bytes [START, END) of FILE on stdout.
 slice() { tail -c +$(( $2 + 1 )) "$1" | head -c $(( $3 - $2 )); }
+
+# --- Added for the scenario tests (keygen.sh, tamper.sh, ...). ---
+
+# expect_stderr_is TEXT: the last expect_status's stderr is exactly the one
+# line TEXT (compared literally, not as a pattern).
+expect_stderr_is() {
+	IFS= read -r -d '' stderr_text < "$TMP/stderr" || true
+	[ "$stderr_text" = "$1"$'\n' ] ||
+	    fail "stderr '$stderr_text' is not '$1'"
+}
+
+# expect_usage_error PATTERN: the last expect_status's stderr is a usage
+# error: one line "ss-NAME: ..." matching PATTERN, then the --help hint.
+expect_usage_error() {
+	[ "$(wc -l < "$TMP/stderr")" -eq 2 ] ||
+	    fail "expected a message and a hint on stderr, got: $(cat "$TMP/stderr")"
+	head -n 1 "$TMP/stderr" | grep -Eq -- "$1" ||
+	    fail "stderr '$(head -n 1 "$TMP/stderr")' does not match '$1'"
+	tail -n 1 "$TMP/stderr" |
+	    grep -Eq "^Try 'ss-[a-z]+ --help' for more information\.$" ||
+	    fail "no --help hint on stderr: $(cat "$TMP/stderr")"
+}
+
+# expect_same EXPECTED GOT WHAT: fail unless the files are byte-identical.
+expect_same() {
+	cmp -s "$1" "$2" || fail "$3: $2 differs from $1 ($(cmp "$1" "$2" 2>&1 | head -n 1))"
+}
+
+# expect_no_output DIR NAME: neither DIR/NAME nor a temporary file
+# DIR/.NAME.XXXXXX exists.
+expect_no_output() {
+	[ ! -e "$1/$2" ] || fail "$1/$2 exists after a failed run"
+	for t in "$1"/."$2".*; do
+		[ ! -e "$t" ] || fail "temporary file $t was left behind"
+	done
+}
+
+# chunk_len FILE OFFSET: the ciphertext length of the chunk at OFFSET.
+chunk_len() {
+	set -- $(od -An -tu1 -j "$2" -N4 "$1")
+	echo $(( ($1 & 127) * 16777216 + $2 * 65536 + $3 * 256 + $4 ))
+}
+
+# slow: true when every run is slow (SS_VALGRIND=1); tests then try fewer
+# variants of the same thing.
+slow() { [ "${SS_VALGRIND:-0}" = 1 ]; }
+
+# some ITEM...: all the ITEMs, or when slow only the first and the last.
+some() {
+	if ! slow || [ $# -le 2 ]; then
+		echo "$@"
+	else
+		eval "echo \"\$1 \${$#}\""
+	fi
+}
