@@ -55,6 +55,8 @@ main(int argc, char * argv[])
 	};
 	struct ss_decrypt_opts opts = { .delim = ',' };
 	struct ss_identities * ids;
+	const char ** keyfiles;		/* -i, loaded once options are read */
+	int nkeyfiles = 0, i;
 	int seen_o = 0, seen_d = 0;
 	int ch;
 
@@ -62,12 +64,15 @@ main(int argc, char * argv[])
 	ss_cli_init("ss-decrypt");
 	if ((ids = ss_identities_new()) == NULL)
 		ss_cli_fatal();
+	if ((keyfiles = calloc((size_t)argc, sizeof(*keyfiles))) == NULL) {
+		ss_err_errno("calloc");
+		ss_cli_fatal();
+	}
 	while ((ch = getopt_long(argc, argv, ":i:o:d:hV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'i':
-			if (ss_identities_load(ids, optarg))
-				ss_cli_fatal();
+			keyfiles[nkeyfiles++] = optarg;
 			break;
 		case 'o':
 			ss_cli_once(&seen_o, "-o");
@@ -98,13 +103,20 @@ main(int argc, char * argv[])
 	argv += optind;
 	if (argc > 1)
 		ss_cli_usage_error("one input at most");
+	opts.input = (argc == 1) ? argv[0] : NULL;
+	for (i = 0; i < nkeyfiles; i++)
+		ss_cli_key_source("-i", keyfiles[i], opts.input);
+	for (i = 0; i < nkeyfiles; i++) {
+		if (ss_identities_load(ids, keyfiles[i]))
+			ss_cli_fatal();
+	}
 	if (ids->n == 0)
 		ss_cli_usage_error("no identity: give -i FILE");
-	opts.input = (argc == 1) ? argv[0] : NULL;
 	opts.identities = ids;
 
 	if (ss_convert_decrypt(&opts))
 		ss_cli_fatal();
 	ss_identities_free(ids);
+	free(keyfiles);
 	return (SS_EXIT_OK);
 }

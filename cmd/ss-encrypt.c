@@ -67,6 +67,8 @@ main(int argc, char * argv[])
 		.flush_ms = 100,
 	};
 	struct ss_recipients * r;
+	const char ** keyfiles;		/* -R, loaded once options are read */
+	int nkeyfiles = 0, i;
 	int seen_o = 0, seen_d = 0, seen_chunk = 0, seen_flush = 0;
 	int ch;
 
@@ -74,6 +76,10 @@ main(int argc, char * argv[])
 	ss_cli_init("ss-encrypt");
 	if ((r = ss_recipients_new()) == NULL)
 		ss_cli_fatal();
+	if ((keyfiles = calloc((size_t)argc, sizeof(*keyfiles))) == NULL) {
+		ss_err_errno("calloc");
+		ss_cli_fatal();
+	}
 	while ((ch = getopt_long(argc, argv, ":r:R:o:d:hV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
@@ -84,8 +90,7 @@ main(int argc, char * argv[])
 			}
 			break;
 		case 'R':
-			if (ss_recipients_add_file(r, optarg))
-				ss_cli_fatal();
+			keyfiles[nkeyfiles++] = optarg;
 			break;
 		case 'o':
 			ss_cli_once(&seen_o, "-o");
@@ -126,13 +131,20 @@ main(int argc, char * argv[])
 	argv += optind;
 	if (argc > 1)
 		ss_cli_usage_error("one input at most");
+	opts.input = (argc == 1) ? argv[0] : NULL;
+	for (i = 0; i < nkeyfiles; i++)
+		ss_cli_key_source("-R", keyfiles[i], opts.input);
+	for (i = 0; i < nkeyfiles; i++) {
+		if (ss_recipients_add_file(r, keyfiles[i]))
+			ss_cli_fatal();
+	}
 	if (r->n == 0)
 		ss_cli_usage_error("no recipient: give -r PUBKEY or -R FILE");
-	opts.input = (argc == 1) ? argv[0] : NULL;
 	opts.recipients = r;
 
 	if (ss_convert_encrypt(&opts))
 		ss_cli_fatal();
 	ss_recipients_free(r);
+	free(keyfiles);
 	return (SS_EXIT_OK);
 }

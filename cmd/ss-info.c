@@ -42,17 +42,23 @@ main(int argc, char * argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ss_identities * ids;
+	const char ** keyfiles;		/* -i, loaded once options are read */
+	const char * input;
+	int nkeyfiles = 0, i;
 	int ch;
 
 	opterr = 0;
 	ss_cli_init("ss-info");
 	if ((ids = ss_identities_new()) == NULL)
 		ss_cli_fatal();
+	if ((keyfiles = calloc((size_t)argc, sizeof(*keyfiles))) == NULL) {
+		ss_err_errno("calloc");
+		ss_cli_fatal();
+	}
 	while ((ch = getopt_long(argc, argv, ":i:hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'i':
-			if (ss_identities_load(ids, optarg))
-				ss_cli_fatal();
+			keyfiles[nkeyfiles++] = optarg;
 			break;
 		case 'h':
 			usage();
@@ -67,9 +73,17 @@ main(int argc, char * argv[])
 	if (argc > 1)
 		ss_cli_usage_error("one input at most");
 
-	if (ss_convert_info(argc == 1 ? argv[0] : NULL,
+	input = (argc == 1) ? argv[0] : NULL;
+	for (i = 0; i < nkeyfiles; i++)
+		ss_cli_key_source("-i", keyfiles[i], input);
+	for (i = 0; i < nkeyfiles; i++) {
+		if (ss_identities_load(ids, keyfiles[i]))
+			ss_cli_fatal();
+	}
+	if (ss_convert_info(input,
 	    ids->n > 0 ? ids : NULL))
 		ss_cli_fatal();
 	ss_identities_free(ids);
+	free(keyfiles);
 	return (SS_EXIT_OK);
 }

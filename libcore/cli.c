@@ -120,6 +120,15 @@ ss_cli_once(int * seen, const char * opt)
 	*seen = 1;
 }
 
+void
+ss_cli_key_source(const char * opt, const char * path, const char * input)
+{
+
+	if (strcmp(path, "-") == 0 && (input == NULL || strcmp(input, "-") == 0))
+		ss_cli_usage_error("%s -: standard input cannot hold both the "
+		    "keys and the data (give the data as a file)", opt);
+}
+
 size_t
 ss_cli_size(const char * arg, const char * opt, size_t min, size_t max)
 {

@@ -68,6 +68,14 @@ void ss_cli_version(void) __attribute__((noreturn));
 void ss_cli_once(int *, const char *);
 
 /**
+ * ss_cli_key_source(opt, path, input):
+ * A key file ${path} given with option ${opt} may be "-" (standard input)
+ * only if the data ${input} does not come from standard input too;
+ * otherwise a usage error.
+ */
+void ss_cli_key_source(const char *, const char *, const char *);
+
+/**
  * ss_cli_size(arg, opt, min, max):
  * Parse a byte count with an optional K/KiB or M/MiB suffix (powers of
  * 1024);

@@ -178,6 +178,9 @@ ss_stream_reader_new(struct ss_input * in, const struct ss_identities * ids)
 		    "stream");
 		goto err;
 	}
+	/* A stream cut inside its magic is truncated, not foreign. */
+	if (got < SS_MAGIC_LEN && memcmp(r->buf, SS_MAGIC, got) == 0)
+		goto truncated;
 	if (got < SS_MAGIC_LEN ||
 	    memcmp(r->buf, SS_MAGIC, SS_MAGIC_LEN) != 0) {
 		ss_err_set(SS_EXIT_DATA, "not a securestreams stream "

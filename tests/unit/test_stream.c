@@ -623,7 +623,12 @@ START_TEST(test_bad_magic)
 	read_stream((const uint8_t *)"id,name\n1,x\n", 12, p.ids, &oc);
 	ck_assert_int_eq(oc.rc, -1);
 	ck_assert(strstr(ss_err_msg(), "bad magic") != NULL);
+	/* Cut inside the magic: truncated; a short foreign input: foreign. */
 	read_stream((const uint8_t *)"\x89SS", 3, p.ids, &oc);
+	ck_assert_int_eq(oc.rc, -1);
+	ck_assert(strstr(ss_err_msg(), "truncated inside the header") != NULL);
+	read_stream((const uint8_t *)"id,", 3, p.ids, &oc);
+	ck_assert_int_eq(oc.rc, -1);
 	ck_assert(strstr(ss_err_msg(), "bad magic") != NULL);
 	s[8] = 2;
 	read_stream(s, len, NULL, &oc);
