@@ -8,6 +8,11 @@
 #include "err.h"
 #include "io.h"
 
+/* Byte classes for split_line(). */
+#define CLASS_DATA	0
+#define CLASS_DELIM	1
+#define CLASS_LIBCSV	2	/* a quote or a CR: libcsv's job */
+
 /* Longest physical line we buffer: a whole record and its delimiters. */
 #define LINE_MAX_LEN	((size_t)SS_RECORD_MAX + SS_COLUMNS_MAX + 2)
 
@@ -17,6 +22,7 @@ struct ss_csv_reader {
 	ss_csv_record_fn * fn;
 	void * cookie;
 	int fast;
+	uint8_t class[256];	/* byte classes for the fast path */
 	int failed;		/* the callback or a limit failed */
 	uint64_t line;		/* physical line being imported */
 	uint64_t record_line;	/* where libcsv's current record began */
@@ -162,6 +168,9 @@ ss_csv_reader_new(uint8_t delim, ss_csv_record_fn * fn, void * cookie)
 	 */
 	csv_set_blk_size(&cr->p, 1024 * 1024);
 	cr->delim = delim;
+	cr->class[delim] = CLASS_DELIM;
+	cr->class['"'] = CLASS_LIBCSV;
+	cr->class['\r'] = CLASS_LIBCSV;
 	cr->fn = fn;
 	cr->cookie = cookie;
 	cr->fast = 1;
@@ -192,39 +201,42 @@ between_records(const struct ss_csv_reader * cr)
 }
 
 /*
- * Split a quote-free, CR-free line on the delimiter.  The fields are
- * packed into the record buffer without the delimiters, in one pass, so
- * that they lie contiguous as they do on the libcsv path.
+ * Split a line (without its line end) on the delimiter, packing the fields
+ * into the record buffer without the delimiters, in one pass, so that they
+ * lie contiguous as they do on the libcsv path.  Return 1, having imported
+ * nothing, if the line holds a quote or a CR.
  */
 static int
 split_line(struct ss_csv_reader * cr, const uint8_t * s, size_t len)
 {
-	const uint8_t delim = cr->delim;
+	const uint8_t * class = cr->class;
 	uint8_t * dst;
 	size_t i, n = 0, pos = 0, start = 0;
+	uint8_t c;
 
 	if (rowdata_reserve(cr, len))
 		return (-1);
 	dst = cr->rowdata;
 	for (i = 0; i < len; i++) {
-		if (s[i] != delim) {
-			dst[pos++] = s[i];
+		c = s[i];
+		if (class[c] == CLASS_DATA) {
+			dst[pos++] = c;
 			continue;
 		}
+		if (class[c] == CLASS_LIBCSV)
+			return (1);
+		cr->fields[n] = dst + start;
 		cr->lens[n++] = pos - start;
 		start = pos;
 		if (n == cr->fieldcap && fields_reserve(cr, n + 1))
 			return (-1);
 	}
+	cr->fields[n] = dst + start;
 	cr->lens[n++] = pos - start;
 	if (pos > SS_RECORD_MAX) {
 		ss_err_set(SS_EXIT_DATA, "line %llu: record exceeds %u bytes",
 		    (unsigned long long)cr->line, SS_RECORD_MAX);
 		return (-1);
-	}
-	for (i = 0, pos = 0; i < n; i++) {
-		cr->fields[i] = dst + pos;
-		pos += cr->lens[i];
 	}
 	return (cr->fn(cr->cookie, cr->fields, cr->lens, n, cr->line));
 }
@@ -234,6 +246,7 @@ static int
 import_line(struct ss_csv_reader * cr, const uint8_t * s, size_t len)
 {
 	size_t body = len;
+	int rc;
 
 	cr->line++;
 	if (cr->line == 1 && len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
@@ -241,16 +254,15 @@ import_line(struct ss_csv_reader * cr, const uint8_t * s, size_t len)
 		len -= 3;
 		body = len;
 	}
-	if (cr->fast && between_records(cr) && memchr(s, '"', len) == NULL) {
+	if (cr->fast && between_records(cr)) {
 		if (body > 0 && s[body - 1] == '\n')
 			body--;
 		if (body > 0 && s[body - 1] == '\r')
 			body--;
-		if (memchr(s, '\r', body) == NULL) {
-			if (body == 0)
-				return (0);	/* blank line */
-			return (split_line(cr, s, body));
-		}
+		if (body == 0)
+			return (0);	/* blank line */
+		if ((rc = split_line(cr, s, body)) != 1)
+			return (rc);
 	}
 
 	if (between_records(cr))

@@ -92,6 +92,20 @@ tmp_unregister(int slot)
 		tmp_slots[slot] = NULL;
 }
 
+/*
+ * A pipe between two filters moves every byte of a stream: a larger pipe
+ * buffer means fewer context switches.  Best effort: the system limit
+ * (/proc/sys/fs/pipe-max-size) may refuse it.
+ */
+static void
+pipe_grow(int fd)
+{
+	struct stat sb;
+
+	if (fstat(fd, &sb) == 0 && S_ISFIFO(sb.st_mode))
+		(void)fcntl(fd, F_SETPIPE_SZ, 1024 * 1024);
+}
+
 int
 ss_write_all(int fd, const void * buf, size_t len)
 {
@@ -303,6 +317,7 @@ ss_output_open(const char * path, int flags)
 			goto err;
 		}
 		o->fd = STDOUT_FILENO;
+		pipe_grow(o->fd);
 		return (o);
 	}
 
