@@ -40,7 +40,7 @@ FUZZ_SRCS	= $(wildcard tests/fuzz/fuzz_*.c)
 
 ALL_CFLAGS	= $(SS_CPPFLAGS) $(SS_CFLAGS) $(CFLAGS)
 
-.PHONY: all check check-quick unit cli vector fuzz-smoke check-asan \
+.PHONY: all check check-quick unit cli vector man-lint fuzz-smoke check-asan \
 	check-valgrind deps demo bench fuzz install clean
 .DELETE_ON_ERROR:
 
@@ -82,7 +82,7 @@ check: deps
 	@$(MAKE) --no-print-directory check-asan
 	@echo "make check: all tests passed"
 
-check-quick: all unit cli vector fuzz-smoke
+check-quick: all unit cli vector man-lint fuzz-smoke
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; CK_FORK=yes $$t; done
@@ -93,6 +93,13 @@ cli: all
 vector: all $(BUILD)/tests/make-vector
 	@SS_BIN=$(abspath $(BINDIR)) SS_VECTOR=$(abspath $(BUILD)/tests/make-vector) \
 	    tests/vector/check-vector
+
+# Every page renders with no groff warning.
+man-lint:
+	@set -e; for m in $(MAN1) $(MAN5) $(MAN7); do \
+	    out=$$(groff -mandoc -ww -z -Tutf8 $$m 2>&1); \
+	    if [ -n "$$out" ]; then echo "$$m: $$out"; exit 1; fi; \
+	done; echo "man: $(words $(MAN1) $(MAN5) $(MAN7)) pages render cleanly"
 
 fuzz-smoke:
 	@FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) tests/fuzz/run

@@ -56,7 +56,7 @@ main(int argc, char * argv[])
 	struct ss_decrypt_opts opts = { .delim = ',' };
 	struct ss_identities * ids;
 	const char ** keyfiles;		/* -i, loaded once options are read */
-	int nkeyfiles = 0, i;
+	size_t nkeyfiles = 0;
 	int seen_o = 0, seen_d = 0;
 	int ch;
 
@@ -99,19 +99,8 @@ main(int argc, char * argv[])
 			ss_cli_bad_option(argv, ch);
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	if (argc > 1)
-		ss_cli_usage_error("one input at most");
-	opts.input = (argc == 1) ? argv[0] : NULL;
-	for (i = 0; i < nkeyfiles; i++)
-		ss_cli_key_source("-i", keyfiles[i], opts.input);
-	for (i = 0; i < nkeyfiles; i++) {
-		if (ss_identities_load(ids, keyfiles[i]))
-			ss_cli_fatal();
-	}
-	if (ids->n == 0)
-		ss_cli_usage_error("no identity: give -i FILE");
+	opts.input = ss_cli_input(argc - optind, argv + optind);
+	ss_cli_load_identities(ids, keyfiles, nkeyfiles, opts.input);
 	opts.identities = ids;
 
 	if (ss_convert_decrypt(&opts))

@@ -68,7 +68,7 @@ main(int argc, char * argv[])
 	};
 	struct ss_recipients * r;
 	const char ** keyfiles;		/* -R, loaded once options are read */
-	int nkeyfiles = 0, i;
+	size_t nkeyfiles = 0;
 	int seen_o = 0, seen_d = 0, seen_chunk = 0, seen_flush = 0;
 	int ch;
 
@@ -127,19 +127,8 @@ main(int argc, char * argv[])
 			ss_cli_bad_option(argv, ch);
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	if (argc > 1)
-		ss_cli_usage_error("one input at most");
-	opts.input = (argc == 1) ? argv[0] : NULL;
-	for (i = 0; i < nkeyfiles; i++)
-		ss_cli_key_source("-R", keyfiles[i], opts.input);
-	for (i = 0; i < nkeyfiles; i++) {
-		if (ss_recipients_add_file(r, keyfiles[i]))
-			ss_cli_fatal();
-	}
-	if (r->n == 0)
-		ss_cli_usage_error("no recipient: give -r PUBKEY or -R FILE");
+	opts.input = ss_cli_input(argc - optind, argv + optind);
+	ss_cli_load_recipients(r, keyfiles, nkeyfiles, opts.input);
 	opts.recipients = r;
 
 	if (ss_convert_encrypt(&opts))

@@ -44,7 +44,7 @@ main(int argc, char * argv[])
 	struct ss_identities * ids;
 	const char ** keyfiles;		/* -i, loaded once options are read */
 	const char * input;
-	int nkeyfiles = 0, i;
+	size_t nkeyfiles = 0;
 	int ch;
 
 	opterr = 0;
@@ -68,20 +68,11 @@ main(int argc, char * argv[])
 			ss_cli_bad_option(argv, ch);
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	if (argc > 1)
-		ss_cli_usage_error("one input at most");
-
-	input = (argc == 1) ? argv[0] : NULL;
-	for (i = 0; i < nkeyfiles; i++)
-		ss_cli_key_source("-i", keyfiles[i], input);
-	for (i = 0; i < nkeyfiles; i++) {
-		if (ss_identities_load(ids, keyfiles[i]))
-			ss_cli_fatal();
-	}
-	if (ss_convert_info(input,
-	    ids->n > 0 ? ids : NULL))
+	input = ss_cli_input(argc - optind, argv + optind);
+	/* Without -i, only the framing is read. */
+	if (nkeyfiles > 0)
+		ss_cli_load_identities(ids, keyfiles, nkeyfiles, input);
+	if (ss_convert_info(input, ids->n > 0 ? ids : NULL))
 		ss_cli_fatal();
 	ss_identities_free(ids);
 	free(keyfiles);

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "err.h"
+#include "key.h"
 
 static const char * progname = "ss";
 /* A failure was reported: its message and exit status stand. */
@@ -120,13 +121,55 @@ ss_cli_once(int * seen, const char * opt)
 	*seen = 1;
 }
 
-void
-ss_cli_key_source(const char * opt, const char * path, const char * input)
+const char *
+ss_cli_input(int argc, char * const * argv)
+{
+
+	if (argc > 1)
+		ss_cli_usage_error("one input at most");
+	return (argc == 1 ? argv[0] : NULL);
+}
+
+/* Standard input cannot hold both a key file and the data. */
+static void
+key_source(const char * opt, const char * path, const char * input)
 {
 
 	if (strcmp(path, "-") == 0 && (input == NULL || strcmp(input, "-") == 0))
 		ss_cli_usage_error("%s -: standard input cannot hold both the "
 		    "keys and the data (give the data as a file)", opt);
+}
+
+void
+ss_cli_load_identities(struct ss_identities * ids, const char * const * paths,
+    size_t n, const char * input)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		key_source("-i", paths[i], input);
+	for (i = 0; i < n; i++) {
+		if (ss_identities_load(ids, paths[i]))
+			ss_cli_fatal();
+	}
+	if (ids->n == 0)
+		ss_cli_usage_error("no identity: give -i FILE");
+}
+
+void
+ss_cli_load_recipients(struct ss_recipients * r, const char * const * paths,
+    size_t n, const char * input)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		key_source("-R", paths[i], input);
+	for (i = 0; i < n; i++) {
+		if (ss_recipients_add_file(r, paths[i]))
+			ss_cli_fatal();
+	}
+	if (r->n == 0)
+		ss_cli_usage_error("no recipient: give -r PUBKEY or -R FILE");
 }
 
 size_t

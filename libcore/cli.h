@@ -68,12 +68,32 @@ void ss_cli_version(void) __attribute__((noreturn));
 void ss_cli_once(int *, const char *);
 
 /**
- * ss_cli_key_source(opt, path, input):
- * A key file ${path} given with option ${opt} may be "-" (standard input)
- * only if the data ${input} does not come from standard input too;
- * otherwise a usage error.
+ * ss_cli_input(argc, argv):
+ * Return the one operand left after the options (the input: a path or
+ * "-"), or NULL for none; more than one is a usage error.
  */
-void ss_cli_key_source(const char *, const char *, const char *);
+const char * ss_cli_input(int, char * const *);
+
+struct ss_identities;
+struct ss_recipients;
+
+/**
+ * ss_cli_load_identities(ids, paths, n, input):
+ * Load the ${n} identity files ${paths} (given with -i) into ${ids}; exit
+ * on error.  A path may be "-" only if the data ${input} does not also
+ * come from standard input (a usage error).  No identity at all is a
+ * usage error too.
+ */
+void ss_cli_load_identities(struct ss_identities *, const char * const *,
+    size_t, const char *);
+
+/**
+ * ss_cli_load_recipients(r, paths, n, input):
+ * As ss_cli_load_identities(), for the recipients files given with -R;
+ * ${r} may already hold keys from -r, and must hold one in the end.
+ */
+void ss_cli_load_recipients(struct ss_recipients *, const char * const *,
+    size_t, const char *);
 
 /**
  * ss_cli_size(arg, opt, min, max):
