@@ -17,13 +17,15 @@ usage(void)
 {
 
 	printf(
-"usage: ss-info [-i IDENTITY...] [FILE|-]\n"
+"usage: ss-info [-i IDENTITY...] [--stats] [--progress] [FILE|-]\n"
 "\n"
 "Describe a securestreams stream: format version, cipher, recipients,\n"
 "chunks and bytes.  No key is needed for that.  With -i, every chunk is\n"
 "also authenticated, and the columns and records are counted.\n"
 "\n"
 "  -i, --identity FILE    try the secret keys in FILE (may be repeated)\n"
+"      --stats            print records, bytes and throughput at the end\n"
+"      --progress         show progress on a terminal\n"
 "  -h, --help             show this help\n"
 "  -V, --version          show the version\n"
 "\n"
@@ -35,15 +37,18 @@ usage(void)
 int
 main(int argc, char * argv[])
 {
+	enum { OPT_STATS = 256, OPT_PROGRESS };
 	static const struct option longopts[] = {
 		{ "identity", required_argument, NULL, 'i' },
+		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "progress", no_argument, NULL, OPT_PROGRESS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ss_identities * ids;
 	const char ** keyfiles;		/* -i, loaded once options are read */
-	const char * input;
+	struct ss_info_opts opts = { .input = NULL };
 	size_t nkeyfiles = 0;
 	int ch;
 
@@ -55,10 +60,17 @@ main(int argc, char * argv[])
 		ss_err_errno("calloc");
 		ss_cli_fatal();
 	}
-	while ((ch = getopt_long(argc, argv, ":i:hV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":i:hV", longopts,
+	    NULL)) != -1) {
 		switch (ch) {
 		case 'i':
 			keyfiles[nkeyfiles++] = optarg;
+			break;
+		case OPT_STATS:
+			opts.stats = 1;
+			break;
+		case OPT_PROGRESS:
+			opts.progress = 1;
 			break;
 		case 'h':
 			usage();
@@ -68,11 +80,13 @@ main(int argc, char * argv[])
 			ss_cli_bad_option(argv, ch);
 		}
 	}
-	input = ss_cli_input(argc - optind, argv + optind);
+	opts.input = ss_cli_input(argc - optind, argv + optind);
 	/* Without -i, only the framing is read. */
-	if (nkeyfiles > 0)
-		ss_cli_load_identities(ids, keyfiles, nkeyfiles, input);
-	if (ss_convert_info(input, ids->n > 0 ? ids : NULL))
+	if (nkeyfiles > 0) {
+		ss_cli_load_identities(ids, keyfiles, nkeyfiles, opts.input);
+		opts.identities = ids;
+	}
+	if (ss_convert_info(&opts))
 		ss_cli_fatal();
 	ss_identities_free(ids);
 	free(keyfiles);

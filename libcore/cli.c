@@ -260,6 +260,7 @@ void
 ss_stats_tick(struct ss_stats * st)
 {
 	struct timespec now;
+	uint64_t bytes;
 	double t;
 
 	if (!st->progress)
@@ -269,10 +270,10 @@ ss_stats_tick(struct ss_stats * st)
 		return;
 	st->last = now;
 	t = elapsed(&st->start, &now);
+	bytes = (st->csv_bytes > 0) ? st->csv_bytes : st->stream_bytes;
 	fprintf(stderr, "\r%s: %llu records, %.1f MB, %.1f MB/s\033[K",
-	    progname, (unsigned long long)st->records,
-	    (double)st->csv_bytes / 1e6,
-	    t > 0 ? (double)st->csv_bytes / 1e6 / t : 0.0);
+	    progname, (unsigned long long)st->records, (double)bytes / 1e6,
+	    t > 0 ? (double)bytes / 1e6 / t : 0.0);
 	st->shown = 1;
 }
 
@@ -289,6 +290,7 @@ void
 ss_stats_finish(struct ss_stats * st)
 {
 	struct timespec now;
+	uint64_t bytes;
 	double t;
 
 	ss_stats_abort(st);
@@ -296,11 +298,12 @@ ss_stats_finish(struct ss_stats * st)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	t = elapsed(&st->start, &now);
+	bytes = (st->csv_bytes > 0) ? st->csv_bytes : st->stream_bytes;
 	fprintf(stderr, "%s: %llu records, %llu CSV bytes, %llu stream "
 	    "bytes, %.3f s, %.1f MB/s, %.0f records/s\n", progname,
 	    (unsigned long long)st->records,
 	    (unsigned long long)st->csv_bytes,
 	    (unsigned long long)st->stream_bytes, t,
-	    t > 0 ? (double)st->csv_bytes / 1e6 / t : 0.0,
+	    t > 0 ? (double)bytes / 1e6 / t : 0.0,
 	    t > 0 ? (double)st->records / t : 0.0);
 }

@@ -150,7 +150,8 @@ void ss_stats_abort(struct ss_stats *);
 /**
  * ss_stats_finish(st):
  * Clear the progress line and, with --stats, print records, CSV and stream
- * bytes, time, and throughput in MB/s of CSV and records/s.
+ * bytes, time, and throughput in records/s and MB/s (of CSV, or of the
+ * stream if no CSV was involved).
  */
 void ss_stats_finish(struct ss_stats *);
 

@@ -345,8 +345,10 @@ print_names(const struct ss_batch * b)
 }
 
 int
-ss_convert_info(const char * input, const struct ss_identities * ids)
+ss_convert_info(const struct ss_info_opts * opts)
 {
+	const struct ss_identities * ids = opts->identities;
+	struct ss_stats st;
 	struct ss_input * in;
 	struct ss_stream_reader * r = NULL;
 	struct ss_batch b;
@@ -357,7 +359,8 @@ ss_convert_info(const char * input, const struct ss_identities * ids)
 	int more;
 	int rc = -1;
 
-	if ((in = ss_input_open(input)) == NULL)
+	ss_stats_start(&st, opts->stats, opts->progress);
+	if ((in = ss_input_open(opts->input)) == NULL)
 		return (-1);
 	if ((r = ss_stream_reader_new(in, ids)) == NULL)
 		goto err;
@@ -366,10 +369,14 @@ ss_convert_info(const char * input, const struct ss_identities * ids)
 	printf("recipients: %zu\n", ss_stream_reader_nrecipients(r));
 
 	if (ids == NULL) {
-		while ((more = ss_stream_reader_next(r, &pt, &len)) == 1)
-			;
+		while ((more = ss_stream_reader_next(r, &pt, &len)) == 1) {
+			st.stream_bytes = ss_stream_reader_bytes(r);
+			ss_stats_tick(&st);
+		}
 	} else {
 		while ((more = next_batch(r, &b, &ncolumns)) == 1) {
+			st.stream_bytes = ss_stream_reader_bytes(r);
+			ss_stats_tick(&st);
 			if (b.type == SS_BATCH_SCHEMA) {
 				printf("columns: %" PRIu32 "\n", ncolumns);
 				if (ncolumns > 0) {
@@ -381,6 +388,7 @@ ss_convert_info(const char * input, const struct ss_identities * ids)
 			}
 			records += b.nrecords;
 			fieldbytes += b.datalen;
+			st.records = records;
 		}
 	}
 	if (more == -1)
@@ -398,12 +406,15 @@ ss_convert_info(const char * input, const struct ss_identities * ids)
 		goto done;
 	}
 	rc = 0;
+	ss_stats_finish(&st);
 	goto done;
 err:
 	/* Name the input in data errors; system errors name their file. */
 	if (in->owned && ss_err_status() == SS_EXIT_DATA)
 		ss_err_prefix("%s", in->name);
 done:
+	if (rc != 0)
+		ss_stats_abort(&st);
 	ss_stream_reader_free(r);
 	ss_input_close(in);
 	return (rc);

@@ -54,12 +54,18 @@ struct ss_decrypt_opts {
  */
 int ss_convert_decrypt(const struct ss_decrypt_opts *);
 
+struct ss_info_opts {
+	const char * input;
+	const struct ss_identities * identities;	/* NULL: framing only */
+	int stats, progress;
+};
+
 /**
- * ss_convert_info(input, ids):
- * Print a summary of the stream ${input} on stdout.  Without identities,
- * only the framing is read; with them, every chunk is authenticated and
- * the columns and records are counted too.
+ * ss_convert_info(opts):
+ * Print a summary of the stream on stdout.  Without identities, only the
+ * framing is read; with them, every chunk is authenticated and the
+ * columns and records are counted too.
  */
-int ss_convert_info(const char *, const struct ss_identities *);
+int ss_convert_info(const struct ss_info_opts *);
 
 #endif /* !SS_CONVERT_H */

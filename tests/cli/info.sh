@@ -105,6 +105,14 @@ cp s.ss bad.ss; flip_bit bad.ss $(( $(filesize s.ss) - 30 ))
 expect_status 0 ss_info bad.ss > /dev/null
 expect_status 1 ss_info -i me.key bad.ss > /dev/null
 expect_stderr_is "ss-info: bad.ss: chunk $nchunks: authentication failed (tampered, reordered, or from another stream)"
+# --stats: one line on stderr after the summary, counting what was read.
+ss_info --stats -i me.key s.ss > /dev/null 2> stats
+grep -Eq "^ss-info: 1000 records, 0 CSV bytes, $(filesize s.ss) stream bytes, .* MB/s, .* records/s$" stats ||
+    fail "ss-info --stats printed: $(cat stats)"
+ss_info --stats s.ss > /dev/null 2> stats
+grep -Eq "^ss-info: 0 records, 0 CSV bytes, $(filesize s.ss) stream bytes" stats ||
+    fail "ss-info --stats without a key printed: $(cat stats)"
+
 # A key file problem is a usage/system error.
 expect_status 2 ss_info -i nope.key s.ss > /dev/null
 expect_stderr '^ss-info: nope\.key: .*No such file or directory$'

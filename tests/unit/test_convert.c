@@ -251,7 +251,11 @@ info(const struct ss_identities * ids, int * rc)
 		if ((fd = open(path_in("info.txt"), O_WRONLY | O_CREAT |
 		    O_TRUNC, 0644)) == -1 || dup2(fd, STDOUT_FILENO) == -1)
 			_exit(3);
-		_exit(ss_convert_info(path_in("s.ss"), ids) == 0 ? 0 : 1);
+		struct ss_info_opts opts = {
+			.input = path_in("s.ss"), .identities = ids,
+		};
+
+		_exit(ss_convert_info(&opts) == 0 ? 0 : 1);
 	}
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert(WIFEXITED(status));
