@@ -25,11 +25,11 @@ MAN7		= man/securestreams.7
 
 PKGS		= libcrypto libsodium
 SS_CPPFLAGS	= -D_GNU_SOURCE -DSS_VERSION='"$(VERSION)"' -iquote libcore
-SS_CFLAGS	= -std=c11 -Wall -Wextra -Werror -Wshadow -Wpointer-arith \
+SS_CFLAGS	:= -std=c11 -Wall -Wextra -Werror -Wshadow -Wpointer-arith \
 		  -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
-		  $(shell pkg-config --cflags $(PKGS))
-SS_LIBS		= $(shell pkg-config --libs $(PKGS)) -lcsv
-CHECK_LIBS	= $(shell pkg-config --libs check)
+		  $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+SS_LIBS		:= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv
+CHECK_LIBS	:= $(shell pkg-config --libs check 2>/dev/null)
 
 LIBCORE_SRCS	= $(wildcard libcore/*.c)
 LIBCORE_OBJS	= $(LIBCORE_SRCS:%.c=$(BUILD)/%.o)
@@ -116,7 +116,9 @@ check-asan:
 check-valgrind: all
 	@SS_BIN=$(abspath $(BINDIR)) SS_VALGRIND=1 tests/cli/run-all
 
-demo: deps all
+# Dependencies first, then a fresh make that sees them (pkg-config).
+demo: deps
+	@$(MAKE) --no-print-directory all
 	@scripts/demo
 
 bench: all
