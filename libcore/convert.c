@@ -46,7 +46,7 @@ seal_batch(struct encrypt_state * es, int final)
 /* Write the schema chunk naming ${n} columns, and set up record batches. */
 static int
 write_schema(struct encrypt_state * es, const uint8_t * const * names,
-    const size_t * lens, size_t n, int final)
+    const size_t * lens, size_t n)
 {
 	struct ss_batch_builder * sb;
 	const uint8_t * pt;
@@ -59,9 +59,9 @@ write_schema(struct encrypt_state * es, const uint8_t * const * names,
 		goto done;
 	if (ss_batch_builder_finish(sb, SS_BATCH_SCHEMA, &pt, &len))
 		goto done;
-	if (ss_stream_writer_chunk(es->w, pt, len, final))
-		goto done;
-	if (!final && ss_output_flush(es->out))
+	/* Send the schema at once: the next stage can set up. */
+	if (ss_stream_writer_chunk(es->w, pt, len, 0) ||
+	    ss_output_flush(es->out))
 		goto done;
 	if ((es->bb = ss_batch_builder_new((uint32_t)n,
 	    es->opts->chunk_size)) == NULL)
@@ -96,7 +96,7 @@ write_generated_schema(struct encrypt_state * es, size_t n)
 		names[i] = (const uint8_t *)text + pos;
 		pos += lens[i];
 	}
-	rc = write_schema(es, names, lens, n, 0);
+	rc = write_schema(es, names, lens, n);
 done:
 	free(names);
 	free(lens);
@@ -114,7 +114,7 @@ on_record(void * cookie, const uint8_t * const * fields, const size_t * lens,
 
 	if (!es->have_schema) {
 		if (es->opts->header)
-			return (write_schema(es, fields, lens, nfields, 0));
+			return (write_schema(es, fields, lens, nfields));
 		if (write_generated_schema(es, nfields))
 			return (-1);
 	}
@@ -187,7 +187,7 @@ ss_convert_encrypt(const struct ss_encrypt_opts * opts)
 
 	/* Empty input: a stream with no columns and no records. */
 	if (!es.have_schema) {
-		if (write_schema(&es, NULL, NULL, 0, 0))
+		if (write_schema(&es, NULL, NULL, 0))
 			goto outerr;
 	}
 	if (seal_batch(&es, 1))
