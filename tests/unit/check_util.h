@@ -50,6 +50,21 @@ tu_mkdtemp(char dir[256])
 	ck_assert_msg(mkdtemp(dir) != NULL, "mkdtemp failed");
 }
 
+/*
+ * "${dir}/${name}", in one of four buffers used in turn, so that a call
+ * may name up to four paths at once.
+ */
+static inline char *
+tu_path(const char * dir, const char * name)
+{
+	static char path[4][512];
+	static int next = 0;
+	char * p = path[next++ % 4];
+
+	snprintf(p, 512, "%s/%s", dir, name);
+	return (p);
+}
+
 /* Number of entries in ${dir}, other than "." and "..". */
 static inline int
 tu_dir_count(const char * dir)

@@ -35,16 +35,8 @@ teardown(void)
 	tu_rmdir(dir);
 }
 
-static char *
-path_in(const char * name)
-{
-	static char path[4][512];
-	static int next = 0;
-	char * p = path[next++ % 4];
-
-	snprintf(p, 512, "%s/%s", dir, name);
-	return (p);
-}
+/* A path in this test's scratch directory. */
+#define path_in(name)	tu_path(dir, (name))
 
 static void
 assert_file(const char * path, const void * want, size_t wantlen)
