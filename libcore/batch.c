@@ -1,3 +1,4 @@
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -248,4 +249,35 @@ ss_batch_builder_free(struct ss_batch_builder * bb)
 	free(bb->data);
 	free(bb->out);
 	free(bb);
+}
+
+int
+ss_batch_parse_chunk(struct ss_batch * b, const uint8_t * pt, size_t len,
+    uint64_t chunk, uint32_t * ncolumns)
+{
+
+	if (ss_batch_parse(b, pt, len))
+		goto bad;
+	if (chunk == 1) {
+		if (b->type != SS_BATCH_SCHEMA ||
+		    b->nrecords != (b->nfields > 0 ? 1U : 0U)) {
+			ss_err_set(SS_EXIT_DATA, "first chunk is not a schema");
+			goto bad;
+		}
+		*ncolumns = b->nfields;
+		return (0);
+	}
+	if (b->type != SS_BATCH_RECORDS) {
+		ss_err_set(SS_EXIT_DATA, "unexpected schema chunk");
+		goto bad;
+	}
+	if (b->nfields != *ncolumns || (*ncolumns == 0 && b->nrecords > 0)) {
+		ss_err_set(SS_EXIT_DATA, "records have %" PRIu32 " fields, "
+		    "schema has %" PRIu32, b->nfields, *ncolumns);
+		goto bad;
+	}
+	return (0);
+bad:
+	ss_err_prefix("chunk %" PRIu64, chunk);
+	return (-1);
 }

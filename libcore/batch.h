@@ -48,6 +48,16 @@ struct ss_batch {
  */
 int ss_batch_parse(struct ss_batch *, const uint8_t *, size_t);
 
+/**
+ * ss_batch_parse_chunk(b, pt, len, chunk, ncolumns):
+ * Parse chunk number ${chunk} (from 1) of a record stream and check its
+ * place: the first chunk is the schema (its width is stored in
+ * ${ncolumns}), every later one a batch of ${ncolumns}-field records.
+ * Errors are SS_EXIT_DATA and name the chunk.
+ */
+int ss_batch_parse_chunk(struct ss_batch *, const uint8_t *, size_t,
+    uint64_t, uint32_t *);
+
 /* Offset number ${k} of ${b}. */
 static inline size_t
 ss_batch_offset(const struct ss_batch * b, size_t k)

@@ -219,9 +219,8 @@ done:
 }
 
 /*
- * Read the next chunk of a record stream and check its place: the first
- * chunk is the schema, every later one a batch of schema-wide records.
- * Return 1 with the batch in ${b}, 0 at the end, -1 on error.
+ * Read the next chunk of a record stream and check its place.  Return 1
+ * with the batch in ${b}, 0 at the end, -1 on error.
  */
 static int
 next_batch(struct ss_stream_reader * r, struct ss_batch * b,
@@ -229,36 +228,14 @@ next_batch(struct ss_stream_reader * r, struct ss_batch * b,
 {
 	const uint8_t * pt;
 	size_t len;
-	uint64_t chunk;
 	int rc;
 
 	if ((rc = ss_stream_reader_next(r, &pt, &len)) != 1)
 		return (rc);
-	chunk = ss_stream_reader_nchunks(r);
-	if (ss_batch_parse(b, pt, len))
-		goto bad;
-	if (chunk == 1) {
-		if (b->type != SS_BATCH_SCHEMA ||
-		    b->nrecords != (b->nfields > 0 ? 1U : 0U)) {
-			ss_err_set(SS_EXIT_DATA, "first chunk is not a schema");
-			goto bad;
-		}
-		*ncolumns = b->nfields;
-		return (1);
-	}
-	if (b->type != SS_BATCH_RECORDS) {
-		ss_err_set(SS_EXIT_DATA, "unexpected schema chunk");
-		goto bad;
-	}
-	if (b->nfields != *ncolumns || (*ncolumns == 0 && b->nrecords > 0)) {
-		ss_err_set(SS_EXIT_DATA, "records have %" PRIu32 " fields, "
-		    "schema has %" PRIu32, b->nfields, *ncolumns);
-		goto bad;
-	}
+	if (ss_batch_parse_chunk(b, pt, len, ss_stream_reader_nchunks(r),
+	    ncolumns))
+		return (-1);
 	return (1);
-bad:
-	ss_err_prefix("chunk %" PRIu64, chunk);
-	return (-1);
 }
 
 int

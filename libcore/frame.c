@@ -262,3 +262,36 @@ ss_frame_prefix_read(const uint8_t p[SS_CHUNK_PREFIX_LEN], uint32_t * len,
 	}
 	return (0);
 }
+
+int
+ss_frame_chunk_seal(struct ss_aead * a, uint64_t counter, int final,
+    const uint8_t * pt, size_t len, uint8_t * out)
+{
+	uint8_t nonce[SS_AEAD_NONCE_LEN];
+
+	if (len > SS_CHUNK_MAX) {
+		ss_err_set(SS_EXIT_SYS, "chunk of %zu bytes exceeds the "
+		    "maximum", len);
+		return (-1);
+	}
+	ss_frame_prefix_write(out, (uint32_t)len, final);
+	ss_frame_nonce(nonce, counter, final);
+	return (ss_aead_seal(a, nonce, pt, len, out + SS_CHUNK_PREFIX_LEN,
+	    out + SS_CHUNK_PREFIX_LEN + len));
+}
+
+int
+ss_frame_chunk_open(struct ss_aead * a, uint64_t counter, int final,
+    const uint8_t * body, size_t len, uint8_t * pt)
+{
+	uint8_t nonce[SS_AEAD_NONCE_LEN];
+
+	ss_frame_nonce(nonce, counter, final);
+	if (ss_aead_open(a, nonce, body, len, body + len, pt)) {
+		ss_err_set(SS_EXIT_DATA, "chunk %llu: authentication failed "
+		    "(tampered, reordered, or from another stream)",
+		    (unsigned long long)counter + 1);
+		return (-1);
+	}
+	return (0);
+}

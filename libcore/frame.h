@@ -95,6 +95,29 @@ void ss_frame_prefix_write(uint8_t[SS_CHUNK_PREFIX_LEN], uint32_t, int);
 int ss_frame_prefix_read(const uint8_t[SS_CHUNK_PREFIX_LEN], uint32_t *,
     int *);
 
+/* Bytes a chunk of ${len} plaintext bytes takes on the wire. */
+#define SS_CHUNK_WIRE_LEN(len)	\
+	(SS_CHUNK_PREFIX_LEN + (size_t)(len) + SS_AEAD_TAG_LEN)
+
+/**
+ * ss_frame_chunk_seal(a, counter, final, pt, len, out):
+ * Seal ${len} (at most SS_CHUNK_MAX) plaintext bytes as chunk number
+ * ${counter} (from 0) and write its prefix, ciphertext and tag to ${out},
+ * which has room for SS_CHUNK_WIRE_LEN(${len}) bytes.
+ */
+int ss_frame_chunk_seal(struct ss_aead *, uint64_t, int, const uint8_t *,
+    size_t, uint8_t *);
+
+/**
+ * ss_frame_chunk_open(a, counter, final, body, len, pt):
+ * Authenticate and decrypt the ${len}-byte ciphertext at ${body}, which
+ * is followed by its tag, as chunk number ${counter}, into ${pt} (which
+ * may equal ${body}).  A failure is an SS_EXIT_DATA error naming the
+ * chunk (counted from 1).
+ */
+int ss_frame_chunk_open(struct ss_aead *, uint64_t, int, const uint8_t *,
+    size_t, uint8_t *);
+
 /* Big-endian helpers. */
 static inline uint32_t
 ss_be32dec(const uint8_t * p)

@@ -72,10 +72,10 @@ key_decode(uint8_t * key, const char * text, size_t len, const char * prefix,
 	uint8_t blob[KEY_BLOB_LEN];
 	uint8_t check[KEY_CHECK_LEN];
 	size_t plen = strlen(prefix);
-	size_t olen = strlen(other);
+	size_t olen = (other != NULL) ? strlen(other) : 0;
 	size_t binlen;
 
-	if (len >= olen && memcmp(text, other, olen) == 0) {
+	if (other != NULL && len >= olen && memcmp(text, other, olen) == 0) {
 		ss_err_set(SS_EXIT_SYS, "%s", other_hint);
 		return (-1);
 	}
@@ -425,10 +425,24 @@ identities_add_line(void * cookie, const char * text, size_t len)
 }
 
 int
+ss_identities_parse(struct ss_identities * ids, const char * buf, size_t len)
+{
+	size_t nkeys;
+
+	if (for_each_key_line(buf, len, identities_add_line, ids, &nkeys))
+		return (-1);
+	if (nkeys == 0) {
+		ss_err_set(SS_EXIT_SYS, "no secret key in file");
+		return (-1);
+	}
+	return (0);
+}
+
+int
 ss_identities_load(struct ss_identities * ids, const char * path)
 {
 	uint8_t * buf;
-	size_t len, nkeys;
+	size_t len;
 	struct stat sb;
 	int rc = -1;
 
@@ -445,14 +459,7 @@ ss_identities_load(struct ss_identities * ids, const char * path)
 		    strcmp(path, "-") == 0 ? "the file" : path);
 		goto err;
 	}
-	if (for_each_key_line((char *)buf, len, identities_add_line, ids,
-	    &nkeys))
-		goto err;
-	if (nkeys == 0) {
-		ss_err_set(SS_EXIT_SYS, "no secret key in file");
-		goto err;
-	}
-	rc = 0;
+	rc = ss_identities_parse(ids, (const char *)buf, len);
 err:
 	if (rc != 0)
 		ss_err_prefix("%s", path);
@@ -469,4 +476,19 @@ ss_identities_free(struct ss_identities * ids)
 	sodium_free(ids->sk);
 	free(ids->pk);
 	free(ids);
+}
+
+int
+ss_key_encode_named(char * text, const char * prefix, const uint8_t * key)
+{
+
+	return (key_encode(text, prefix, key));
+}
+
+int
+ss_key_decode_named(uint8_t * key, const char * text, size_t len,
+    const char * prefix, const char * kind)
+{
+
+	return (key_decode(key, text, len, prefix, kind, NULL, NULL));
 }

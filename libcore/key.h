@@ -65,6 +65,18 @@ int ss_key_public_decode(uint8_t[SS_KEY_LEN], const char *, size_t);
  */
 int ss_key_write_identity(const char *, const uint8_t *);
 
+/**
+ * ss_key_encode_named(text, prefix, key), ss_key_decode_named(key, text,
+ *     len, prefix, kind):
+ * The same text encoding for other 32-byte keys (platform keys, sealing
+ * roots): ${prefix} (under 32 bytes) followed by base64url of the key and
+ * its checksum.  ${text} has room for strlen(${prefix}) + 49 bytes.
+ * Decoding errors are SS_EXIT_SYS and call the key a ${kind}.
+ */
+int ss_key_encode_named(char *, const char *, const uint8_t *);
+int ss_key_decode_named(uint8_t *, const char *, size_t, const char *,
+    const char *);
+
 /* Recipients: the public keys a stream is encrypted to. */
 struct ss_recipients {
 	size_t n;
@@ -116,6 +128,13 @@ struct ss_identities * ss_identities_new(void);
  * file holding no key.
  */
 int ss_identities_load(struct ss_identities *, const char *);
+
+/**
+ * ss_identities_parse(ids, buf, len):
+ * Add every secret key in the identity file text ${buf} (which should be
+ * guarded memory); errors name the line.  No key at all is an error.
+ */
+int ss_identities_parse(struct ss_identities *, const char *, size_t);
 
 /**
  * ss_identities_add(ids, sk):

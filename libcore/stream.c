@@ -23,8 +23,11 @@ struct ss_stream_reader {
 	size_t nrecipients;
 	uint64_t counter;	/* chunks read */
 	int done;		/* final chunk returned */
-	uint8_t * buf;
+	uint8_t * buf;		/* prefix, ciphertext, tag */
 	size_t bufsize;
+	size_t rawlen;		/* bytes of the last chunk in buf */
+	uint8_t * hdr;		/* the header, as read */
+	size_t hdrlen;
 	uint64_t bytes;
 };
 
@@ -107,11 +110,14 @@ int
 ss_stream_writer_chunk(struct ss_stream_writer * w, const uint8_t * pt,
     size_t len, int final)
 {
-	uint8_t nonce[SS_AEAD_NONCE_LEN];
-	size_t total = SS_CHUNK_PREFIX_LEN + len + SS_AEAD_TAG_LEN;
+	size_t total = SS_CHUNK_WIRE_LEN(len);
 
 	if (w->done) {
 		ss_err_set(SS_EXIT_SYS, "chunk written after the final chunk");
+		return (-1);
+	}
+	if (w->counter == UINT64_MAX) {
+		ss_err_set(SS_EXIT_SYS, "too many chunks in one stream");
 		return (-1);
 	}
 	if (len > SS_CHUNK_MAX) {
@@ -119,17 +125,9 @@ ss_stream_writer_chunk(struct ss_stream_writer * w, const uint8_t * pt,
 		    "maximum", len);
 		return (-1);
 	}
-	if (w->counter == UINT64_MAX) {
-		ss_err_set(SS_EXIT_SYS, "too many chunks in one stream");
-		return (-1);
-	}
 	if (grow(&w->buf, &w->bufsize, total))
 		return (-1);
-	ss_frame_prefix_write(w->buf, (uint32_t)len, final);
-	ss_frame_nonce(nonce, w->counter, final);
-	if (ss_aead_seal(w->aead, nonce, pt, len,
-	    w->buf + SS_CHUNK_PREFIX_LEN,
-	    w->buf + SS_CHUNK_PREFIX_LEN + len))
+	if (ss_frame_chunk_seal(w->aead, w->counter, final, pt, len, w->buf))
 		return (-1);
 	if (ss_output_write(w->out, w->buf, total))
 		return (-1);
@@ -200,6 +198,12 @@ ss_stream_reader_new(struct ss_input * in, const struct ss_identities * ids)
 	if (got < hlen - SS_HEADER_FIXED_LEN)
 		goto truncated;
 	r->bytes = hlen;
+	if ((r->hdr = malloc(hlen)) == NULL) {
+		ss_err_errno("malloc");
+		goto err;
+	}
+	memcpy(r->hdr, r->buf, hlen);
+	r->hdrlen = hlen;
 	if (ids == NULL)
 		return (r);
 
@@ -226,8 +230,8 @@ int
 ss_stream_reader_next(struct ss_stream_reader * r, const uint8_t ** pt,
     size_t * len)
 {
-	uint8_t nonce[SS_AEAD_NONCE_LEN];
-	uint8_t prefix[SS_CHUNK_PREFIX_LEN];
+	uint8_t * prefix;
+	uint8_t * body;
 	uint8_t extra;
 	uint32_t clen;
 	size_t got;
@@ -235,7 +239,10 @@ ss_stream_reader_next(struct ss_stream_reader * r, const uint8_t ** pt,
 
 	if (r->done)
 		return (0);
-	if (ss_input_read_full(r->in, prefix, sizeof(prefix), &got))
+	r->rawlen = 0;
+	if (grow(&r->buf, &r->bufsize, SS_CHUNK_PREFIX_LEN))
+		return (-1);
+	if (ss_input_read_full(r->in, r->buf, SS_CHUNK_PREFIX_LEN, &got))
 		return (-1);
 	if (got == 0) {
 		if (r->counter == 0)
@@ -246,37 +253,32 @@ ss_stream_reader_next(struct ss_stream_reader * r, const uint8_t ** pt,
 			    "chunk %llu", (unsigned long long)r->counter);
 		return (-1);
 	}
-	if (got < sizeof(prefix))
+	if (got < SS_CHUNK_PREFIX_LEN)
 		goto truncated;
 	if (r->counter == UINT64_MAX) {
 		ss_err_set(SS_EXIT_DATA, "too many chunks in one stream");
 		return (-1);
 	}
-	if (ss_frame_prefix_read(prefix, &clen, &final)) {
+	if (ss_frame_prefix_read(r->buf, &clen, &final)) {
 		ss_err_prefix("chunk %llu",
 		    (unsigned long long)r->counter + 1);
 		return (-1);
 	}
-	if (grow(&r->buf, &r->bufsize, (size_t)clen + SS_AEAD_TAG_LEN))
+	if (grow(&r->buf, &r->bufsize, SS_CHUNK_WIRE_LEN(clen)))
 		return (-1);
-	if (ss_input_read_full(r->in, r->buf, (size_t)clen + SS_AEAD_TAG_LEN,
+	prefix = r->buf;
+	body = prefix + SS_CHUNK_PREFIX_LEN;
+	if (ss_input_read_full(r->in, body, (size_t)clen + SS_AEAD_TAG_LEN,
 	    &got))
 		return (-1);
 	if (got < (size_t)clen + SS_AEAD_TAG_LEN)
 		goto truncated;
 
-	if (r->aead != NULL) {
-		ss_frame_nonce(nonce, r->counter, final);
-		if (ss_aead_open(r->aead, nonce, r->buf, clen,
-		    r->buf + clen, r->buf)) {
-			ss_err_set(SS_EXIT_DATA, "chunk %llu: authentication "
-			    "failed (tampered, reordered, or from another "
-			    "stream)", (unsigned long long)r->counter + 1);
-			return (-1);
-		}
-	}
+	if (r->aead != NULL &&
+	    ss_frame_chunk_open(r->aead, r->counter, final, body, clen, body))
+		return (-1);
 	r->counter++;
-	r->bytes += SS_CHUNK_PREFIX_LEN + (uint64_t)clen + SS_AEAD_TAG_LEN;
+	r->bytes += SS_CHUNK_WIRE_LEN(clen);
 
 	/* Nothing may follow the final chunk. */
 	if (final) {
@@ -290,7 +292,8 @@ ss_stream_reader_next(struct ss_stream_reader * r, const uint8_t ** pt,
 		}
 		r->done = 1;
 	}
-	*pt = (r->aead != NULL) ? r->buf : NULL;
+	r->rawlen = (r->aead == NULL) ? SS_CHUNK_WIRE_LEN(clen) : 0;
+	*pt = (r->aead != NULL) ? body : NULL;
 	*len = clen;
 	return (1);
 
@@ -298,6 +301,22 @@ truncated:
 	ss_err_set(SS_EXIT_DATA, "stream truncated inside chunk %llu",
 	    (unsigned long long)r->counter + 1);
 	return (-1);
+}
+
+const uint8_t *
+ss_stream_reader_header(const struct ss_stream_reader * r, size_t * len)
+{
+
+	*len = r->hdrlen;
+	return (r->hdr);
+}
+
+const uint8_t *
+ss_stream_reader_raw(const struct ss_stream_reader * r, size_t * len)
+{
+
+	*len = r->rawlen;
+	return (r->buf);
 }
 
 size_t
@@ -328,6 +347,7 @@ ss_stream_reader_free(struct ss_stream_reader * r)
 	if (r == NULL)
 		return;
 	ss_aead_free(r->aead);
+	free(r->hdr);
 	if (r->buf != NULL)
 		sodium_memzero(r->buf, r->bufsize);
 	free(r->buf);

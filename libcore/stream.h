@@ -77,6 +77,22 @@ int ss_stream_reader_next(struct ss_stream_reader *, const uint8_t **,
     size_t *);
 
 /**
+ * ss_stream_reader_header(r, len):
+ * The header bytes as read (not decrypted: for passing on to an enclave).
+ */
+const uint8_t * ss_stream_reader_header(const struct ss_stream_reader *,
+    size_t *);
+
+/**
+ * ss_stream_reader_raw(r, len):
+ * When walking without a key: the wire bytes (prefix, ciphertext, tag) of
+ * the chunk ss_stream_reader_next() just returned, valid until the next
+ * call.  ${len} is 0 when the reader decrypts.
+ */
+const uint8_t * ss_stream_reader_raw(const struct ss_stream_reader *,
+    size_t *);
+
+/**
  * ss_stream_reader_nrecipients(r), ss_stream_reader_nchunks(r),
  * ss_stream_reader_bytes(r):
  * Recipients in the header, chunks read so far, stream bytes read so far.

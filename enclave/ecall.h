@@ -1,0 +1,111 @@
+#ifndef SS_ECALL_H
+#define SS_ECALL_H
+
+/*
+ * The ecall table: the whole interface between an untrusted host and the
+ * enclave.  Every ecall takes one input buffer and fills one output
+ * buffer, each with an explicit size, which is what an SGX EDL needs:
+ *
+ *	enclave {
+ *		trusted {
+ *			public uint32_t ecall(uint32_t id,
+ *			    [in, size=inlen] const uint8_t * in, size_t inlen,
+ *			    [out, size=outcap] uint8_t * out, size_t outcap,
+ *			    [out] size_t * outlen);
+ *		};
+ *	};
+ *
+ * The enclave makes no ocalls: it never does I/O of its own once it has
+ * loaded its keys.  The ecalls, in the order a host makes them:
+ *
+ *	SS_ECALL_INIT	in: the init request below.  Loads the keys the
+ *			stage needs (the enclave opens the key files
+ *			itself, so the host never holds them), locks the
+ *			enclave down, and checks the program.
+ *			out: image_digest[32] program_digest[32]
+ *			measurement[32].
+ *	SS_ECALL_NEW_IDENTITY	(ss-attest new) in: the verifier's nonce,
+ *			0 to SS_NONCE_MAX bytes.  Makes a stage identity.
+ *			out: sealed_len[4] sealed[sealed_len] quote[].
+ *	SS_ECALL_OPEN	in: the input stream's header.
+ *			out: the output stream's header.
+ *	SS_ECALL_CHUNK	in: flags[1] (SS_CHUNK_FLUSH) and one input chunk
+ *			as on the wire (prefix, ciphertext, tag).
+ *			out: zero or more output chunks as on the wire.
+ *	SS_ECALL_PULL	in: nothing.  out: more output chunks, after a
+ *			call that returned SS_ECALL_MORE.
+ *
+ * Every ecall returns SS_ECALL_OK, SS_ECALL_MORE (output is waiting:
+ * call SS_ECALL_PULL), or an exit status, SS_EXIT_DATA or SS_EXIT_SYS,
+ * with a one-line message in the output buffer.  Messages never contain
+ * stream contents: only the enclave's program and chunk numbers.
+ * After an error the enclave takes no more calls but PULL-free ones that
+ * fail.
+ *
+ * The init request (integers big-endian):
+ *	version[4] = 1
+ *	flags[4]	SS_INIT_ATTEST: load the platform's attestation key
+ *	chunk_size[4]	target plaintext bytes per output chunk
+ *	keykind[1]	SS_KEY_NONE, SS_KEY_IDENTITY or SS_KEY_SEALED
+ *	then four fields, each len[4] bytes[len]:
+ *	program		the canonical program encoding (program.h)
+ *	image_path	empty when the enclave runs from its own image;
+ *			otherwise the image to measure (the none backend)
+ *	platform_dir	the platform directory (for sealing and quotes)
+ *	key		an identity file's path, or a sealed identity
+ *	keyname		how to name the key in messages
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "frame.h"
+
+#define SS_ECALL_INIT		1
+#define SS_ECALL_NEW_IDENTITY	2
+#define SS_ECALL_OPEN		3
+#define SS_ECALL_CHUNK		4
+#define SS_ECALL_PULL		5
+
+#define SS_ECALL_OK		0
+#define SS_ECALL_MORE		3
+
+#define SS_INIT_VERSION		1
+#define SS_INIT_ATTEST		1U
+
+#define SS_KEY_NONE		0
+#define SS_KEY_IDENTITY		1
+#define SS_KEY_SEALED		2
+
+#define SS_CHUNK_FLUSH		1U
+
+/* Largest verifier nonce, and largest ecall buffers. */
+#define SS_NONCE_MAX		64
+#define SS_ECALL_IN_MAX		(SS_CHUNK_WIRE_LEN(SS_CHUNK_MAX) + 1)
+#define SS_ECALL_OUT_MAX	(SS_CHUNK_WIRE_LEN(SS_CHUNK_MAX) + 65536)
+
+/**
+ * ss_enclave_ecall(id, in, inlen, out, outcap, outlen):
+ * Run ecall ${id}; see above.  ${outcap} must be at least
+ * SS_ECALL_OUT_MAX.
+ */
+uint32_t ss_enclave_ecall(uint32_t, const uint8_t *, size_t, uint8_t *,
+    size_t, size_t *);
+
+/**
+ * ss_enclave_set_lockdown(fn):
+ * Make the enclave isolated: INIT calls ${fn}(fds, n) once it has opened
+ * its key files (${fds}) and before it reads them; ${fn} must leave the
+ * process able to read only those files and its channel.  Only the
+ * enclave image's main() calls this; without it (the none backend) the
+ * enclave reports itself as not isolated.
+ */
+void ss_enclave_set_lockdown(int (*)(const int *, size_t));
+
+/**
+ * ss_enclave_reset(void):
+ * Wipe and free all enclave state (the none backend, at the end).
+ */
+void ss_enclave_reset(void);
+
+#endif /* !SS_ECALL_H */
