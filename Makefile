@@ -18,10 +18,10 @@ CFLAGS		?= -O2 -g
 FUZZ_SECONDS	?= 60
 FUZZ_SMOKE_SECONDS ?= 10
 
-BINS		= ss-keygen ss-encrypt ss-decrypt ss-info
+BINS		= ss-keygen ss-encrypt ss-decrypt ss-info ss-attest ss-map
 MAN1		= $(BINS:%=man/%.1)
 MAN5		= man/ss-format.5
-MAN7		= man/securestreams.7
+MAN7		= man/securestreams.7 man/ss-enclave.7
 
 PKGS		= libcrypto libsodium
 SS_CPPFLAGS	= -D_GNU_SOURCE -DSS_VERSION='"$(VERSION)"' -iquote libcore
@@ -34,6 +34,17 @@ CHECK_LIBS	:= $(shell pkg-config --libs check 2>/dev/null)
 LIBCORE_SRCS	= $(wildcard libcore/*.c)
 LIBCORE_OBJS	= $(LIBCORE_SRCS:%.c=$(BUILD)/%.o)
 LIBCORE		= $(BUILD)/libcore.a
+# The enclave: a static library (linked into the host binaries for the
+# none backend) and one measured image, linked statically against its
+# crypto libraries so that the measurement covers them too.
+ENCLAVE_IMAGE_SRCS = enclave/main.c enclave/lockdown.c
+ENCLAVE_SRCS	= $(filter-out $(ENCLAVE_IMAGE_SRCS),$(wildcard enclave/*.c))
+ENCLAVE_OBJS	= $(ENCLAVE_SRCS:%.c=$(BUILD)/%.o)
+LIBENCLAVE	= $(BUILD)/libenclave.a
+ENCLAVE_IMG	= $(BINDIR)/../libexec/securestreams/ss-enclave
+ENCLAVE_LIBS	:= -Wl,-Bstatic -lcrypto -lsodium -lseccomp -Wl,-Bdynamic \
+		  -lpthread -ldl
+LIBS_ALL	= -Wl,--start-group $(LIBCORE) $(LIBENCLAVE) -Wl,--end-group
 UNIT_SRCS	= $(wildcard tests/unit/test_*.c)
 UNIT_BINS	= $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRCS	= $(wildcard tests/fuzz/fuzz_*.c)
@@ -44,7 +55,7 @@ ALL_CFLAGS	= $(SS_CPPFLAGS) $(SS_CFLAGS) $(CFLAGS)
 	check-valgrind deps demo bench fuzz install clean
 .DELETE_ON_ERROR:
 
-all: $(BINS:%=$(BINDIR)/%)
+all: $(BINS:%=$(BINDIR)/%) $(ENCLAVE_IMG)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
@@ -54,19 +65,31 @@ $(LIBCORE): $(LIBCORE_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BINDIR)/%: $(BUILD)/cmd/%.o $(LIBCORE)
+$(LIBENCLAVE): $(ENCLAVE_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BINDIR)/%: $(BUILD)/cmd/%.o $(LIBCORE) $(LIBENCLAVE)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIBCORE) $(SS_LIBS) -o $@
+	$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIBS_ALL) $(SS_LIBS) -o $@
+
+$(ENCLAVE_IMG): $(ENCLAVE_IMAGE_SRCS:%.c=$(BUILD)/%.o) $(LIBCORE) $(LIBENCLAVE)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(ENCLAVE_IMAGE_SRCS:%.c=$(BUILD)/%.o) \
+	    $(LIBS_ALL) $(ENCLAVE_LIBS) -o $@
 
 $(BUILD)/tests/make-vector: $(BUILD)/tests/vector/vector.o $(LIBCORE)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIBCORE) $(SS_LIBS) -o $@
 
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBCORE)
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBCORE) $(LIBENCLAVE) \
+    $(BUILD)/enclave/lockdown.o
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIBCORE) $(SS_LIBS) $(CHECK_LIBS) -o $@
+	$(CC) $(CFLAGS) $(LDFLAGS) $< $(BUILD)/enclave/lockdown.o $(LIBS_ALL) \
+	    $(SS_LIBS) -lseccomp $(CHECK_LIBS) -o $@
 
 -include $(LIBCORE_OBJS:.o=.d) $(BINS:%=$(BUILD)/cmd/%.d) \
+	$(ENCLAVE_OBJS:.o=.d) $(ENCLAVE_IMAGE_SRCS:%.c=$(BUILD)/%.d) \
 	$(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%.d) \
 	$(BUILD)/tests/vector/vector.d
 
@@ -130,10 +153,12 @@ fuzz:
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	    $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7
+	install -d $(DESTDIR)$(PREFIX)/libexec/securestreams
 	install -m 0755 $(BINS:%=$(BINDIR)/%) $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(ENCLAVE_IMG) $(DESTDIR)$(PREFIX)/libexec/securestreams
 	install -m 0644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0644 $(MAN5) $(DESTDIR)$(PREFIX)/share/man/man5
 	install -m 0644 $(MAN7) $(DESTDIR)$(PREFIX)/share/man/man7
 
 clean:
-	rm -rf build build-asan* build-fuzz bin
+	rm -rf build build-asan* build-fuzz bin libexec

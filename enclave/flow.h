@@ -35,6 +35,9 @@ struct ss_op {
 	void (* free)(void *);
 };
 
+/* The operators (op_*.c). */
+extern const struct ss_op ss_op_map;
+
 /**
  * ss_op_find(name):
  * The operator called ${name}, or NULL.

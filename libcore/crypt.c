@@ -1,6 +1,8 @@
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
@@ -25,6 +27,46 @@ ss_sha256(uint8_t out[SS_SHA256_LEN], const void * buf, size_t len)
 		return (-1);
 	}
 	return (0);
+}
+
+int
+ss_sha256_fd(uint8_t out[SS_SHA256_LEN], int fd, const char * name)
+{
+	EVP_MD_CTX * ctx;
+	uint8_t buf[65536];
+	off_t off = 0;
+	ssize_t n;
+	int rc = -1;
+
+	if ((ctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+		ss_err_set(SS_EXIT_SYS, "SHA-256 failed");
+		goto done;
+	}
+	for (;;) {
+		n = pread(fd, buf, sizeof(buf), off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			ss_err_errno("%s", name);
+			goto done;
+		}
+		if (n == 0)
+			break;
+		if (EVP_DigestUpdate(ctx, buf, (size_t)n) != 1) {
+			ss_err_set(SS_EXIT_SYS, "SHA-256 failed");
+			goto done;
+		}
+		off += n;
+	}
+	if (EVP_DigestFinal_ex(ctx, out, NULL) != 1) {
+		ss_err_set(SS_EXIT_SYS, "SHA-256 failed");
+		goto done;
+	}
+	rc = 0;
+done:
+	EVP_MD_CTX_free(ctx);
+	return (rc);
 }
 
 int

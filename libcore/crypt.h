@@ -22,6 +22,13 @@
 int ss_sha256(uint8_t[SS_SHA256_LEN], const void *, size_t);
 
 /**
+ * ss_sha256_fd(out, fd, name):
+ * Write SHA-256 of everything ${fd} holds from offset 0 (read with
+ * pread) to ${out}; errors name ${name}.
+ */
+int ss_sha256_fd(uint8_t[SS_SHA256_LEN], int, const char *);
+
+/**
  * ss_hmac_sha256(out, key, keylen, buf, len):
  * Write HMAC-SHA-256 of ${buf} under ${key} to ${out}.
  */

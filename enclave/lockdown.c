@@ -1,0 +1,104 @@
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <unistd.h>
+
+#include <seccomp.h>
+
+#include "err.h"
+#include "lockdown.h"
+
+int
+ss_lockdown_harden(int chan)
+{
+	struct rlimit rl = { 0, 0 };
+
+	if ((chan > 0 && close_range(0, (unsigned)chan - 1, 0)) ||
+	    close_range((unsigned)chan + 1, UINT_MAX, 0)) {
+		ss_err_errno("close_range");
+		return (-1);
+	}
+	if (setrlimit(RLIMIT_CORE, &rl)) {
+		ss_err_errno("setrlimit(RLIMIT_CORE)");
+		return (-1);
+	}
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)) {
+		ss_err_errno("prctl(PR_SET_DUMPABLE)");
+		return (-1);
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
+		ss_err_errno("prctl(PR_SET_NO_NEW_PRIVS)");
+		return (-1);
+	}
+	/*
+	 * Lock what is in memory and whatever is touched later.  Pages are
+	 * locked as they are first used (MCL_ONFAULT), so large buffers
+	 * count against RLIMIT_MEMLOCK only as far as they are used.
+	 */
+	if (getrlimit(RLIMIT_MEMLOCK, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_MEMLOCK, &rl);
+	}
+	if (mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) {
+		ss_err_errno("cannot lock the enclave's memory (see "
+		    "ulimit -l): mlockall");
+		return (-1);
+	}
+	return (0);
+}
+
+/* Allow ${call} when its first argument is ${fd}. */
+static int
+allow_fd(scmp_filter_ctx ctx, int call, int fd)
+{
+
+	return (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, call, 1,
+	    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)fd)));
+}
+
+int
+ss_lockdown_seccomp(int chan, const int * fds, size_t n)
+{
+	static const int always[] = {
+		SCMP_SYS(close), SCMP_SYS(exit), SCMP_SYS(exit_group),
+		SCMP_SYS(brk), SCMP_SYS(munmap), SCMP_SYS(mremap),
+		SCMP_SYS(madvise), SCMP_SYS(mlock), SCMP_SYS(mlock2),
+		SCMP_SYS(munlock), SCMP_SYS(getrandom),
+		SCMP_SYS(rt_sigreturn), SCMP_SYS(futex),
+	};
+	scmp_filter_ctx ctx;
+	size_t i;
+	int rc = -1;
+
+	if ((ctx = seccomp_init(SCMP_ACT_KILL_PROCESS)) == NULL) {
+		ss_err_set(SS_EXIT_SYS, "seccomp_init failed");
+		return (-1);
+	}
+	for (i = 0; i < sizeof(always) / sizeof(always[0]); i++)
+		if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, always[i], 0))
+			goto err;
+	/* Memory, but never executable memory. */
+	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
+	    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)) ||
+	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
+	    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)))
+		goto err;
+	if (allow_fd(ctx, SCMP_SYS(read), chan) ||
+	    allow_fd(ctx, SCMP_SYS(write), chan))
+		goto err;
+	for (i = 0; i < n; i++)
+		if (allow_fd(ctx, SCMP_SYS(read), fds[i]))
+			goto err;
+	if (seccomp_load(ctx))
+		goto err;
+	rc = 0;
+	goto done;
+err:
+	ss_err_set(SS_EXIT_SYS, "cannot set up the seccomp filter");
+done:
+	seccomp_release(ctx);
+	return (rc);
+}

@@ -1,0 +1,109 @@
+/*
+ * The enclave image (process backend): started by the host from a sealed
+ * memfd, with its channel on descriptor 3.  Reads requests
+ *	id[4] len[4] in[len]
+ * and answers each with
+ *	status[4] len[4] out[len]
+ * until the host closes the channel.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "ecall.h"
+#include "err.h"
+#include "frame.h"
+#include "lockdown.h"
+
+static int
+read_full(int fd, uint8_t * buf, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = read(fd, buf, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return (-1);
+		buf += n;
+		len -= (size_t)n;
+	}
+	return (0);
+}
+
+static int
+write_full(int fd, const uint8_t * buf, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, buf, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return (-1);
+		buf += n;
+		len -= (size_t)n;
+	}
+	return (0);
+}
+
+static int
+lockdown(const int * fds, size_t n)
+{
+
+	return (ss_lockdown_seccomp(SS_ENCLAVE_CHANNEL_FD, fds, n));
+}
+
+int
+main(void)
+{
+	const int fd = SS_ENCLAVE_CHANNEL_FD;
+	uint8_t hdr[8];
+	uint8_t * in, * out;
+	size_t outlen;
+	uint32_t id, len, status;
+	int hardened;
+
+	/* Before anything else: nothing but the channel, no dumps. */
+	hardened = ss_lockdown_harden(fd);
+	if (sodium_init() < 0)
+		return (2);
+	ss_enclave_set_lockdown(lockdown);
+	in = malloc(SS_ECALL_IN_MAX);
+	out = malloc(SS_ECALL_OUT_MAX);
+
+	for (;;) {
+		if (read_full(fd, hdr, sizeof(hdr)))
+			break;
+		id = ss_be32dec(hdr);
+		len = ss_be32dec(hdr + 4);
+		if (in == NULL || out == NULL || len > SS_ECALL_IN_MAX)
+			return (2);
+		if (read_full(fd, in, len))
+			return (2);
+		if (hardened != 0) {
+			/* Report why we cannot run, and stop. */
+			status = (uint32_t)ss_err_status();
+			outlen = strlen(ss_err_msg());
+			memcpy(out, ss_err_msg(), outlen);
+		} else
+			status = ss_enclave_ecall(id, in, len, out,
+			    SS_ECALL_OUT_MAX, &outlen);
+		ss_be32enc(hdr, status);
+		ss_be32enc(hdr + 4, (uint32_t)outlen);
+		if (write_full(fd, hdr, sizeof(hdr)) ||
+		    write_full(fd, out, outlen))
+			return (2);
+		if (hardened != 0)
+			return (2);
+	}
+	/* The buffers hold only ciphertext; the flow wipes plaintext. */
+	ss_enclave_reset();
+	return (0);
+}

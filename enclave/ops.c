@@ -1,0 +1,20 @@
+/* The operator table. */
+
+#include <string.h>
+
+#include "flow.h"
+
+static const struct ss_op * const ops[] = {
+	&ss_op_map,
+};
+
+const struct ss_op *
+ss_op_find(const char * name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (strcmp(ops[i]->name, name) == 0)
+			return (ops[i]);
+	return (NULL);
+}

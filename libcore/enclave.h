@@ -1,0 +1,83 @@
+#ifndef SS_ENCLAVE_H
+#define SS_ENCLAVE_H
+
+/*
+ * The untrusted side of the ecall layer: start an enclave with a backend
+ * and make ecalls (enclave/ecall.h) into it.
+ *
+ *	process	(the default) the enclave image, copied into a sealed
+ *		memfd, measured, and run with fexecve(3) as a separate
+ *		process that locks itself down; ecalls travel over a
+ *		socketpair.
+ *	none	the same enclave code linked into this process: no
+ *		isolation at all, for debugging and for measuring what the
+ *		boundary costs.
+ *
+ * The backend is named with --tee or $SS_TEE.  A new backend (sgx) adds
+ * an entry to the table in enclave.c; nothing else changes.
+ *
+ * The enclave image is $SS_ENCLAVE, else ../libexec/securestreams/
+ * ss-enclave beside the running binary.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypt.h"
+
+struct ss_enclave;
+
+/**
+ * ss_enclave_check_tee(name):
+ * Check a backend name (NULL: $SS_TEE, else "process"); an unknown one
+ * is a usage error (exit 2).  Return the name to use.
+ */
+const char * ss_enclave_check_tee(const char *);
+
+/**
+ * ss_enclave_image(void):
+ * The path of the enclave image (a new string; free() it).
+ */
+char * ss_enclave_image(void);
+
+/**
+ * ss_enclave_image_digest(path, digest):
+ * SHA-256 of the enclave image at ${path}.
+ */
+int ss_enclave_image_digest(const char *, uint8_t[SS_SHA256_LEN]);
+
+/**
+ * ss_enclave_start(tee):
+ * Start an enclave with the backend ${tee} (as checked above).
+ */
+struct ss_enclave * ss_enclave_start(const char *);
+
+/**
+ * ss_enclave_image_path(e):
+ * The image ${e} was started from.
+ */
+const char * ss_enclave_image_path(const struct ss_enclave *);
+
+/**
+ * ss_enclave_call(e, id, in, inlen, out, outlen):
+ * Make ecall ${id}.  Return 0, or 1 if more output is waiting (make an
+ * SS_ECALL_PULL), with the output in ${out}, ${outlen} (valid until the
+ * next call); or -1 if the enclave refused (its message and status are
+ * recorded) or died (SS_EXIT_DATA, saying how).
+ */
+int ss_enclave_call(struct ss_enclave *, uint32_t, const uint8_t *, size_t,
+    const uint8_t **, size_t *);
+
+/**
+ * ss_enclave_pid(e):
+ * The enclave's process id, or 0 if it runs in this process.
+ */
+long ss_enclave_pid(const struct ss_enclave *);
+
+/**
+ * ss_enclave_stop(e):
+ * Stop the enclave and free ${e}.  NULL is allowed.
+ */
+void ss_enclave_stop(struct ss_enclave *);
+
+#endif /* !SS_ENCLAVE_H */

@@ -1,0 +1,321 @@
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../enclave/ecall.h"
+#include "batch.h"
+#include "cli.h"
+#include "enclave.h"
+#include "err.h"
+#include "frame.h"
+#include "io.h"
+#include "key.h"
+#include "platform.h"
+#include "program.h"
+#include "stage.h"
+#include "stream.h"
+
+#define SEALED_FILE_MAX	4096
+
+enum { OPT_SEALED = 256, OPT_TEE, OPT_CHUNK };
+
+void
+ss_stage_parse(const char * op, int argc, char ** argv, int mode,
+    struct ss_stage_opts * o, void (* usage)(void))
+{
+	static const struct option longopts[] = {
+		{ "fields", required_argument, NULL, 'f' },
+		{ "recipient", required_argument, NULL, 'r' },
+		{ "recipients-file", required_argument, NULL, 'R' },
+		{ "identity", required_argument, NULL, 'i' },
+		{ "sealed", required_argument, NULL, OPT_SEALED },
+		{ "output", required_argument, NULL, 'o' },
+		{ "tee", required_argument, NULL, OPT_TEE },
+		{ "chunk-size", required_argument, NULL, OPT_CHUNK },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ss_recipients * r;
+	const char ** rfiles;
+	const char * fields = NULL;
+	const char * tee = NULL;
+	struct ss_fieldspec * specs;
+	size_t nrfiles = 0, nspecs;
+	int seen_f = 0, seen_i = 0, seen_s = 0, seen_o = 0, seen_t = 0,
+	    seen_c = 0;
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	o->chunk_size = SS_CHUNK_TARGET;
+	if ((r = ss_recipients_new()) == NULL ||
+	    (rfiles = calloc((size_t)argc, sizeof(*rfiles))) == NULL ||
+	    (o->program = ss_program_new(op)) == NULL)
+		ss_cli_fatal();
+	opterr = 0;
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, ":f:r:R:i:o:hV", longopts,
+	    NULL)) != -1) {
+		/* Deployment options are not part of a program. */
+		if (mode == SS_STAGE_PROGRAM && ch != 'f' && ch != 'r' &&
+		    ch != 'R' && ch != '?' && ch != ':')
+			ss_cli_usage_error("%s: %s is not part of the "
+			    "program (only -f, -r and -R are)", argv[0],
+			    argv[optind - 1]);
+		switch (ch) {
+		case 'f':
+			ss_cli_once(&seen_f, "-f");
+			fields = optarg;
+			break;
+		case 'r':
+			if (ss_recipients_add(r, optarg)) {
+				ss_err_prefix("-r");
+				ss_cli_fatal();
+			}
+			break;
+		case 'R':
+			rfiles[nrfiles++] = optarg;
+			break;
+		case 'i':
+			ss_cli_once(&seen_i, "-i");
+			o->identity = optarg;
+			break;
+		case OPT_SEALED:
+			ss_cli_once(&seen_s, "--sealed");
+			o->sealed = optarg;
+			break;
+		case 'o':
+			ss_cli_once(&seen_o, "-o");
+			o->output = optarg;
+			break;
+		case OPT_TEE:
+			ss_cli_once(&seen_t, "--tee");
+			tee = optarg;
+			break;
+		case OPT_CHUNK:
+			ss_cli_once(&seen_c, "--chunk-size");
+			o->chunk_size = ss_cli_size(optarg, "--chunk-size",
+			    1024, SS_RECORD_MAX);
+			break;
+		case 'h':
+			usage();
+			break;
+		case 'V':
+			ss_cli_version();
+			break;
+		default:
+			ss_cli_bad_option(argv, ch);
+		}
+	}
+	if (optind < argc)
+		ss_cli_usage_error("unexpected operand '%s' (%s reads its "
+		    "stream from standard input)", argv[optind], argv[0]);
+
+	/* The program: the operator's arguments and the recipients. */
+	if (fields == NULL)
+		ss_cli_usage_error("%s: no field list: give -f FIELDS",
+		    argv[0]);
+	if (ss_fieldlist_parse(fields, &specs, &nspecs)) {
+		ss_err_prefix("-f");
+		ss_cli_usage_error("%s", ss_err_msg());
+	}
+	free(specs);
+	ss_cli_load_recipients(r, rfiles, nrfiles,
+	    (mode == SS_STAGE_RUN) ? NULL : "");
+	if (ss_program_add(o->program, "fields", fields, strlen(fields)) ||
+	    ss_program_add_recipients(o->program, r))
+		ss_cli_fatal();
+	ss_recipients_free(r);
+	free(rfiles);
+
+	if (mode == SS_STAGE_PROGRAM)
+		return;
+	if (o->identity == NULL && o->sealed == NULL)
+		ss_cli_usage_error("no stage key: give --sealed FILE or "
+		    "-i IDENTITY");
+	if (o->identity != NULL && o->sealed != NULL)
+		ss_cli_usage_error("-i and --sealed cannot be used together");
+	if ((o->identity != NULL && strcmp(o->identity, "-") == 0) ||
+	    (o->sealed != NULL && strcmp(o->sealed, "-") == 0))
+		ss_cli_usage_error("standard input holds the stream: give "
+		    "the stage key as a file");
+	o->tee = ss_enclave_check_tee(tee);
+}
+
+/* Append len[4] bytes[len]. */
+static void
+put_field(uint8_t * buf, size_t * pos, const void * p, size_t len)
+{
+
+	ss_be32enc(buf + *pos, (uint32_t)len);
+	if (len > 0)
+		memcpy(buf + *pos + 4, p, len);
+	*pos += 4 + len;
+}
+
+int
+ss_stage_init_request(const struct ss_stage_opts * o, const char * image,
+    int attest, int keykind, const void * key, size_t keylen,
+    const char * keyname, unsigned char ** req, size_t * reqlen)
+{
+	uint8_t * prog = NULL, * buf;
+	char * dir = NULL;
+	size_t proglen, len, pos = 0;
+	int rc = -1;
+
+	if (ss_program_encode(o->program, &prog, &proglen))
+		return (-1);
+	if ((dir = ss_platform_dir()) == NULL)
+		goto done;
+	len = 13 + 5 * 4 + proglen + strlen(image) + strlen(dir) + keylen +
+	    strlen(keyname);
+	if ((buf = malloc(len)) == NULL) {
+		ss_err_errno("malloc");
+		goto done;
+	}
+	ss_be32enc(buf, SS_INIT_VERSION);
+	ss_be32enc(buf + 4, attest ? SS_INIT_ATTEST : 0);
+	ss_be32enc(buf + 8, (uint32_t)o->chunk_size);
+	buf[12] = (uint8_t)keykind;
+	pos = 13;
+	put_field(buf, &pos, prog, proglen);
+	put_field(buf, &pos, image, strlen(image));
+	put_field(buf, &pos, dir, strlen(dir));
+	put_field(buf, &pos, key, keylen);
+	put_field(buf, &pos, keyname, strlen(keyname));
+	*req = buf;
+	*reqlen = pos;
+	rc = 0;
+done:
+	free(prog);
+	free(dir);
+	return (rc);
+}
+
+/* Start the enclave and give it the stage's program and key. */
+static struct ss_enclave *
+start_stage(const struct ss_stage_opts * o)
+{
+	struct ss_enclave * e;
+	uint8_t sealed[SEALED_FILE_MAX];
+	uint8_t * req = NULL;
+	const uint8_t * out;
+	size_t reqlen, outlen, slen;
+	int rc;
+
+	if ((e = ss_enclave_start(o->tee)) == NULL)
+		return (NULL);
+	if (o->sealed != NULL) {
+		if (ss_read_small_file(o->sealed, sealed, sizeof(sealed),
+		    &slen, NULL)) {
+			ss_err_prefix("%s", o->sealed);
+			goto err;
+		}
+		rc = ss_stage_init_request(o, ss_enclave_image_path(e), 0,
+		    SS_KEY_SEALED, sealed, slen, o->sealed, &req, &reqlen);
+	} else
+		rc = ss_stage_init_request(o, ss_enclave_image_path(e), 0,
+		    SS_KEY_IDENTITY, o->identity, strlen(o->identity),
+		    o->identity, &req, &reqlen);
+	if (rc || ss_enclave_call(e, SS_ECALL_INIT, req, reqlen, &out,
+	    &outlen) != 0)
+		goto err;
+	free(req);
+	return (e);
+err:
+	free(req);
+	ss_enclave_stop(e);
+	return (NULL);
+}
+
+/* Write what an ecall returned, pulling until the enclave is drained. */
+static int
+drain(struct ss_enclave * e, struct ss_output * out, int more,
+    const uint8_t * buf, size_t len)
+{
+
+	for (;;) {
+		if (more == -1)
+			return (-1);
+		if (ss_output_write(out, buf, len))
+			return (-1);
+		if (more == 0)
+			return (0);
+		more = ss_enclave_call(e, SS_ECALL_PULL, NULL, 0, &buf, &len);
+	}
+}
+
+/* Nothing more to read right now on a live input? */
+static int
+input_idle(const struct ss_input * in)
+{
+	struct pollfd p = { .fd = in->fd, .events = POLLIN };
+
+	if (in->is_regular)
+		return (0);
+	return (poll(&p, 1, 0) == 0);
+}
+
+int
+ss_stage_run(const struct ss_stage_opts * o)
+{
+	struct ss_enclave * e = NULL;
+	struct ss_input * in = NULL;
+	struct ss_output * out = NULL;
+	struct ss_stream_reader * r = NULL;
+	const uint8_t * buf, * raw, * pt;
+	uint8_t * req = NULL;
+	size_t len, rawlen, reqsize = 0;
+	int more, idle;
+	int rc = -1;
+
+	if ((out = ss_output_open(o->output, SS_OUTPUT_BINARY)) == NULL)
+		return (-1);
+	if ((e = start_stage(o)) == NULL)
+		goto done;
+	if ((in = ss_input_open(NULL)) == NULL)
+		goto done;
+	if ((r = ss_stream_reader_new(in, NULL)) == NULL)
+		goto done;
+	raw = ss_stream_reader_header(r, &rawlen);
+	more = ss_enclave_call(e, SS_ECALL_OPEN, raw, rawlen, &buf, &len);
+	if (drain(e, out, more, buf, len) || ss_output_flush(out))
+		goto done;
+
+	while ((more = ss_stream_reader_next(r, &pt, &len)) == 1) {
+		raw = ss_stream_reader_raw(r, &rawlen);
+		if (rawlen + 1 > reqsize) {
+			free(req);
+			reqsize = rawlen + 1;
+			if ((req = malloc(reqsize)) == NULL) {
+				ss_err_errno("malloc");
+				goto done;
+			}
+		}
+		idle = input_idle(in);
+		req[0] = idle ? SS_CHUNK_FLUSH : 0;
+		memcpy(req + 1, raw, rawlen);
+		more = ss_enclave_call(e, SS_ECALL_CHUNK, req, rawlen + 1,
+		    &buf, &len);
+		if (drain(e, out, more, buf, len))
+			goto done;
+		/* A live stream paused: pass on what we have. */
+		if (idle && ss_output_flush(out))
+			goto done;
+	}
+	if (more == -1)
+		goto done;
+	ss_enclave_stop(e);
+	e = NULL;
+	rc = ss_output_commit(out);
+	out = NULL;
+done:
+	ss_output_abort(out);
+	ss_enclave_stop(e);
+	ss_stream_reader_free(r);
+	ss_input_close(in);
+	free(req);
+	return (rc);
+}

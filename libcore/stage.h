@@ -1,0 +1,56 @@
+#ifndef SS_STAGE_H
+#define SS_STAGE_H
+
+/*
+ * The enclave stage host, shared by every enclave filter (ss-map now;
+ * ss-match, ss-reduce, ss-route and ss-merge later): parse a stage's
+ * arguments, start its enclave, then move ciphertext: read each chunk of
+ * the input stream, hand it to the enclave, write what comes back.  The
+ * host never holds a stage key, a file key or a byte of plaintext; it
+ * checks only the framing (truncation, trailing data), and the enclave
+ * checks everything else.
+ */
+
+#include <stddef.h>
+
+struct ss_program;
+
+struct ss_stage_opts {
+	struct ss_program * program;	/* operator, arguments, recipients */
+	const char * tee;		/* backend, checked */
+	const char * identity;		/* -i: an identity file */
+	const char * sealed;		/* --sealed: a sealed identity */
+	const char * output;		/* -o, or NULL */
+	size_t chunk_size;
+};
+
+/* Modes of ss_stage_parse(). */
+#define SS_STAGE_RUN	0	/* the stage's own command line */
+#define SS_STAGE_PROGRAM 1	/* "-- ss-map ..." after ss-attest */
+
+/**
+ * ss_stage_parse(op, argc, argv, mode, o, usage):
+ * Parse the arguments of a stage running operator ${op} ("map") into
+ * ${o}.  In SS_STAGE_RUN mode the deployment options (-i, --sealed, -o,
+ * --tee, --chunk-size) are accepted as well as the program's; in
+ * SS_STAGE_PROGRAM mode only the program's.  Usage errors exit 2;
+ * --help calls ${usage}, which must not return.
+ */
+void ss_stage_parse(const char *, int, char **, int, struct ss_stage_opts *,
+    void (*)(void));
+
+/**
+ * ss_stage_run(o):
+ * Run the stage: standard input to ${o}->output.
+ */
+int ss_stage_run(const struct ss_stage_opts *);
+
+/**
+ * ss_stage_init_request(o, image, attest, key, keylen, req, reqlen):
+ * Build the enclave's init request (enclave/ecall.h) for ${o}, with
+ * ${key} holding a path or a sealed identity; store it in a new buffer.
+ */
+int ss_stage_init_request(const struct ss_stage_opts *, const char *, int,
+    int, const void *, size_t, const char *, unsigned char **, size_t *);
+
+#endif /* !SS_STAGE_H */
