@@ -35,6 +35,8 @@ static struct enclave {
 	uint8_t * attest_sk;		/* guarded Ed25519 secret key */
 	uint8_t attest_pk[SS_KEY_LEN];
 	struct ss_flow * flow;
+	uint8_t * pend;			/* ss-attest new's answer */
+	size_t pendlen;
 } E;
 
 /* One length-prefixed field of a request. */
@@ -314,15 +316,14 @@ done:
 }
 
 static int
-do_new_identity(const uint8_t * in, size_t inlen, uint8_t * out,
-    size_t outcap, size_t * outlen)
+do_new_identity(const uint8_t * in, size_t inlen)
 {
 	struct ss_quote q;
-	uint8_t * sk;
+	uint8_t * sk, * out;
 	size_t body;
 	int rc = -1;
 
-	if (E.attest_sk == NULL || E.seal_root == NULL) {
+	if (E.attest_sk == NULL || E.seal_root == NULL || E.pend != NULL) {
 		ss_err_set(SS_EXIT_SYS, "enclave not set up for attestation");
 		return (-1);
 	}
@@ -350,8 +351,9 @@ do_new_identity(const uint8_t * in, size_t inlen, uint8_t * out,
 	    ss_quote_report_data(q.report_data, q.stage_pk, in, inlen))
 		goto done;
 	body = ss_quote_body_len(&q);
-	if (4 + SS_SEALED_LEN + body + SS_QUOTE_SIG_LEN > outcap) {
-		ss_err_set(SS_EXIT_SYS, "quote too large");
+	E.pendlen = 4 + SS_SEALED_LEN + body + SS_QUOTE_SIG_LEN;
+	if ((out = E.pend = malloc(E.pendlen)) == NULL) {
+		ss_err_errno("malloc");
 		goto done;
 	}
 	ss_be32enc(out, SS_SEALED_LEN);
@@ -361,11 +363,28 @@ do_new_identity(const uint8_t * in, size_t inlen, uint8_t * out,
 	ss_quote_encode_body(&q, out + 4 + SS_SEALED_LEN);
 	crypto_sign_detached(out + 4 + SS_SEALED_LEN + body, NULL,
 	    out + 4 + SS_SEALED_LEN, body, E.attest_sk);
-	*outlen = 4 + SS_SEALED_LEN + body + SS_QUOTE_SIG_LEN;
 	rc = 0;
 done:
 	sodium_free(sk);
 	return (rc);
+}
+
+/* Hand over ss-attest new's answer, as ss_flow_pull() does. */
+static int
+pull_pending(uint8_t * out, size_t cap, size_t * len)
+{
+
+	if (E.pendlen > cap) {
+		ss_be32enc(out, (uint32_t)E.pendlen);
+		*len = 4;
+		return (2);
+	}
+	memcpy(out, E.pend, E.pendlen);
+	*len = E.pendlen;
+	free(E.pend);
+	E.pend = NULL;
+	E.pendlen = 0;
+	return (0);
 }
 
 uint32_t
@@ -381,7 +400,7 @@ ss_enclave_ecall(uint32_t id, const uint8_t * in, size_t inlen,
 		ss_err_set(SS_EXIT_SYS, "enclave stopped after an error");
 		goto err;
 	}
-	if (outcap < SS_ECALL_OUT_MAX) {
+	if (outcap < SS_ECALL_OUT_MIN) {
 		ss_err_set(SS_EXIT_SYS, "ecall output buffer too small");
 		goto err;
 	}
@@ -394,11 +413,17 @@ ss_enclave_ecall(uint32_t id, const uint8_t * in, size_t inlen,
 		rc = do_init(in, inlen, out, outlen);
 		break;
 	case SS_ECALL_NEW_IDENTITY:
-		rc = do_new_identity(in, inlen, out, outcap, outlen);
+		rc = do_new_identity(in, inlen);
+		if (rc == 0)
+			rc = pull_pending(out, outcap, outlen);
 		break;
 	case SS_ECALL_OPEN:
 	case SS_ECALL_CHUNK:
 	case SS_ECALL_PULL:
+		if (id == SS_ECALL_PULL && E.pend != NULL) {
+			rc = pull_pending(out, outcap, outlen);
+			break;
+		}
 		if (E.flow == NULL) {
 			ss_err_set(SS_EXIT_SYS, "enclave has no stage key");
 			break;
@@ -423,6 +448,8 @@ ss_enclave_ecall(uint32_t id, const uint8_t * in, size_t inlen,
 		return (SS_ECALL_OK);
 	if (rc == 1)
 		return (SS_ECALL_MORE);
+	if (rc == 2)
+		return (SS_ECALL_SMALL);
 err:
 	E.failed = 1;
 	msg = ss_err_msg();
@@ -432,6 +459,33 @@ err:
 	memcpy(out, msg, n);
 	*outlen = n;
 	return ((uint32_t)ss_err_status());
+}
+
+uint32_t
+ss_enclave_ecall_grow(uint32_t id, const uint8_t * in, size_t inlen,
+    uint8_t ** out, size_t * outcap, size_t * outlen)
+{
+	static const char oom[] = "enclave out of memory (see ulimit -l)";
+	uint32_t status;
+	uint8_t * nout;
+	size_t need;
+
+	status = ss_enclave_ecall(id, in, inlen, *out, *outcap, outlen);
+	while (status == SS_ECALL_SMALL) {
+		need = ss_be32dec(*out);
+		if (need > SS_ECALL_OUT_MAX ||
+		    (nout = realloc(*out, need)) == NULL) {
+			E.failed = 1;
+			memcpy(*out, oom, sizeof(oom) - 1);
+			*outlen = sizeof(oom) - 1;
+			return (SS_EXIT_SYS);
+		}
+		*out = nout;
+		*outcap = need;
+		status = ss_enclave_ecall(SS_ECALL_PULL, NULL, 0, *out,
+		    *outcap, outlen);
+	}
+	return (status);
 }
 
 void
@@ -448,6 +502,7 @@ ss_enclave_reset(void)
 	ss_flow_free(E.flow);
 	ss_recipients_free(E.out_r);
 	free(E.program);
+	free(E.pend);
 	sodium_free(E.seal_root);
 	sodium_free(E.attest_sk);
 	memset(&E, 0, sizeof(E));

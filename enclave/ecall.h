@@ -36,8 +36,11 @@
  *			call that returned SS_ECALL_MORE.
  *
  * Every ecall returns SS_ECALL_OK, SS_ECALL_MORE (output is waiting:
- * call SS_ECALL_PULL), or an exit status, SS_EXIT_DATA or SS_EXIT_SYS,
- * with a one-line message in the output buffer.  Messages never contain
+ * call SS_ECALL_PULL), SS_ECALL_SMALL (the next output needs a larger
+ * buffer: its size is in out[0..4]; grow the buffer and call
+ * SS_ECALL_PULL), or an exit status, SS_EXIT_DATA or SS_EXIT_SYS, with a
+ * one-line message in the output buffer.  Output buffers start small and
+ * grow only as the data needs, so that enclave memory stays small.  Messages never contain
  * stream contents: only the enclave's program and chunk numbers.
  * After an error the enclave takes no more calls but PULL-free ones that
  * fail.
@@ -69,6 +72,7 @@
 
 #define SS_ECALL_OK		0
 #define SS_ECALL_MORE		3
+#define SS_ECALL_SMALL		4
 
 #define SS_INIT_VERSION		1
 #define SS_INIT_ATTEST		1U
@@ -79,18 +83,29 @@
 
 #define SS_CHUNK_FLUSH		1U
 
-/* Largest verifier nonce, and largest ecall buffers. */
+/* Largest verifier nonce; smallest and largest ecall buffers. */
 #define SS_NONCE_MAX		64
 #define SS_ECALL_IN_MAX		(SS_CHUNK_WIRE_LEN(SS_CHUNK_MAX) + 1)
-#define SS_ECALL_OUT_MAX	(SS_CHUNK_WIRE_LEN(SS_CHUNK_MAX) + 65536)
+#define SS_ECALL_OUT_MIN	(128U * 1024)
+#define SS_ECALL_OUT_MAX	(2U * 1024 * 1024 + SS_CHUNK_WIRE_LEN(SS_CHUNK_MAX))
 
 /**
  * ss_enclave_ecall(id, in, inlen, out, outcap, outlen):
  * Run ecall ${id}; see above.  ${outcap} must be at least
- * SS_ECALL_OUT_MAX.
+ * SS_ECALL_OUT_MIN.
  */
 uint32_t ss_enclave_ecall(uint32_t, const uint8_t *, size_t, uint8_t *,
     size_t, size_t *);
+
+/**
+ * ss_enclave_ecall_grow(id, in, inlen, out, outcap, outlen):
+ * ss_enclave_ecall(), growing the malloc()ed buffer ${*out} (of
+ * ${*outcap} bytes) and pulling again whenever the enclave answers
+ * SS_ECALL_SMALL: what every transport (the image's main loop, the none
+ * backend) calls.  Returns as ss_enclave_ecall(), never SS_ECALL_SMALL.
+ */
+uint32_t ss_enclave_ecall_grow(uint32_t, const uint8_t *, size_t,
+    uint8_t **, size_t *, size_t *);
 
 /**
  * ss_enclave_set_lockdown(fn):

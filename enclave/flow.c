@@ -264,7 +264,7 @@ ss_flow_chunk(struct ss_flow * f, unsigned flags, const uint8_t * wire,
 int
 ss_flow_pull(struct ss_flow * f, uint8_t * out, size_t cap, size_t * len)
 {
-	size_t n, unit;
+	size_t unit;
 	uint32_t clen;
 	int final;
 
@@ -277,17 +277,18 @@ ss_flow_pull(struct ss_flow * f, uint8_t * out, size_t cap, size_t * len)
 			    &final);
 			unit = SS_CHUNK_WIRE_LEN(clen);
 		}
-		if (unit > cap - *len)
-			break;
-		n = unit;
-		memcpy(out + *len, f->q + f->qpos, n);
-		*len += n;
-		f->qpos += n;
+		if (unit > cap - *len) {
+			if (*len > 0)
+				break;
+			/* Ask for a larger buffer. */
+			ss_be32enc(out, (uint32_t)unit);
+			*len = 4;
+			return (2);
+		}
+		memcpy(out + *len, f->q + f->qpos, unit);
+		*len += unit;
+		f->qpos += unit;
 		f->qhdr = 0;
-	}
-	if (f->qpos < f->qlen && *len == 0) {
-		ss_err_set(SS_EXIT_SYS, "output buffer too small");
-		return (-1);
 	}
 	return (f->qpos < f->qlen);
 }

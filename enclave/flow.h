@@ -68,7 +68,8 @@ int ss_flow_chunk(struct ss_flow *, unsigned, const uint8_t *, size_t);
 /**
  * ss_flow_pull(f, out, cap, len):
  * Move whole queued output chunks into ${out}, at most ${cap} bytes.
- * Return 0 if the queue is now empty, 1 if more is waiting.
+ * Return 0 if the queue is now empty, 1 if more is waiting, 2 if the
+ * next chunk does not fit in ${cap} bytes (its size is in out[0..4]).
  */
 int ss_flow_pull(struct ss_flow *, uint8_t *, size_t, size_t *);
 

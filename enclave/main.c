@@ -8,6 +8,7 @@
  */
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -53,6 +54,33 @@ write_full(int fd, const uint8_t * buf, size_t len)
 	return (0);
 }
 
+/*
+ * A request too large for the memory we may lock: read and drop it, say
+ * so, and stop.
+ */
+static int
+refuse(int fd, uint8_t * buf, size_t bufsize, size_t len)
+{
+	uint8_t hdr[8];
+	size_t n, total = len;
+	int msglen;
+
+	while (len > 0) {
+		n = (len < bufsize) ? len : bufsize;
+		if (read_full(fd, buf, n))
+			return (2);
+		len -= n;
+	}
+	msglen = snprintf((char *)buf, bufsize, "enclave out of memory for "
+	    "a %zu-byte request (locked memory is limited: see ulimit -l)",
+	    total);
+	ss_be32enc(hdr, SS_EXIT_SYS);
+	ss_be32enc(hdr + 4, (uint32_t)msglen);
+	(void)write_full(fd, hdr, sizeof(hdr));
+	(void)write_full(fd, buf, (size_t)msglen);
+	return (2);
+}
+
 static int
 lockdown(const int * fds, size_t n)
 {
@@ -65,8 +93,8 @@ main(void)
 {
 	const int fd = SS_ENCLAVE_CHANNEL_FD;
 	uint8_t hdr[8];
-	uint8_t * in, * out;
-	size_t outlen;
+	uint8_t * in = NULL, * out, * nin;
+	size_t insize = 0, outsize = SS_ECALL_OUT_MIN, outlen;
 	uint32_t id, len, status;
 	int hardened;
 
@@ -75,16 +103,23 @@ main(void)
 	if (sodium_init() < 0)
 		return (2);
 	ss_enclave_set_lockdown(lockdown);
-	in = malloc(SS_ECALL_IN_MAX);
-	out = malloc(SS_ECALL_OUT_MAX);
+	/* Buffers grow only as far as the data needs: memory is locked. */
+	if ((out = malloc(outsize)) == NULL)
+		return (2);
 
 	for (;;) {
 		if (read_full(fd, hdr, sizeof(hdr)))
 			break;
 		id = ss_be32dec(hdr);
 		len = ss_be32dec(hdr + 4);
-		if (in == NULL || out == NULL || len > SS_ECALL_IN_MAX)
+		if (len > SS_ECALL_IN_MAX)
 			return (2);
+		if (len > insize) {
+			if ((nin = realloc(in, len)) == NULL)
+				return (refuse(fd, out, outsize, len));
+			in = nin;
+			insize = len;
+		}
 		if (read_full(fd, in, len))
 			return (2);
 		if (hardened != 0) {
@@ -93,8 +128,8 @@ main(void)
 			outlen = strlen(ss_err_msg());
 			memcpy(out, ss_err_msg(), outlen);
 		} else
-			status = ss_enclave_ecall(id, in, len, out,
-			    SS_ECALL_OUT_MAX, &outlen);
+			status = ss_enclave_ecall_grow(id, in, len, &out,
+			    &outsize, &outlen);
 		ss_be32enc(hdr, status);
 		ss_be32enc(hdr + 4, (uint32_t)outlen);
 		if (write_full(fd, hdr, sizeof(hdr)) ||

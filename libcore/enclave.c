@@ -28,7 +28,8 @@ struct ss_enclave {
 	char * image;
 	pid_t pid;		/* process: the enclave */
 	int chan;		/* process: our end of the channel */
-	uint8_t * out;		/* SS_ECALL_OUT_MAX */
+	uint8_t * out;		/* replies; grows as needed */
+	size_t outsize;
 };
 
 struct backend {
@@ -199,6 +200,15 @@ proc_call(struct ss_enclave * e, uint32_t id, const uint8_t * in,
 		ss_err_set(SS_EXIT_DATA, "enclave sent an oversized reply");
 		return (-1);
 	}
+	if (len > e->outsize) {
+		free(e->out);
+		if ((e->out = malloc(len)) == NULL) {
+			e->outsize = 0;
+			ss_err_errno("malloc");
+			return (-1);
+		}
+		e->outsize = len;
+	}
 	if (recv_full(e->chan, e->out, len))
 		return (proc_died(e));
 	*outlen = len;
@@ -237,7 +247,7 @@ none_call(struct ss_enclave * e, uint32_t id, const uint8_t * in,
     size_t inlen, size_t * outlen, uint32_t * status)
 {
 
-	*status = ss_enclave_ecall(id, in, inlen, e->out, SS_ECALL_OUT_MAX,
+	*status = ss_enclave_ecall_grow(id, in, inlen, &e->out, &e->outsize,
 	    outlen);
 	return (0);
 }
@@ -340,7 +350,8 @@ ss_enclave_start(const char * tee)
 	}
 	if ((e->image = ss_enclave_image()) == NULL)
 		goto err;
-	if ((e->out = malloc(SS_ECALL_OUT_MAX)) == NULL) {
+	e->outsize = SS_ECALL_OUT_MIN;
+	if ((e->out = malloc(e->outsize)) == NULL) {
 		ss_err_errno("malloc");
 		goto err;
 	}
@@ -364,7 +375,7 @@ ss_enclave_call(struct ss_enclave * e, uint32_t id, const uint8_t * in,
     size_t inlen, const uint8_t ** out, size_t * outlen)
 {
 	uint32_t status;
-	size_t len = 0;
+	size_t len = 0, i;
 
 	if (e->be->call(e, id, in, inlen, &len, &status))
 		return (-1);
@@ -373,8 +384,14 @@ ss_enclave_call(struct ss_enclave * e, uint32_t id, const uint8_t * in,
 		*outlen = len;
 		return (status == SS_ECALL_MORE);
 	}
+	/* Show the message, but no control characters. */
+	if (len > 1000)
+		len = 1000;
+	for (i = 0; i < len; i++)
+		if (e->out[i] < 0x20 || e->out[i] == 0x7f)
+			e->out[i] = '?';
 	ss_err_set((status == SS_EXIT_DATA) ? SS_EXIT_DATA : SS_EXIT_SYS,
-	    "%.*s", (int)(len < 1000 ? len : 1000), (const char *)e->out);
+	    "%.*s", (int)len, (const char *)e->out);
 	return (-1);
 }
 
