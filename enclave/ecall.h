@@ -87,7 +87,7 @@
 #define SS_NONCE_MAX		64
 #define SS_ECALL_IN_MAX		(SS_CHUNK_WIRE_LEN(SS_CHUNK_MAX) + 1)
 #define SS_ECALL_OUT_MIN	(128U * 1024)
-#define SS_ECALL_OUT_MAX	(2U * 1024 * 1024 + SS_CHUNK_WIRE_LEN(SS_CHUNK_MAX))
+#define SS_ECALL_OUT_MAX	(64U * 1024 * 1024)
 
 /**
  * ss_enclave_ecall(id, in, inlen, out, outcap, outlen):

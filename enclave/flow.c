@@ -264,33 +264,25 @@ ss_flow_chunk(struct ss_flow * f, unsigned flags, const uint8_t * wire,
 int
 ss_flow_pull(struct ss_flow * f, uint8_t * out, size_t cap, size_t * len)
 {
-	size_t unit;
-	uint32_t clen;
-	int final;
+	size_t n = f->qlen - f->qpos;
 
+	/* All of it: a chunk's whole output answers its ecall. */
 	*len = 0;
-	while (f->qpos < f->qlen) {
-		if (f->qhdr > 0)
-			unit = f->qhdr;
-		else {
-			(void)ss_frame_prefix_read(f->q + f->qpos, &clen,
-			    &final);
-			unit = SS_CHUNK_WIRE_LEN(clen);
+	if (n > cap) {
+		if (n > SS_ECALL_OUT_MAX) {
+			ss_err_set(SS_EXIT_SYS, "output of one chunk exceeds "
+			    "%u bytes", (unsigned)SS_ECALL_OUT_MAX);
+			return (-1);
 		}
-		if (unit > cap - *len) {
-			if (*len > 0)
-				break;
-			/* Ask for a larger buffer. */
-			ss_be32enc(out, (uint32_t)unit);
-			*len = 4;
-			return (2);
-		}
-		memcpy(out + *len, f->q + f->qpos, unit);
-		*len += unit;
-		f->qpos += unit;
-		f->qhdr = 0;
+		ss_be32enc(out, (uint32_t)n);
+		*len = 4;
+		return (2);
 	}
-	return (f->qpos < f->qlen);
+	memcpy(out, f->q + f->qpos, n);
+	*len = n;
+	f->qpos = f->qlen = 0;
+	f->qhdr = 0;
+	return (0);
 }
 
 void

@@ -67,9 +67,8 @@ int ss_flow_chunk(struct ss_flow *, unsigned, const uint8_t *, size_t);
 
 /**
  * ss_flow_pull(f, out, cap, len):
- * Move whole queued output chunks into ${out}, at most ${cap} bytes.
- * Return 0 if the queue is now empty, 1 if more is waiting, 2 if the
- * next chunk does not fit in ${cap} bytes (its size is in out[0..4]).
+ * Move all queued output into ${out}, which has ${cap} bytes.  Return
+ * 0, or 2 if it does not fit (the size needed is in out[0..4]).
  */
 int ss_flow_pull(struct ss_flow *, uint8_t *, size_t, size_t *);
 

@@ -55,8 +55,10 @@ static int
 allow_fd(scmp_filter_ctx ctx, int call, int fd)
 {
 
-	return (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, call, 1,
-	    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)fd)));
+	struct scmp_arg_cmp cmp = { .arg = 0, .op = SCMP_CMP_EQ,
+	    .datum_a = (scmp_datum_t)fd, .datum_b = 0 };
+
+	return (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, call, 1, cmp));
 }
 
 int
@@ -69,6 +71,9 @@ ss_lockdown_seccomp(int chan, const int * fds, size_t n)
 		SCMP_SYS(munlock), SCMP_SYS(getrandom),
 		SCMP_SYS(rt_sigreturn), SCMP_SYS(futex),
 	};
+	/* Argument 2 (prot) & PROT_EXEC == 0. */
+	const struct scmp_arg_cmp noexec = { .arg = 2,
+	    .op = SCMP_CMP_MASKED_EQ, .datum_a = PROT_EXEC, .datum_b = 0 };
 	scmp_filter_ctx ctx;
 	size_t i;
 	int rc = -1;
@@ -82,9 +87,9 @@ ss_lockdown_seccomp(int chan, const int * fds, size_t n)
 			goto err;
 	/* Memory, but never executable memory. */
 	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
-	    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)) ||
+	    noexec) ||
 	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
-	    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)))
+	    noexec))
 		goto err;
 	if (allow_fd(ctx, SCMP_SYS(read), chan) ||
 	    allow_fd(ctx, SCMP_SYS(write), chan))

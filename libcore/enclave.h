@@ -69,6 +69,20 @@ int ss_enclave_call(struct ss_enclave *, uint32_t, const uint8_t *, size_t,
     const uint8_t **, size_t *);
 
 /**
+ * ss_enclave_pipeline(e, id, next, ncookie, take, tcookie):
+ * Make ecall ${id} once per request: ${next}(${ncookie}, &req, &len)
+ * yields the next request (return 1), or ends the stream (0) or fails
+ * (-1); ${take}(${tcookie}, out, len) gets each answer, in order.  The
+ * process backend runs ${next} in a second thread, so that the host reads
+ * input and writes output while the enclave works; ${next} and ${take}
+ * must share no state.  Returns 0 once every answer was taken, or -1: the
+ * first failure of ${next}, of the enclave, or of ${take}.
+ */
+int ss_enclave_pipeline(struct ss_enclave *, uint32_t,
+    int (*)(void *, const uint8_t **, size_t *), void *,
+    int (*)(void *, const uint8_t *, size_t), void *);
+
+/**
  * ss_enclave_pid(e):
  * The enclave's process id, or 0 if it runs in this process.
  */

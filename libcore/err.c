@@ -7,8 +7,8 @@
 /* Long enough for a path, a line number and a message. */
 #define ERR_MAX 1024
 
-static char err_msg[ERR_MAX];
-static int err_status = 0;
+static _Thread_local char err_msg[ERR_MAX];
+static _Thread_local int err_status = 0;
 
 /* Append ${sep} and ${text} to the message, truncating if need be. */
 static void

@@ -9,7 +9,8 @@
  * more (a file name, a line number) prepend it with ss_err_prefix(); main()
  * prints the result as one line, "ss-NAME: message", and exits with the
  * recorded status.  The slot is process-wide, like errno: it is the only
- * mutable global libcore keeps, and it is never read after being printed.
+ * mutable global libcore keeps (one per thread: the stage host reads its
+ * input in a second thread), and it is never read after being printed.
  */
 
 #include <stdarg.h>

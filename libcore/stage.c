@@ -21,6 +21,29 @@
 
 enum { OPT_SEALED = 256, OPT_TEE, OPT_CHUNK };
 
+/* The name of option ${ch} (argv[optind - 1] may be its argument). */
+static const char *
+opt_name(int ch)
+{
+
+	switch (ch) {
+	case 'i':
+		return ("-i");
+	case 'o':
+		return ("-o");
+	case OPT_SEALED:
+		return ("--sealed");
+	case OPT_TEE:
+		return ("--tee");
+	case OPT_CHUNK:
+		return ("--chunk-size");
+	case 'h':
+		return ("--help");
+	default:
+		return ("--version");
+	}
+}
+
 void
 ss_stage_parse(const char * op, int argc, char ** argv, int mode,
     struct ss_stage_opts * o, void (* usage)(void))
@@ -63,7 +86,7 @@ ss_stage_parse(const char * op, int argc, char ** argv, int mode,
 		    ch != 'R' && ch != '?' && ch != ':')
 			ss_cli_usage_error("%s: %s is not part of the "
 			    "program (only -f, -r and -R are)", argv[0],
-			    argv[optind - 1]);
+			    opt_name(ch));
 		switch (ch) {
 		case 'f':
 			ss_cli_once(&seen_f, "-f");
@@ -115,8 +138,7 @@ ss_stage_parse(const char * op, int argc, char ** argv, int mode,
 
 	/* The program: the operator's arguments and the recipients. */
 	if (fields == NULL)
-		ss_cli_usage_error("%s: no field list: give -f FIELDS",
-		    argv[0]);
+		ss_cli_usage_error("no field list: give -f FIELDS");
 	if (ss_fieldlist_parse(fields, &specs, &nspecs)) {
 		ss_err_prefix("-f");
 		ss_cli_usage_error("%s", ss_err_msg());
@@ -230,22 +252,13 @@ err:
 	return (NULL);
 }
 
-/* Write what an ecall returned, pulling until the enclave is drained. */
-static int
-drain(struct ss_enclave * e, struct ss_output * out, int more,
-    const uint8_t * buf, size_t len)
-{
-
-	for (;;) {
-		if (more == -1)
-			return (-1);
-		if (ss_output_write(out, buf, len))
-			return (-1);
-		if (more == 0)
-			return (0);
-		more = ss_enclave_call(e, SS_ECALL_PULL, NULL, 0, &buf, &len);
-	}
-}
+/* The reading side of a running stage (the pipeline's sender). */
+struct feed {
+	struct ss_input * in;
+	struct ss_stream_reader * r;
+	uint8_t * req;			/* flags[1] chunk[] */
+	size_t reqsize;
+};
 
 /* Nothing more to read right now on a live input? */
 static int
@@ -258,64 +271,93 @@ input_idle(const struct ss_input * in)
 	return (poll(&p, 1, 0) == 0);
 }
 
+/* Next request: the next input chunk, as it came. */
+static int
+next_chunk(void * cookie, const uint8_t ** req, size_t * len)
+{
+	struct feed * fd = cookie;
+	const uint8_t * raw, * pt;
+	size_t rawlen, ptlen;
+	int rc;
+
+	if ((rc = ss_stream_reader_next(fd->r, &pt, &ptlen)) != 1) {
+		if (rc == -1 && fd->in->owned &&
+		    ss_err_status() == SS_EXIT_DATA)
+			ss_err_prefix("%s", fd->in->name);
+		return (rc);
+	}
+	raw = ss_stream_reader_raw(fd->r, &rawlen);
+	if (rawlen + 1 > fd->reqsize) {
+		free(fd->req);
+		fd->reqsize = rawlen + 1;
+		if ((fd->req = malloc(fd->reqsize)) == NULL) {
+			fd->reqsize = 0;
+			ss_err_errno("malloc");
+			return (-1);
+		}
+	}
+	/* A live stream paused: the enclave passes on what it has. */
+	fd->req[0] = input_idle(fd->in) ? SS_CHUNK_FLUSH : 0;
+	memcpy(fd->req + 1, raw, rawlen);
+	*req = fd->req;
+	*len = rawlen + 1;
+	return (1);
+}
+
+/* The writing side: every answer is a run of whole output chunks. */
+struct sink {
+	struct ss_output * out;
+	int live;
+};
+
+static int
+take_output(void * cookie, const uint8_t * buf, size_t len)
+{
+	struct sink * sk = cookie;
+
+	if (ss_output_write(sk->out, buf, len))
+		return (-1);
+	return (sk->live ? ss_output_flush(sk->out) : 0);
+}
+
 int
 ss_stage_run(const struct ss_stage_opts * o)
 {
 	struct ss_enclave * e = NULL;
-	struct ss_input * in = NULL;
-	struct ss_output * out = NULL;
-	struct ss_stream_reader * r = NULL;
-	const uint8_t * buf, * raw, * pt;
-	uint8_t * req = NULL;
-	size_t len, rawlen, reqsize = 0;
-	int more, idle;
+	struct feed fd = { NULL, NULL, NULL, 0 };
+	struct sink sk = { NULL, 0 };
+	const uint8_t * buf, * hdr;
+	size_t len, hdrlen;
 	int rc = -1;
 
-	if ((out = ss_output_open(o->output, SS_OUTPUT_BINARY)) == NULL)
+	if ((sk.out = ss_output_open(o->output, SS_OUTPUT_BINARY)) == NULL)
 		return (-1);
 	if ((e = start_stage(o)) == NULL)
 		goto done;
-	if ((in = ss_input_open(NULL)) == NULL)
+	if ((fd.in = ss_input_open(NULL)) == NULL)
 		goto done;
-	if ((r = ss_stream_reader_new(in, NULL)) == NULL)
+	sk.live = !fd.in->is_regular;
+	if ((fd.r = ss_stream_reader_new(fd.in, NULL)) == NULL) {
+		if (fd.in->owned && ss_err_status() == SS_EXIT_DATA)
+			ss_err_prefix("%s", fd.in->name);
 		goto done;
-	raw = ss_stream_reader_header(r, &rawlen);
-	more = ss_enclave_call(e, SS_ECALL_OPEN, raw, rawlen, &buf, &len);
-	if (drain(e, out, more, buf, len) || ss_output_flush(out))
-		goto done;
-
-	while ((more = ss_stream_reader_next(r, &pt, &len)) == 1) {
-		raw = ss_stream_reader_raw(r, &rawlen);
-		if (rawlen + 1 > reqsize) {
-			free(req);
-			reqsize = rawlen + 1;
-			if ((req = malloc(reqsize)) == NULL) {
-				ss_err_errno("malloc");
-				goto done;
-			}
-		}
-		idle = input_idle(in);
-		req[0] = idle ? SS_CHUNK_FLUSH : 0;
-		memcpy(req + 1, raw, rawlen);
-		more = ss_enclave_call(e, SS_ECALL_CHUNK, req, rawlen + 1,
-		    &buf, &len);
-		if (drain(e, out, more, buf, len))
-			goto done;
-		/* A live stream paused: pass on what we have. */
-		if (idle && ss_output_flush(out))
-			goto done;
 	}
-	if (more == -1)
+	hdr = ss_stream_reader_header(fd.r, &hdrlen);
+	if (ss_enclave_call(e, SS_ECALL_OPEN, hdr, hdrlen, &buf, &len) != 0 ||
+	    ss_output_write(sk.out, buf, len) || ss_output_flush(sk.out))
+		goto done;
+	if (ss_enclave_pipeline(e, SS_ECALL_CHUNK, next_chunk, &fd,
+	    take_output, &sk))
 		goto done;
 	ss_enclave_stop(e);
 	e = NULL;
-	rc = ss_output_commit(out);
-	out = NULL;
+	rc = ss_output_commit(sk.out);
+	sk.out = NULL;
 done:
-	ss_output_abort(out);
+	ss_output_abort(sk.out);
 	ss_enclave_stop(e);
-	ss_stream_reader_free(r);
-	ss_input_close(in);
-	free(req);
+	ss_stream_reader_free(fd.r);
+	ss_input_close(fd.in);
+	free(fd.req);
 	return (rc);
 }
