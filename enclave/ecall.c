@@ -446,8 +446,6 @@ ss_enclave_ecall(uint32_t id, const uint8_t * in, size_t inlen,
 	}
 	if (rc == 0)
 		return (SS_ECALL_OK);
-	if (rc == 1)
-		return (SS_ECALL_MORE);
 	if (rc == 2)
 		return (SS_ECALL_SMALL);
 err:

@@ -71,7 +71,6 @@
 #define SS_ECALL_PULL		5
 
 #define SS_ECALL_OK		0
-#define SS_ECALL_MORE		3
 #define SS_ECALL_SMALL		4
 
 #define SS_INIT_VERSION		1

@@ -447,10 +447,10 @@ ss_enclave_call(struct ss_enclave * e, uint32_t id, const uint8_t * in,
 
 	if (e->be->call(e, id, in, inlen, &len, &status))
 		return (-1);
-	if (status == SS_ECALL_OK || status == SS_ECALL_MORE) {
+	if (status == SS_ECALL_OK) {
 		*out = e->out;
 		*outlen = len;
-		return (status == SS_ECALL_MORE);
+		return (0);
 	}
 	/* Show the message, but no control characters. */
 	if (len > 1000)

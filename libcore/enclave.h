@@ -60,10 +60,9 @@ const char * ss_enclave_image_path(const struct ss_enclave *);
 
 /**
  * ss_enclave_call(e, id, in, inlen, out, outlen):
- * Make ecall ${id}.  Return 0, or 1 if more output is waiting (make an
- * SS_ECALL_PULL), with the output in ${out}, ${outlen} (valid until the
- * next call); or -1 if the enclave refused (its message and status are
- * recorded) or died (SS_EXIT_DATA, saying how).
+ * Make ecall ${id}.  Return 0 with the answer in ${out}, ${outlen} (valid
+ * until the next call), or -1 if the enclave refused (its message and
+ * status are recorded) or died (SS_EXIT_DATA, saying how).
  */
 int ss_enclave_call(struct ss_enclave *, uint32_t, const uint8_t *, size_t,
     const uint8_t **, size_t *);
