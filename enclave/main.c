@@ -20,6 +20,23 @@
 #include "frame.h"
 #include "lockdown.h"
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+/*
+ * Sanitizer builds: LeakSanitizer's exit-time scan needs ptrace and
+ * clone, which the seccomp filter forbids; leaks in enclave code are
+ * found by running it in process (--tee none) instead.
+ */
+const char * __asan_default_options(void);
+const char *
+__asan_default_options(void)
+{
+
+	return ("detect_leaks=0");
+}
+#endif
+#endif
+
 static int
 read_full(int fd, uint8_t * buf, size_t len)
 {
