@@ -175,8 +175,9 @@ main(int argc, char * argv[])
 	} else if (strcmp(cmd, "new") == 0) {
 		ONLY(!seen_e && !seen_p && !seen_m && !v.allow_software,
 		    "that option");
-		if (output == NULL)
-			ss_cli_usage_error("new: give -o STAGE.sealed");
+		if (output == NULL || strcmp(output, "-") == 0)
+			ss_cli_usage_error("new: give -o STAGE.sealed (the "
+			    "quote goes to standard output)");
 		if (optind != nargs)
 			ss_cli_usage_error("%s: unexpected operand '%s'", cmd,
 			    argv[optind]);

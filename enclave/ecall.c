@@ -277,6 +277,14 @@ do_init(const uint8_t * in, size_t inlen, uint8_t * out, size_t * outlen)
 				goto done;
 			}
 		} else {
+			/* Only an isolated enclave may hold a sealed key. */
+			if (E.lockdown == NULL) {
+				ss_err_set(SS_EXIT_SYS, "%s: a sealed stage "
+				    "key opens only in an isolated enclave, "
+				    "not with --tee none (use -i IDENTITY to "
+				    "debug)", name);
+				goto done;
+			}
 			if (ss_unseal(sk, key.p, key.len, E.seal_root,
 			    E.image_digest, E.program_digest) ||
 			    ss_identities_add(ids, sk)) {
@@ -450,6 +458,10 @@ ss_enclave_ecall(uint32_t id, const uint8_t * in, size_t inlen,
 		return (SS_ECALL_SMALL);
 err:
 	E.failed = 1;
+	/* Locked memory is what runs out first: say so. */
+	if (E.lockdown != NULL && strstr(ss_err_msg(), strerror(ENOMEM)))
+		ss_err_prefix("enclave out of memory (locked memory is "
+		    "limited: see ulimit -l)");
 	msg = ss_err_msg();
 	n = strlen(msg);
 	if (n > outcap - 1)

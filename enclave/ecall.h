@@ -50,10 +50,11 @@
  *	flags[4]	SS_INIT_ATTEST: load the platform's attestation key
  *	chunk_size[4]	target plaintext bytes per output chunk
  *	keykind[1]	SS_KEY_NONE, SS_KEY_IDENTITY or SS_KEY_SEALED
- *	then four fields, each len[4] bytes[len]:
+ *	then five fields, each len[4] bytes[len]:
  *	program		the canonical program encoding (program.h)
- *	image_path	empty when the enclave runs from its own image;
- *			otherwise the image to measure (the none backend)
+ *	image_path	the image to measure, for the none backend; an
+ *			isolated enclave ignores it and measures the image
+ *			it runs from (/proc/self/exe)
  *	platform_dir	the platform directory (for sealing and quotes)
  *	key		an identity file's path, or a sealed identity
  *	keyname		how to name the key in messages

@@ -7,6 +7,8 @@
  * until the host closes the channel.
  */
 
+#include <sys/syscall.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,5 +159,10 @@ main(void)
 	}
 	/* The buffers hold only ciphertext; the flow wipes plaintext. */
 	ss_enclave_reset();
+	/*
+	 * Leave with exit_group itself: atexit handlers (a sanitizer's leak
+	 * check) make system calls outside the seccomp allow-list.
+	 */
+	syscall(SYS_exit_group, 0);
 	return (0);
 }

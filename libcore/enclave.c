@@ -162,7 +162,8 @@ proc_report(int status)
 		ss_err_set(SS_EXIT_DATA, "enclave killed by signal %d (%s)",
 		    WTERMSIG(status), strsignal(WTERMSIG(status)));
 	else if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-		ss_err_set(SS_EXIT_DATA, "enclave could not be started");
+		ss_err_set(SS_EXIT_SYS, "enclave could not be started (is "
+		    "the image an executable for this machine?)");
 	else
 		ss_err_set(SS_EXIT_DATA, "enclave exited with status %d",
 		    WEXITSTATUS(status));

@@ -10,7 +10,7 @@
  *			attestation key
  *	attest.pub	"ssplat1-...": the attestation public key
  *
- * Both secrets are 0600 and read only by enclaves (enclave/platform.c);
+ * Both secrets are 0600 and read only by enclaves (enclave/ecall.c, keys.c);
  * the host passes the directory's path, never its contents.
  */
 

@@ -231,6 +231,9 @@ ss_program_decode(const uint8_t * buf, size_t len)
 		goto bad;
 	n = ss_be16dec(buf + pos);
 	pos += 2;
+	/* More entries than ss_program_add() takes: data, not a limit. */
+	if (n > SS_PROGRAM_ENTRIES_MAX)
+		goto bad;
 	for (i = 0; i < n; i++) {
 		if (get_name(name, buf, len, &pos) || len - pos < 4)
 			goto bad;

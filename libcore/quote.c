@@ -151,11 +151,12 @@ ss_quote_from_text(const char * text, size_t len, uint8_t ** buf,
 	uint8_t * b;
 	size_t maxlen;
 
-	while (len > 0 && strchr(" \t\r\n", text[0]) != NULL) {
+	/* memchr, not strchr: a NUL is not a blank. */
+	while (len > 0 && memchr(" \t\r\n", text[0], 4) != NULL) {
 		text++;
 		len--;
 	}
-	while (len > 0 && strchr(" \t\r\n", text[len - 1]) != NULL)
+	while (len > 0 && memchr(" \t\r\n", text[len - 1], 4) != NULL)
 		len--;
 	if (len < PREFIX_LEN || memcmp(text, SS_QUOTE_TEXT_PREFIX,
 	    PREFIX_LEN) != 0) {

@@ -66,7 +66,7 @@ ss_stage_parse(const char * op, int argc, char ** argv, int mode,
 	const char * fields = NULL;
 	const char * tee = NULL;
 	struct ss_fieldspec * specs;
-	size_t nrfiles = 0, nspecs;
+	size_t nrfiles = 0, nspecs, i;
 	int seen_f = 0, seen_i = 0, seen_s = 0, seen_o = 0, seen_t = 0,
 	    seen_c = 0;
 	int ch;
@@ -133,12 +133,16 @@ ss_stage_parse(const char * op, int argc, char ** argv, int mode,
 		}
 	}
 	if (optind < argc)
-		ss_cli_usage_error("unexpected operand '%s' (%s reads its "
-		    "stream from standard input)", argv[optind], argv[0]);
+		ss_cli_usage_error("unexpected operand '%s' (ss-%s reads its "
+		    "stream from standard input)", argv[optind], op);
 
 	/* The program: the operator's arguments and the recipients. */
 	if (fields == NULL)
 		ss_cli_usage_error("no field list: give -f FIELDS");
+	for (i = 0; mode == SS_STAGE_RUN && i < nrfiles; i++)
+		if (strcmp(rfiles[i], "-") == 0)
+			ss_cli_usage_error("-R -: standard input holds the "
+			    "stream: give the recipients as a file");
 	if (ss_fieldlist_parse(fields, &specs, &nspecs)) {
 		ss_err_prefix("-f");
 		ss_cli_usage_error("%s", ss_err_msg());
