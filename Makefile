@@ -48,6 +48,8 @@ LIBS_ALL	= -Wl,--start-group $(LIBCORE) $(LIBENCLAVE) -Wl,--end-group
 UNIT_SRCS	= $(wildcard tests/unit/test_*.c)
 UNIT_BINS	= $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRCS	= $(wildcard tests/fuzz/fuzz_*.c)
+# Scans a process's memory for the boundary tests (tests/cli/boundary.sh).
+MEMSCAN		= $(BUILD)/tests/memscan
 
 ALL_CFLAGS	= $(SS_CPPFLAGS) $(SS_CFLAGS) $(CFLAGS)
 
@@ -88,10 +90,14 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBCORE) $(LIBENCLAVE) \
 	$(CC) $(CFLAGS) $(LDFLAGS) $< $(BUILD)/enclave/lockdown.o $(LIBS_ALL) \
 	    $(SS_LIBS) -lseccomp $(CHECK_LIBS) -o $@
 
+$(MEMSCAN): $(BUILD)/tests/tools/memscan.o
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
+
 -include $(LIBCORE_OBJS:.o=.d) $(BINS:%=$(BUILD)/cmd/%.d) \
 	$(ENCLAVE_OBJS:.o=.d) $(ENCLAVE_IMAGE_SRCS:%.c=$(BUILD)/%.d) \
 	$(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%.d) \
-	$(BUILD)/tests/vector/vector.d
+	$(BUILD)/tests/vector/vector.d $(BUILD)/tests/tools/memscan.d
 
 # Keep test objects between runs.
 .SECONDARY:
@@ -110,8 +116,9 @@ check-quick: all unit cli vector man-lint fuzz-smoke
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; CK_FORK=yes $$t; done
 
-cli: all
-	@SS_BIN=$(abspath $(BINDIR)) tests/cli/run-all
+cli: all $(MEMSCAN)
+	@SS_BIN=$(abspath $(BINDIR)) SS_MEMSCAN=$(abspath $(MEMSCAN)) \
+	    tests/cli/run-all
 
 vector: all $(BUILD)/tests/make-vector
 	@SS_BIN=$(abspath $(BINDIR)) SS_VECTOR=$(abspath $(BUILD)/tests/make-vector) \
@@ -136,8 +143,9 @@ check-asan:
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	    all unit cli vector
 
-check-valgrind: all
-	@SS_BIN=$(abspath $(BINDIR)) SS_VALGRIND=1 tests/cli/run-all
+check-valgrind: all $(MEMSCAN)
+	@SS_BIN=$(abspath $(BINDIR)) SS_MEMSCAN=$(abspath $(MEMSCAN)) \
+	    SS_VALGRIND=1 tests/cli/run-all
 
 # Dependencies first, then a fresh make that sees them (pkg-config).
 demo: deps

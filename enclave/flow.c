@@ -222,11 +222,12 @@ ss_flow_chunk(struct ss_flow * f, unsigned flags, const uint8_t * wire,
 		ss_err_set(SS_EXIT_DATA, "too many chunks in one stream");
 		return (-1);
 	}
-	if (f->ptsize < clen) {
+	/* Never a NULL buffer, even for an empty chunk (NULL + 0 is UB). */
+	if (f->pt == NULL || f->ptsize < clen) {
 		if (f->pt != NULL)
 			sodium_memzero(f->pt, f->ptsize);
 		free(f->pt);
-		if ((f->pt = malloc(clen)) == NULL) {
+		if ((f->pt = malloc(clen > 0 ? clen : 1)) == NULL) {
 			f->ptsize = 0;
 			ss_err_errno("malloc");
 			return (-1);
@@ -278,7 +279,9 @@ ss_flow_pull(struct ss_flow * f, uint8_t * out, size_t cap, size_t * len)
 		*len = 4;
 		return (2);
 	}
-	memcpy(out, f->q + f->qpos, n);
+	/* Nothing queued yet (a PULL before any output): f->q is NULL. */
+	if (n > 0)
+		memcpy(out, f->q + f->qpos, n);
 	*len = n;
 	f->qpos = f->qlen = 0;
 	f->qhdr = 0;

@@ -1,0 +1,547 @@
+/*
+ * libFuzzer harness for the enclave's ecall interface, as a hostile host
+ * would use it: the in-process enclave (the none backend's code) gets a
+ * sequence of ecalls, and ss_enclave_reset() ends every run.
+ *
+ * At startup the harness makes, in a private directory:
+ *	image	a stand-in enclave image to measure
+ *	id	an identity file: the stage key, bytes 0x60 + i (the
+ *		ss-format(5) test vector's recipient)
+ *	plat/	a platform, and with it a stage identity sealed for the
+ *		default program
+ * and an input stream header sealed to the stage key with a file key it
+ * keeps, so that it can seal chunks of its own.
+ *
+ * The first input byte chooses a mode (mod 3):
+ *
+ * 0 raw	the rest is records id[1] len[2] bytes[len]: ecall id
+ *		with those bytes.  In INIT requests '/' becomes '_', so
+ *		that only files in the working directory can be named (no
+ *		/dev/zero, no FIFO that would block).
+ *		Bit 2 of the mode byte: the calls go through
+ *		ss_enclave_ecall_grow(), as the transports make them;
+ *		otherwise into a buffer of SS_ECALL_OUT_MIN bytes, so that
+ *		SS_ECALL_SMALL answers come back.
+ * 1 init	a field list (up to a NUL; empty: "b,x=a"; every INIT
+ *		made here names the output recipient below), then
+ *		flags[1] (bits 0-1 the
+ *		key kind; bit 2 SS_INIT_ATTEST; bit 3 flip the sealed
+ *		identity's byte pos[1]; bit 4 grow as above), chunk[1]
+ *		(chunk size 1024 + 64 * chunk): a valid INIT request for
+ *		that program, then raw records as in mode 0.  (A sealed
+ *		identity opens only in an isolated enclave, so here it is
+ *		refused after the request is checked.)
+ * 2 flow	a field list (up to a NUL), chunk[1]: a valid INIT with
+ *		the identity file and a valid OPEN, then records
+ *		op[1] len[2] bytes[len]; by op & 3:
+ *		0  seal bytes as the next input chunk (final: op & 4;
+ *		   SS_CHUNK_FLUSH: op & 8) and send it
+ *		1  send bytes as a CHUNK request as they are
+ *		2  PULL
+ *		3  seal bytes under another chunk number: must be refused
+ *		Every output chunk must open with the output recipient's
+ *		key (bytes 0x20 + i) and parse as a batch, in order.
+ *
+ * In every mode: a status is OK, SMALL (with a size that is needed) or an
+ * exit status with a message; once a call fails, every later call fails.
+ * With $FUZZ_ECALL_TRACE set, every call and its answer is printed: run
+ * FUZZ_ECALL_TRACE=1 build-fuzz/fuzz_ecall FILE to see what a seed does.
+ *
+ * The seeds in corpus/ecall were written with a few lines of Python that
+ * follow the formats above: flows over a hand-made schema (a,b,c) and
+ * record batches (widths 2 and 4, an empty final batch, 200 small records
+ * for a 1024-byte chunk size), a missing field, a replayed chunk, chunks
+ * after the final one; INIT with each key kind, with attestation, with a
+ * flipped sealed identity, with a bad field list; raw INIT requests.
+ */
+
+#include <sys/stat.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "../enclave/ecall.h"
+#include "batch.h"
+#include "err.h"
+#include "frame.h"
+#include "key.h"
+#include "platform.h"
+#include "program.h"
+
+int LLVMFuzzerInitialize(int *, char ***);
+int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+#define DEFAULT_FIELDS	"b,x=a"
+#define FIELDS_MAX	256
+#define CALLS_MAX	256
+
+static char dir[4096];
+/* The files in it. */
+static char image_path[4200], id_path[4200], plat_path[4200];
+static uint8_t * out;			/* grown by ss_enclave_ecall_grow */
+static size_t outcap;
+static uint8_t * small;			/* SS_ECALL_OUT_MIN */
+static char consumer_pk[SS_PUBKEY_TEXT_LEN + 1];
+static struct ss_identities * consumer;
+static uint8_t sealed[512];
+static size_t sealed_len;
+static uint8_t * file_key;		/* of the input stream */
+static uint8_t header[SS_HEADER_LEN(1)];
+
+/* $FUZZ_ECALL_TRACE: print every call and its answer (for replays). */
+static int trace;
+
+/* Per run. */
+static int failed;			/* a call has failed */
+
+static void
+cleanup(void)
+{
+	static const char * const files[] = { "image", "id",
+	    "plat/" SS_PLATFORM_SEAL_FILE, "plat/" SS_PLATFORM_ATTEST_FILE,
+	    "plat/" SS_PLATFORM_PUB_FILE, "plat" };
+	char path[4200];
+	size_t i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		if (unlink(path) != 0)
+			rmdir(path);
+	}
+	rmdir(dir);
+}
+
+/*
+ * Make an ecall and check the answer's shape.  With ${grow}, through
+ * ss_enclave_ecall_grow() as the transports make them (into ${out},
+ * grown as needed); without, into a buffer of the smallest size, so that
+ * SS_ECALL_SMALL answers come back to the caller.
+ */
+static uint32_t
+call(uint32_t id, const uint8_t * in, size_t inlen, size_t * outlen,
+    int grow)
+{
+	uint32_t status;
+	uint8_t * buf;
+
+	if (grow) {
+		status = ss_enclave_ecall_grow(id, in, inlen, &out, &outcap,
+		    outlen);
+		if (outcap < SS_ECALL_OUT_MIN || outcap > SS_ECALL_OUT_MAX ||
+		    status == SS_ECALL_SMALL)
+			abort();
+		buf = out;
+	} else {
+		status = ss_enclave_ecall(id, in, inlen, small,
+		    SS_ECALL_OUT_MIN, outlen);
+		buf = small;
+	}
+	if (*outlen > (grow ? outcap : SS_ECALL_OUT_MIN))
+		abort();
+	if (trace)
+		fprintf(stderr, "ecall %u (%zu bytes): status %u, %zu bytes%s"
+		    "%.*s\n", (unsigned)id, inlen, (unsigned)status, *outlen,
+		    (status > SS_ECALL_OK && status != SS_ECALL_SMALL) ?
+		    ": " : "", (status > SS_ECALL_OK &&
+		    status != SS_ECALL_SMALL) ? (int)*outlen : 0,
+		    (const char *)buf);
+	switch (status) {
+	case SS_ECALL_OK:
+		/* A failed enclave takes no more calls. */
+		if (failed)
+			abort();
+		break;
+	case SS_ECALL_SMALL:
+		/* The size it needs, more than it had, at most the most. */
+		if (failed || *outlen != 4 ||
+		    ss_be32dec(buf) <= SS_ECALL_OUT_MIN ||
+		    ss_be32dec(buf) > SS_ECALL_OUT_MAX)
+			abort();
+		break;
+	case SS_EXIT_DATA:
+	case SS_EXIT_SYS:
+		failed = 1;
+		if (*outlen == 0 || memchr(buf, '\0', *outlen) != NULL)
+			abort();
+		break;
+	default:
+		abort();
+	}
+	ss_err_clear();
+	return (status);
+}
+
+/* Append len[4] bytes[len] to ${b}. */
+static void
+put_field(uint8_t * b, size_t * pos, const void * p, size_t len)
+{
+
+	ss_be32enc(b + *pos, (uint32_t)len);
+	if (len > 0)
+		memcpy(b + *pos + 4, p, len);
+	*pos += 4 + len;
+}
+
+/*
+ * Build an INIT request for ss-map -f ${fields} -r CONSUMER into a new
+ * buffer; NULL if the field list is no program at all.
+ */
+static uint8_t *
+init_request(const char * fields, uint32_t flags, uint32_t chunk_size,
+    uint8_t keykind, const void * key, size_t keylen, size_t * len)
+{
+	struct ss_program * p;
+	uint8_t * prog, * req;
+	size_t proglen, pos = 13;
+
+	if ((p = ss_program_new("map")) == NULL)
+		abort();
+	if (ss_program_add(p, "fields", fields, strlen(fields)) != 0 ||
+	    ss_program_add(p, SS_PROGRAM_RECIPIENT, consumer_pk,
+	    strlen(consumer_pk)) != 0 ||
+	    ss_program_encode(p, &prog, &proglen) != 0)
+		abort();
+	ss_program_free(p);
+	if ((req = malloc(13 + 5 * 4 + proglen + strlen(image_path) +
+	    strlen(plat_path) + keylen + 3)) == NULL)
+		abort();
+	ss_be32enc(req, SS_INIT_VERSION);
+	ss_be32enc(req + 4, flags);
+	ss_be32enc(req + 8, chunk_size);
+	req[12] = keykind;
+	put_field(req, &pos, prog, proglen);
+	put_field(req, &pos, image_path, strlen(image_path));
+	put_field(req, &pos, plat_path, strlen(plat_path));
+	put_field(req, &pos, key, keylen);
+	put_field(req, &pos, "key", 3);
+	free(prog);
+	*len = pos;
+	return (req);
+}
+
+static void
+write_file(const char * path, const char * text)
+{
+	FILE * f;
+
+	if ((f = fopen(path, "w")) == NULL || fputs(text, f) == EOF ||
+	    fclose(f) != 0) {
+		perror(path);
+		abort();
+	}
+}
+
+int
+LLVMFuzzerInitialize(int * argc, char *** argv)
+{
+	const char * tmp = getenv("TMPDIR");
+	uint8_t sk[SS_KEY_LEN], pk[SS_KEY_LEN], salt[SS_SALT_LEN];
+	struct ss_recipients * r;
+	uint8_t * req;
+	size_t i, len;
+
+	(void)argc;
+	(void)argv;
+	if (sodium_init() < 0)
+		abort();
+	trace = (getenv("FUZZ_ECALL_TRACE") != NULL);
+	snprintf(dir, sizeof(dir), "%s/fuzz_ecall.XXXXXX",
+	    (tmp != NULL && tmp[0] != '\0') ? tmp : "/tmp");
+	if (mkdtemp(dir) == NULL) {
+		perror(dir);
+		abort();
+	}
+	atexit(cleanup);
+	snprintf(image_path, sizeof(image_path), "%s/image", dir);
+	snprintf(id_path, sizeof(id_path), "%s/id", dir);
+	snprintf(plat_path, sizeof(plat_path), "%s/plat", dir);
+	outcap = SS_ECALL_OUT_MIN;
+	if ((out = malloc(outcap)) == NULL ||
+	    (small = malloc(SS_ECALL_OUT_MIN)) == NULL)
+		abort();
+	write_file(image_path, "a stand-in enclave image\n");
+
+	/* The stage's identity file, and the input stream's header. */
+	for (i = 0; i < SS_KEY_LEN; i++)
+		sk[i] = (uint8_t)(0x60 + i);
+	if (ss_key_write_identity(id_path, sk) != 0 ||
+	    ss_key_public_of(pk, sk) != 0 ||
+	    ss_key_public_encode((char *)out, pk) != 0 ||
+	    (r = ss_recipients_new()) == NULL ||
+	    ss_recipients_add(r, (const char *)out) != 0)
+		abort();
+	if ((file_key = sodium_malloc(SS_FILE_KEY_LEN)) == NULL)
+		abort();
+	memset(file_key, 0x5f, SS_FILE_KEY_LEN);
+	memset(salt, 0x5a, sizeof(salt));
+	if (ss_frame_header_seal(header, r, file_key, salt, NULL) != 0)
+		abort();
+	ss_recipients_free(r);
+
+	/* The output recipient. */
+	for (i = 0; i < SS_KEY_LEN; i++)
+		sk[i] = (uint8_t)(0x20 + i);
+	if (ss_key_public_of(pk, sk) != 0 ||
+	    ss_key_public_encode(consumer_pk, pk) != 0 ||
+	    (consumer = ss_identities_new()) == NULL ||
+	    ss_identities_add(consumer, sk) != 0)
+		abort();
+
+	/* A platform and a sealed identity for the default program. */
+	if (ss_platform_init(plat_path, pk) != 0) {
+		fprintf(stderr, "fuzz_ecall: %s\n", ss_err_msg());
+		abort();
+	}
+	req = init_request(DEFAULT_FIELDS, SS_INIT_ATTEST, 65536,
+	    SS_KEY_NONE, NULL, 0, &len);
+	if (call(SS_ECALL_INIT, req, len, &len, 1) != SS_ECALL_OK ||
+	    call(SS_ECALL_NEW_IDENTITY, NULL, 0, &len, 1) != SS_ECALL_OK ||
+	    len < 4 || (sealed_len = ss_be32dec(out)) > sizeof(sealed) ||
+	    len < 4 + sealed_len) {
+		fprintf(stderr, "fuzz_ecall: cannot make a sealed identity: "
+		    "%.*s\n", (int)len, (const char *)out);
+		abort();
+	}
+	memcpy(sealed, out + 4, sealed_len);
+	free(req);
+	ss_enclave_reset();
+	failed = 0;
+	return (0);
+}
+
+/* A record of the input: tag[1] len[2] bytes[len], cut to what is left. */
+static int
+next_record(const uint8_t ** d, size_t * n, uint8_t * tag,
+    const uint8_t ** p, size_t * len)
+{
+
+	if (*n < 3)
+		return (0);
+	*tag = (*d)[0];
+	*len = (size_t)(*d)[1] << 8 | (*d)[2];
+	*d += 3;
+	*n -= 3;
+	if (*len > *n)
+		*len = *n;
+	*p = *d;
+	*d += *len;
+	*n -= *len;
+	return (1);
+}
+
+static void
+raw_calls(const uint8_t * d, size_t n, int grow)
+{
+	const uint8_t * p;
+	uint8_t * copy;
+	uint8_t id;
+	size_t len, outlen, i, ncalls = 0;
+
+	while (ncalls++ < CALLS_MAX && next_record(&d, &n, &id, &p, &len)) {
+		if ((copy = malloc(len + 1)) == NULL)
+			abort();
+		memcpy(copy, p, len);
+		if (id == SS_ECALL_INIT)
+			for (i = 0; i < len; i++)
+				if (copy[i] == '/')
+					copy[i] = '_';
+		(void)call(id, copy, len, &outlen, grow);
+		free(copy);
+	}
+}
+
+/* A field list: the input up to a NUL (or its end). */
+static void
+take_fields(char fields[FIELDS_MAX + 1], const uint8_t ** d, size_t * n)
+{
+	size_t len = 0;
+
+	while (len < *n && len < FIELDS_MAX && (*d)[len] != '\0')
+		len++;
+	memcpy(fields, *d, len);
+	fields[len] = '\0';
+	if (len < *n)
+		len++;			/* the NUL */
+	*d += len;
+	*n -= len;
+	if (fields[0] == '\0')
+		strcpy(fields, DEFAULT_FIELDS);
+}
+
+static void
+mode_init(const uint8_t * d, size_t n)
+{
+	char fields[FIELDS_MAX + 1];
+	uint8_t key[sizeof(sealed)];
+	uint8_t flags = 0, chunk = 0, kind;
+	const void * k = NULL;
+	uint8_t * req;
+	size_t klen = 0, len, outlen;
+
+	take_fields(fields, &d, &n);
+	if (n >= 2) {
+		flags = d[0];
+		chunk = d[1];
+		d += 2;
+		n -= 2;
+	}
+	kind = flags & 3;
+	if (kind == SS_KEY_IDENTITY) {
+		k = id_path;
+		klen = strlen(id_path);
+	} else if (kind == SS_KEY_SEALED) {
+		memcpy(key, sealed, sealed_len);
+		if ((flags & 8) && n >= 1) {
+			key[d[0] % sealed_len] ^= 0x01;
+			d++;
+			n--;
+		}
+		k = key;
+		klen = sealed_len;
+	}
+	req = init_request(fields, (flags & 4) ? SS_INIT_ATTEST : 0,
+	    1024 + 64 * (uint32_t)chunk, kind, k, klen, &len);
+	(void)call(SS_ECALL_INIT, req, len, &outlen, 1);
+	free(req);
+	raw_calls(d, n, flags & 16);
+}
+
+/* The consumer's view of the enclave's output stream. */
+struct reader {
+	struct ss_aead * aead;
+	uint64_t chunks;
+	uint32_t ncolumns;
+	int done;
+};
+
+/* Every output chunk must open and parse, in order. */
+static void
+check_chunks(struct reader * rd, const uint8_t * p, size_t len)
+{
+	struct ss_batch b;
+	uint8_t * pt;
+	uint32_t clen;
+	int final;
+
+	while (len > 0) {
+		if (rd->aead == NULL || rd->done || len < SS_CHUNK_WIRE_LEN(0) ||
+		    ss_frame_prefix_read(p, &clen, &final) != 0 ||
+		    len < SS_CHUNK_WIRE_LEN(clen))
+			abort();
+		if ((pt = malloc(clen + 1)) == NULL)
+			abort();
+		if (ss_frame_chunk_open(rd->aead, rd->chunks, final,
+		    p + SS_CHUNK_PREFIX_LEN, clen, pt) != 0)
+			abort();
+		rd->chunks++;
+		if (ss_batch_parse_chunk(&b, pt, clen, rd->chunks,
+		    &rd->ncolumns) != 0)
+			abort();
+		free(pt);
+		rd->done = final;
+		p += SS_CHUNK_WIRE_LEN(clen);
+		len -= SS_CHUNK_WIRE_LEN(clen);
+	}
+}
+
+static void
+mode_flow(const uint8_t * d, size_t n)
+{
+	char fields[FIELDS_MAX + 1];
+	struct reader rd = { NULL, 0, 0, 0 };
+	struct ss_aead * in_aead;
+	uint8_t * req, * fk;
+	const uint8_t * p;
+	uint64_t in_chunks = 0;
+	uint8_t chunk = 0, op;
+	size_t len, outlen, hn, ncalls = 0;
+	uint32_t status;
+
+	take_fields(fields, &d, &n);
+	if (n >= 1) {
+		chunk = d[0];
+		d++;
+		n--;
+	}
+	req = init_request(fields, 0, 1024 + 64 * (uint32_t)chunk,
+	    SS_KEY_IDENTITY, id_path, strlen(id_path), &len);
+	(void)call(SS_ECALL_INIT, req, len, &outlen, 1);
+	free(req);
+	if (call(SS_ECALL_OPEN, header, sizeof(header), &outlen, 1) ==
+	    SS_ECALL_OK) {
+		/* The output header, for the consumer. */
+		if ((fk = sodium_malloc(SS_FILE_KEY_LEN)) == NULL)
+			abort();
+		if (outlen != SS_HEADER_LEN(1) ||
+		    ss_frame_header_fixed(out, &hn) != 0 || hn != 1 ||
+		    ss_frame_header_open(out, consumer, fk) != 0 ||
+		    (rd.aead = ss_frame_payload_aead(fk,
+		    out + SS_MAGIC_LEN + 4)) == NULL)
+			abort();
+		sodium_free(fk);
+	}
+	if ((in_aead = ss_frame_payload_aead(file_key,
+	    header + SS_MAGIC_LEN + 4)) == NULL)
+		abort();
+
+	while (ncalls++ < CALLS_MAX && next_record(&d, &n, &op, &p, &len)) {
+		if ((op & 3) == 2) {
+			status = call(SS_ECALL_PULL, NULL, 0, &outlen, 1);
+		} else if ((op & 3) == 1) {
+			status = call(SS_ECALL_CHUNK, p, len, &outlen, 1);
+		} else {
+			if ((req = malloc(1 + SS_CHUNK_WIRE_LEN(len))) == NULL)
+				abort();
+			req[0] = (op & 8) ? SS_CHUNK_FLUSH : 0;
+			if (ss_frame_chunk_seal(in_aead, in_chunks +
+			    ((op & 3) == 3 ? 1 + (op >> 4) : 0), (op & 4) != 0,
+			    p, len, req + 1) != 0)
+				abort();
+			status = call(SS_ECALL_CHUNK, req,
+			    1 + SS_CHUNK_WIRE_LEN(len), &outlen, 1);
+			free(req);
+			if ((op & 3) == 0)
+				in_chunks++;
+			else if (status == SS_ECALL_OK)
+				abort();	/* a chunk out of place */
+		}
+		if (status == SS_ECALL_OK)
+			check_chunks(&rd, out, outlen);
+	}
+	ss_aead_free(in_aead);
+	ss_aead_free(rd.aead);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t * data, size_t size)
+{
+
+	failed = 0;
+	/* Start small again, so that outputs make the buffer grow. */
+	if (outcap > SS_ECALL_OUT_MIN) {
+		free(out);
+		outcap = SS_ECALL_OUT_MIN;
+		if ((out = malloc(outcap)) == NULL)
+			abort();
+	}
+	if (size >= 1) {
+		switch (data[0] % 3) {
+		case 0:
+			raw_calls(data + 1, size - 1, data[0] & 4);
+			break;
+		case 1:
+			mode_init(data + 1, size - 1);
+			break;
+		default:
+			mode_flow(data + 1, size - 1);
+			break;
+		}
+	}
+	ss_enclave_reset();
+	ss_err_clear();
+	return (0);
+}
