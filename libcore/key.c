@@ -61,17 +61,13 @@ err:
 	return (-1);
 }
 
-/*
- * No byte of ${text} has its high bit set: libsodium 1.0.18's base64
- * decoder takes every byte from 0x80 up for '_' (63), so that without this
- * non-canonical texts would decode.  Branch-free: key texts are secret.
- */
-static int
-b64_ascii(const char * text, size_t len)
+int
+ss_b64_ascii(const char * text, size_t len)
 {
 	unsigned int high = 0;
 	size_t i;
 
+	/* Branch-free: key texts are secret. */
 	for (i = 0; i < len; i++)
 		high |= (unsigned char)text[i];
 	return ((high & 0x80) == 0);
@@ -100,7 +96,7 @@ key_decode(uint8_t * key, const char * text, size_t len, const char * prefix,
 		    "not a securestreams %s (expected %s...)", kind, prefix);
 		return (-1);
 	}
-	if (len != plen + KEY_B64_LEN || !b64_ascii(text + plen, KEY_B64_LEN) ||
+	if (len != plen + KEY_B64_LEN || !ss_b64_ascii(text + plen, KEY_B64_LEN) ||
 	    sodium_base642bin(blob, sizeof(blob), text + plen, KEY_B64_LEN,
 	    NULL, &binlen, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) ||
 	    binlen != sizeof(blob)) {

@@ -77,6 +77,15 @@ int ss_key_encode_named(char *, const char *, const uint8_t *);
 int ss_key_decode_named(uint8_t *, const char *, size_t, const char *,
     const char *);
 
+/**
+ * ss_b64_ascii(text, len):
+ * Nonzero if no byte of ${text} has its high bit set.  libsodium 1.0.18's
+ * base64 decoder takes every byte from 0x80 up for '_', so that texts
+ * that are not canonical would decode: every base64 text is checked with
+ * this first.
+ */
+int ss_b64_ascii(const char *, size_t);
+
 /* Recipients: the public keys a stream is encrypted to. */
 struct ss_recipients {
 	size_t n;

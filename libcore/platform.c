@@ -197,7 +197,7 @@ ss_platform_key_decode(uint8_t pk[SS_KEY_LEN], const char * arg)
 			return (-1);
 		}
 		text = (const char *)buf;
-		while (len > 0 && strchr(" \t\r\n", text[len - 1]) != NULL)
+		while (len > 0 && memchr(" \t\r\n", text[len - 1], 4) != NULL)
 			len--;
 	}
 	if (ss_key_decode_named(pk, text, len, SS_PLATFORM_PREFIX,

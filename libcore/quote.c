@@ -144,22 +144,6 @@ ss_quote_to_text(const uint8_t * buf, size_t len)
 	return (text);
 }
 
-/*
- * No byte of ${text} has its high bit set: libsodium 1.0.18's base64
- * decoder takes every byte from 0x80 up for '_' (63), so that without this
- * non-canonical texts would decode.
- */
-static int
-b64_ascii(const char * text, size_t len)
-{
-	unsigned int high = 0;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		high |= (unsigned char)text[i];
-	return ((high & 0x80) == 0);
-}
-
 int
 ss_quote_from_text(const char * text, size_t len, uint8_t ** buf,
     size_t * buflen)
@@ -187,7 +171,7 @@ ss_quote_from_text(const char * text, size_t len, uint8_t ** buf,
 		ss_err_errno("malloc");
 		return (-1);
 	}
-	if (!b64_ascii(text, len) ||
+	if (!ss_b64_ascii(text, len) ||
 	    sodium_base642bin(b, maxlen, text, len, NULL, buflen, NULL,
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0) {
 		ss_err_set(SS_EXIT_DATA, "malformed quote (bad base64)");

@@ -116,6 +116,30 @@ START_TEST(test_every_substitution)
 }
 END_TEST
 
+/* libsodium 1.0.18 decodes any byte from 0x80 up as '_': refused. */
+START_TEST(test_high_bit_for_underscore)
+{
+	char text[SS_PUBKEY_TEXT_LEN + 1];
+	uint8_t pk[SS_KEY_LEN], out[SS_KEY_LEN];
+	char * u = NULL;
+	int i;
+
+	for (i = 0; i < 256 && u == NULL; i++) {
+		memset(pk, i, sizeof(pk));
+		pk[0] = (uint8_t)(i * 7);
+		ck_assert_int_eq(ss_key_public_encode(text, pk), 0);
+		u = strchr(text + sizeof(SS_PUBKEY_PREFIX) - 1, '_');
+	}
+	ck_assert_ptr_nonnull(u);
+	ck_assert_int_eq(ss_key_public_decode(out, text, SS_PUBKEY_TEXT_LEN),
+	    0);
+	*u = (char)0xdf;
+	ck_assert_int_eq(ss_key_public_decode(out, text, SS_PUBKEY_TEXT_LEN),
+	    -1);
+	ck_assert_int_eq(ss_b64_ascii(text, strlen(text)), 0);
+}
+END_TEST
+
 START_TEST(test_truncated_extended)
 {
 	char text[SS_PUBKEY_TEXT_LEN + 8];
@@ -459,6 +483,7 @@ key_suite(void)
 
 	tcase_add_test(tc, test_vector);
 	tcase_add_test(tc, test_round_trip);
+	tcase_add_test(tc, test_high_bit_for_underscore);
 	tcase_add_test(tc, test_every_substitution);
 	tcase_add_test(tc, test_truncated_extended);
 	tcase_add_test(tc, test_wrong_kind);
