@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
 #include <sodium.h>
 
 #include "ecall.h"
@@ -119,7 +120,13 @@ main(void)
 
 	/* Before anything else: nothing but the channel, no dumps. */
 	hardened = ss_lockdown_harden(fd);
-	if (sodium_init() < 0)
+	/*
+	 * No configuration from the host's file system: openssl.cnf can
+	 * load providers and engines, which would be code the measurement
+	 * does not cover.
+	 */
+	if (sodium_init() < 0 ||
+	    OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL) != 1)
 		return (2);
 	ss_enclave_set_lockdown(lockdown);
 	/* Buffers grow only as far as the data needs: memory is locked. */

@@ -1,4 +1,5 @@
 #include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
@@ -68,16 +69,17 @@ proc_start(struct ss_enclave * e)
 		ss_err_errno("memfd_create");
 		goto done;
 	}
-	for (;;) {
+	/* In the kernel (sendfile), falling back to read and write. */
+	while ((n = sendfile(mfd, img, NULL, 1 << 30)) > 0)
+		;
+	for (; n != 0;) {
 		if ((n = read(img, buf, sizeof(buf))) == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
 			ss_err_errno("enclave image %s", e->image);
 			goto done;
 		}
-		if (n == 0)
-			break;
-		if (ss_write_all(mfd, buf, (size_t)n))
+		if (n > 0 && ss_write_all(mfd, buf, (size_t)n))
 			goto done;
 	}
 	if (fcntl(mfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW |
