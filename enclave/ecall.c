@@ -395,6 +395,29 @@ pull_pending(uint8_t * out, size_t cap, size_t * len)
 	return (0);
 }
 
+/* One or more input chunks, back to back; ${flags} apply to the last. */
+static int
+do_chunks(unsigned flags, const uint8_t * p, size_t len)
+{
+	uint32_t clen;
+	size_t wl;
+	int final;
+
+	do {
+		if (len < SS_CHUNK_PREFIX_LEN ||
+		    ss_frame_prefix_read(p, &clen, &final) ||
+		    (wl = SS_CHUNK_WIRE_LEN(clen)) > len) {
+			ss_err_set(SS_EXIT_DATA, "malformed chunk request");
+			return (-1);
+		}
+		if (ss_flow_chunk(E.flow, (wl == len) ? flags : 0, p, wl))
+			return (-1);
+		p += wl;
+		len -= wl;
+	} while (len > 0);
+	return (0);
+}
+
 uint32_t
 ss_enclave_ecall(uint32_t id, const uint8_t * in, size_t inlen,
     uint8_t * out, size_t outcap, size_t * outlen)
@@ -441,7 +464,7 @@ ss_enclave_ecall(uint32_t id, const uint8_t * in, size_t inlen,
 		else if (id == SS_ECALL_CHUNK)
 			rc = (inlen < 1) ? (ss_err_set(SS_EXIT_SYS,
 			    "empty chunk request"), -1) :
-			    ss_flow_chunk(E.flow, in[0], in + 1, inlen - 1);
+			    do_chunks(in[0], in + 1, inlen - 1);
 		else
 			rc = 0;
 		if (rc == 0)
