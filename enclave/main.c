@@ -21,6 +21,7 @@
 #include "ecall.h"
 #include "err.h"
 #include "frame.h"
+#include "io.h"
 #include "lockdown.h"
 
 #if defined(__has_feature)
@@ -57,23 +58,6 @@ read_full(int fd, uint8_t * buf, size_t len)
 	return (0);
 }
 
-static int
-write_full(int fd, const uint8_t * buf, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = write(fd, buf, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return (-1);
-		buf += n;
-		len -= (size_t)n;
-	}
-	return (0);
-}
-
 /*
  * A request too large for the memory we may lock: read and drop it, say
  * so, and stop.
@@ -96,8 +80,8 @@ refuse(int fd, uint8_t * buf, size_t bufsize, size_t len)
 	    total);
 	ss_be32enc(hdr, SS_EXIT_SYS);
 	ss_be32enc(hdr + 4, (uint32_t)msglen);
-	(void)write_full(fd, hdr, sizeof(hdr));
-	(void)write_full(fd, buf, (size_t)msglen);
+	(void)ss_write_all(fd, hdr, sizeof(hdr));
+	(void)ss_write_all(fd, buf, (size_t)msglen);
 	return (2);
 }
 
@@ -158,8 +142,8 @@ main(void)
 			    &outsize, &outlen);
 		ss_be32enc(hdr, status);
 		ss_be32enc(hdr + 4, (uint32_t)outlen);
-		if (write_full(fd, hdr, sizeof(hdr)) ||
-		    write_full(fd, out, outlen))
+		if (ss_write_all(fd, hdr, sizeof(hdr)) ||
+		    ss_write_all(fd, out, outlen))
 			return (2);
 		if (hardened != 0)
 			return (2);

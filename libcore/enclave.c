@@ -441,32 +441,7 @@ ss_enclave_image_path(const struct ss_enclave * e)
 	return (e->image);
 }
 
-int
-ss_enclave_call(struct ss_enclave * e, uint32_t id, const uint8_t * in,
-    size_t inlen, const uint8_t ** out, size_t * outlen)
-{
-	uint32_t status;
-	size_t len = 0, i;
-
-	if (e->be->call(e, id, in, inlen, &len, &status))
-		return (-1);
-	if (status == SS_ECALL_OK) {
-		*out = e->out;
-		*outlen = len;
-		return (0);
-	}
-	/* Show the message, but no control characters. */
-	if (len > 1000)
-		len = 1000;
-	for (i = 0; i < len; i++)
-		if (e->out[i] < 0x20 || e->out[i] == 0x7f)
-			e->out[i] = '?';
-	ss_err_set((status == SS_EXIT_DATA) ? SS_EXIT_DATA : SS_EXIT_SYS,
-	    "%.*s", (int)len, (const char *)e->out);
-	return (-1);
-}
-
-/* Turn an answer's status into a result, as ss_enclave_call() does. */
+/* Turn an answer's status into 0, or -1 with the enclave's message. */
 static int
 answer(struct ss_enclave * e, uint32_t status, size_t len)
 {
@@ -483,6 +458,21 @@ answer(struct ss_enclave * e, uint32_t status, size_t len)
 	ss_err_set((status == SS_EXIT_DATA) ? SS_EXIT_DATA : SS_EXIT_SYS,
 	    "%.*s", (int)len, (const char *)e->out);
 	return (-1);
+}
+
+int
+ss_enclave_call(struct ss_enclave * e, uint32_t id, const uint8_t * in,
+    size_t inlen, const uint8_t ** out, size_t * outlen)
+{
+	uint32_t status;
+	size_t len = 0;
+
+	if (e->be->call(e, id, in, inlen, &len, &status) ||
+	    answer(e, status, len))
+		return (-1);
+	*out = e->out;
+	*outlen = len;
+	return (0);
 }
 
 /* The sending half of a pipeline, in its own thread. */
