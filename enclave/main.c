@@ -41,23 +41,6 @@ __asan_default_options(void)
 #endif
 #endif
 
-static int
-read_full(int fd, uint8_t * buf, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = read(fd, buf, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return (-1);
-		buf += n;
-		len -= (size_t)n;
-	}
-	return (0);
-}
-
 /*
  * A request too large for the memory we may lock: read and drop it, say
  * so, and stop.
@@ -71,7 +54,7 @@ refuse(int fd, uint8_t * buf, size_t bufsize, size_t len)
 
 	while (len > 0) {
 		n = (len < bufsize) ? len : bufsize;
-		if (read_full(fd, buf, n))
+		if (ss_read_all(fd, buf, n))
 			return (2);
 		len -= n;
 	}
@@ -118,7 +101,7 @@ main(void)
 		return (2);
 
 	for (;;) {
-		if (read_full(fd, hdr, sizeof(hdr)))
+		if (ss_read_all(fd, hdr, sizeof(hdr)))
 			break;
 		id = ss_be32dec(hdr);
 		len = ss_be32dec(hdr + 4);
@@ -130,7 +113,7 @@ main(void)
 			in = nin;
 			insize = len;
 		}
-		if (read_full(fd, in, len))
+		if (ss_read_all(fd, in, len))
 			return (2);
 		if (hardened != 0) {
 			/* Report why we cannot run, and stop. */

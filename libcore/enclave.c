@@ -201,23 +201,6 @@ send_full(int fd, const uint8_t * buf, size_t len)
 }
 
 static int
-recv_full(int fd, uint8_t * buf, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = recv(fd, buf, len, 0);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return (-1);
-		buf += n;
-		len -= (size_t)n;
-	}
-	return (0);
-}
-
-static int
 proc_send(struct ss_enclave * e, uint32_t id, const uint8_t * in,
     size_t inlen)
 {
@@ -239,7 +222,7 @@ proc_recv(struct ss_enclave * e, size_t * outlen, uint32_t * status)
 	uint8_t hdr[8];
 	uint32_t len;
 
-	if (recv_full(e->chan, hdr, sizeof(hdr)))
+	if (ss_read_all(e->chan, hdr, sizeof(hdr)))
 		return (-1);
 	*status = ss_be32dec(hdr);
 	len = ss_be32dec(hdr + 4);
@@ -256,7 +239,7 @@ proc_recv(struct ss_enclave * e, size_t * outlen, uint32_t * status)
 		}
 		e->outsize = len;
 	}
-	if (recv_full(e->chan, e->out, len))
+	if (ss_read_all(e->chan, e->out, len))
 		return (-1);
 	*outlen = len;
 	return (0);

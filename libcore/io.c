@@ -127,6 +127,30 @@ ss_write_all(int fd, const void * buf, size_t len)
 }
 
 int
+ss_read_all(int fd, void * buf, size_t len)
+{
+	uint8_t * p = buf;
+	ssize_t n;
+
+	while (len > 0) {
+		if ((n = read(fd, p, len > SSIZE_MAX ? SSIZE_MAX : len)) ==
+		    -1) {
+			if (errno == EINTR)
+				continue;
+			ss_err_errno("read");
+			return (-1);
+		}
+		if (n == 0) {
+			ss_err_set(SS_EXIT_SYS, "unexpected end of file");
+			return (-1);
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return (0);
+}
+
+int
 ss_read_small_file(const char * path, uint8_t * buf, size_t max, size_t * len,
     struct stat * sb)
 {
