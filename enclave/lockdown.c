@@ -1,8 +1,10 @@
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <unistd.h>
 
@@ -11,13 +13,41 @@
 #include "err.h"
 #include "lockdown.h"
 
+/*
+ * Map ${fd}, a memory file of exactly ${size} bytes sealed against
+ * shrinking (which would be a SIGBUS here), shared; NULL if it is not.
+ */
+static uint8_t *
+map_shared(int fd, size_t size)
+{
+	struct stat sb;
+	void * p;
+	int seals;
+
+	if (fstat(fd, &sb) || sb.st_size < 0 || (size_t)sb.st_size != size ||
+	    (seals = fcntl(fd, F_GET_SEALS)) == -1 ||
+	    (seals & (F_SEAL_SHRINK | F_SEAL_SEAL)) !=
+	    (F_SEAL_SHRINK | F_SEAL_SEAL))
+		return (NULL);
+	if ((p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+	    0)) == MAP_FAILED)
+		return (NULL);
+	return (p);
+}
+
 int
-ss_lockdown_harden(int chan)
+ss_lockdown_harden(int chan, int shared, size_t size, uint8_t ** map)
 {
 	struct rlimit rl = { 0, 0 };
+	int last = (shared > chan) ? shared : chan;
 
+	if (map != NULL)
+		*map = NULL;
+	/* Close all but ${chan} and ${shared} (which, if any, follows it). */
 	if ((chan > 0 && close_range(0, (unsigned)chan - 1, 0)) ||
-	    close_range((unsigned)chan + 1, UINT_MAX, 0)) {
+	    (shared > chan + 1 &&
+	    close_range((unsigned)chan + 1, (unsigned)shared - 1, 0)) ||
+	    close_range((unsigned)last + 1, UINT_MAX, 0)) {
 		ss_err_errno("close_range");
 		return (-1);
 	}
@@ -36,13 +66,25 @@ ss_lockdown_harden(int chan)
 	/*
 	 * Lock what is in memory and whatever is touched later.  Pages are
 	 * locked as they are first used (MCL_ONFAULT), so large buffers
-	 * count against RLIMIT_MEMLOCK only as far as they are used.
+	 * count against RLIMIT_MEMLOCK only as far as they are used.  The
+	 * shared mapping is made in between, so that it alone stays
+	 * unlocked: it holds nothing secret, and locked memory is scarce.
 	 */
 	if (getrlimit(RLIMIT_MEMLOCK, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
 		(void)setrlimit(RLIMIT_MEMLOCK, &rl);
 	}
-	if (mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) {
+	if (mlockall(MCL_CURRENT | MCL_ONFAULT)) {
+		ss_err_errno("cannot lock the enclave's memory (see "
+		    "ulimit -l): mlockall");
+		return (-1);
+	}
+	if (shared != -1) {
+		if (map != NULL)
+			*map = map_shared(shared, size);
+		close(shared);
+	}
+	if (mlockall(MCL_FUTURE | MCL_ONFAULT)) {
 		ss_err_errno("cannot lock the enclave's memory (see "
 		    "ulimit -l): mlockall");
 		return (-1);

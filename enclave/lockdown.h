@@ -5,7 +5,8 @@
  * Isolation of the enclave process (the process backend), in two steps:
  *
  * ss_lockdown_harden(), first thing in main(), before any request is
- * read: close every descriptor but the channel, no core dumps
+ * read: close every descriptor but the channel (and the shared arena,
+ * which it maps, unlocked, and closes), no core dumps
  * (RLIMIT_CORE 0), not dumpable (so other processes of the same user
  * cannot ptrace it or read /proc/PID/mem), no new privileges, and all
  * memory locked (never swapped).
@@ -18,15 +19,17 @@
  */
 
 #include <stddef.h>
-
-/* The enclave's end of the channel to its host. */
-#define SS_ENCLAVE_CHANNEL_FD	3
+#include <stdint.h>
 
 /**
- * ss_lockdown_harden(chan):
- * Harden the process; ${chan} is the only descriptor kept.
+ * ss_lockdown_harden(chan, shared, size, map):
+ * Harden the process; ${chan} is the only descriptor kept.  If
+ * ${shared} is not -1 (it must then be greater than ${chan}), it is a
+ * memory file of ${size} bytes, sealed against shrinking, that holds
+ * nothing secret: map it shared and not locked into ${*map} (NULL if it
+ * is not such a file or cannot be mapped), and close it.
  */
-int ss_lockdown_harden(int);
+int ss_lockdown_harden(int, int, size_t, uint8_t **);
 
 /**
  * ss_lockdown_seccomp(chan, fds, n):

@@ -1,15 +1,14 @@
 /*
  * The enclave image (process backend): started by the host from a sealed
- * memfd, with its channel on descriptor 3.  Reads requests
- *	id[4] len[4] in[len]
- * and answers each with
- *	status[4] len[4] out[len]
- * until the host closes the channel.
+ * memfd, with its channel on descriptor 3 and the shared arena on 4
+ * (channel.h).  Answers requests until the host closes the channel.
  */
 
 #include <sys/syscall.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 #include <openssl/crypto.h>
 #include <sodium.h>
 
+#include "channel.h"
 #include "ecall.h"
 #include "err.h"
 #include "frame.h"
@@ -41,18 +41,62 @@ __asan_default_options(void)
 #endif
 #endif
 
+/* The shared arena (channel.h), or NULL; answers sent so far. */
+static uint8_t * arena;
+static uint64_t nanswers;
+
+/* Send an answer's header. */
+static int
+send_hdr(int fd, uint32_t status, size_t len, uint32_t off)
+{
+	uint8_t hdr[SS_CHAN_HDR_LEN];
+
+	ss_be32enc(hdr, status);
+	ss_be32enc(hdr + 4, (uint32_t)len);
+	ss_be32enc(hdr + 8, off);
+	return (ss_write_all(fd, hdr, sizeof(hdr)));
+}
+
 /*
- * A request too large for the memory we may lock: read and drop it, say
- * so, and stop.
+ * Send an answer: through the arena if the request came that way, the
+ * call succeeded, the answer fits in a slot and the host is done with
+ * that slot; else on the channel.
  */
 static int
-refuse(int fd, uint8_t * buf, size_t bufsize, size_t len)
+answer(int fd, uint32_t status, const uint8_t * out, size_t len,
+    int via_arena)
 {
-	uint8_t hdr[8];
+	uint64_t k = nanswers++, released;
+	uint32_t off;
+
+	if (via_arena && arena != NULL && status == SS_ECALL_OK &&
+	    len <= SS_ARENA_SLOT) {
+		released = atomic_load_explicit((_Atomic uint64_t *)arena,
+		    memory_order_acquire);
+		if (k + 1 <= released + SS_ARENA_NOUT) {
+			off = SS_ARENA_OUT +
+			    (uint32_t)(k % SS_ARENA_NOUT) * SS_ARENA_SLOT;
+			memcpy(arena + off, out, len);
+			return (send_hdr(fd, status, len, off));
+		}
+	}
+	if (send_hdr(fd, status, len, SS_CHAN_INLINE) ||
+	    ss_write_all(fd, out, len))
+		return (-1);
+	return (0);
+}
+
+/*
+ * A request too large for the memory we may lock: read and drop it (if
+ * it came on the channel), say so, and stop.
+ */
+static int
+refuse(int fd, uint8_t * buf, size_t bufsize, size_t len, int inline_)
+{
 	size_t n, total = len;
 	int msglen;
 
-	while (len > 0) {
+	while (inline_ && len > 0) {
 		n = (len < bufsize) ? len : bufsize;
 		if (ss_read_all(fd, buf, n))
 			return (2);
@@ -61,10 +105,7 @@ refuse(int fd, uint8_t * buf, size_t bufsize, size_t len)
 	msglen = snprintf((char *)buf, bufsize, "enclave out of memory for "
 	    "a %zu-byte request (locked memory is limited: see ulimit -l)",
 	    total);
-	ss_be32enc(hdr, SS_EXIT_SYS);
-	ss_be32enc(hdr + 4, (uint32_t)msglen);
-	(void)ss_write_all(fd, hdr, sizeof(hdr));
-	(void)ss_write_all(fd, buf, (size_t)msglen);
+	(void)answer(fd, SS_EXIT_SYS, buf, (size_t)msglen, 0);
 	return (2);
 }
 
@@ -72,21 +113,28 @@ static int
 lockdown(const int * fds, size_t n)
 {
 
-	return (ss_lockdown_seccomp(SS_ENCLAVE_CHANNEL_FD, fds, n));
+	return (ss_lockdown_seccomp(SS_CHAN_FD, fds, n));
 }
 
 int
 main(void)
 {
-	const int fd = SS_ENCLAVE_CHANNEL_FD;
-	uint8_t hdr[8];
+	const int fd = SS_CHAN_FD;
+	uint8_t hdr[SS_CHAN_HDR_LEN];
 	uint8_t * in = NULL, * out, * nin;
 	size_t insize = 0, outsize = SS_ECALL_OUT_MIN, outlen;
-	uint32_t id, len, status;
-	int hardened;
+	uint32_t id, len, off, status;
+	int afd = -1, hardened;
 
 	/* Before anything else: nothing but the channel, no dumps. */
-	hardened = ss_lockdown_harden(fd);
+	if (fcntl(SS_CHAN_ARENA_FD, F_GETFD) != -1)
+		afd = SS_CHAN_ARENA_FD;
+	hardened = ss_lockdown_harden(fd, afd, SS_ARENA_SIZE, &arena);
+	memcpy(hdr, SS_CHAN_MAGIC, 4);
+	ss_be32enc(hdr + 4, (arena != NULL) ? SS_CHAN_ARENA : 0);
+	ss_be32enc(hdr + 8, 0);
+	if (ss_write_all(fd, hdr, sizeof(hdr)))
+		return (2);
 	/*
 	 * No configuration from the host's file system: openssl.cnf can
 	 * load providers and engines, which would be code the measurement
@@ -105,16 +153,27 @@ main(void)
 			break;
 		id = ss_be32dec(hdr);
 		len = ss_be32dec(hdr + 4);
+		off = ss_be32dec(hdr + 8);
 		if (len > SS_ECALL_IN_MAX)
+			return (2);
+		/* Only the input slots, and only if there is an arena. */
+		if (off != SS_CHAN_INLINE && (arena == NULL ||
+		    off < SS_ARENA_IN || off > SS_ARENA_OUT ||
+		    len > SS_ARENA_OUT - off))
 			return (2);
 		if (len > insize) {
 			if ((nin = realloc(in, len)) == NULL)
-				return (refuse(fd, out, outsize, len));
+				return (refuse(fd, out, outsize, len,
+				    off == SS_CHAN_INLINE));
 			in = nin;
 			insize = len;
 		}
-		if (ss_read_all(fd, in, len))
-			return (2);
+		/* Into our own memory first: the host may change the arena. */
+		if (off == SS_CHAN_INLINE) {
+			if (ss_read_all(fd, in, len))
+				return (2);
+		} else if (len > 0)
+			memcpy(in, arena + off, len);
 		if (hardened != 0) {
 			/* Report why we cannot run, and stop. */
 			status = (uint32_t)ss_err_status();
@@ -123,10 +182,7 @@ main(void)
 		} else
 			status = ss_enclave_ecall_grow(id, in, len, &out,
 			    &outsize, &outlen);
-		ss_be32enc(hdr, status);
-		ss_be32enc(hdr + 4, (uint32_t)outlen);
-		if (ss_write_all(fd, hdr, sizeof(hdr)) ||
-		    ss_write_all(fd, out, outlen))
+		if (answer(fd, status, out, outlen, off != SS_CHAN_INLINE))
 			return (2);
 		if (hardened != 0)
 			return (2);

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <limits.h>
@@ -14,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../enclave/channel.h"
 #include "../enclave/ecall.h"
 #include "cli.h"
 #include "enclave.h"
@@ -22,7 +24,6 @@
 #include "io.h"
 
 #define IMAGE_REL	"/../libexec/securestreams/ss-enclave"
-#define CHANNEL_FD	3	/* enclave/lockdown.h */
 
 struct backend;
 
@@ -31,6 +32,8 @@ struct ss_enclave {
 	char * image;
 	pid_t pid;		/* process: the enclave */
 	int chan;		/* process: our end of the channel */
+	uint8_t * arena;	/* process: the shared arena, if it took it */
+	uint64_t nreleased;	/* process: answers we are done with */
 	uint8_t * out;		/* replies; grows as needed */
 	size_t outsize;
 };
@@ -46,6 +49,8 @@ struct backend {
 
 /* The process backend. */
 
+static int proc_died(struct ss_enclave *);
+
 static int
 proc_start(struct ss_enclave * e)
 {
@@ -53,9 +58,11 @@ proc_start(struct ss_enclave * e)
 	char * const envp[] = { NULL };
 	uint8_t buf[65536];
 	char fdpath[64];
+	uint8_t hello[SS_CHAN_HDR_LEN];
 	int sv[2] = { -1, -1 };
-	int img = -1, mfd = -1;
+	int img = -1, mfd = -1, afd = -1, c3, c4;
 	int bufsize = 4 * 1024 * 1024, i;
+	void * p;
 	ssize_t n;
 	int rc = -1;
 
@@ -68,6 +75,16 @@ proc_start(struct ss_enclave * e)
 	    MFD_ALLOW_SEALING)) == -1) {
 		ss_err_errno("memfd_create");
 		goto done;
+	}
+	/* Above the descriptors the enclave's are moved to (3 and 4). */
+	if (mfd <= SS_CHAN_ARENA_FD) {
+		if ((i = fcntl(mfd, F_DUPFD_CLOEXEC,
+		    SS_CHAN_ARENA_FD + 1)) == -1) {
+			ss_err_errno("fcntl");
+			goto done;
+		}
+		close(mfd);
+		mfd = i;
 	}
 	/* In the kernel (sendfile), falling back to read and write. */
 	while ((n = sendfile(mfd, img, NULL, 1 << 30)) > 0)
@@ -88,6 +105,25 @@ proc_start(struct ss_enclave * e)
 		goto done;
 	}
 	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", mfd);
+
+	/* The arena (channel.h): a fixed size, mapped by both sides. */
+	if ((afd = memfd_create("ss-arena", MFD_CLOEXEC |
+	    MFD_ALLOW_SEALING)) == -1) {
+		ss_err_errno("memfd_create");
+		goto done;
+	}
+	if (ftruncate(afd, SS_ARENA_SIZE) || fcntl(afd, F_ADD_SEALS,
+	    F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)) {
+		ss_err_errno("making the enclave's arena");
+		goto done;
+	}
+	if ((p = mmap(NULL, SS_ARENA_SIZE, PROT_READ | PROT_WRITE,
+	    MAP_SHARED, afd, 0)) == MAP_FAILED) {
+		ss_err_errno("mmap");
+		goto done;
+	}
+	e->arena = p;
+
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)) {
 		ss_err_errno("socketpair");
 		goto done;
@@ -108,11 +144,17 @@ proc_start(struct ss_enclave * e)
 		ss_err_errno("fork");
 		goto done;
 	case 0:
-		/* The enclave: its channel on descriptor 3, no environment. */
-		if (sv[1] == CHANNEL_FD) {
-			if (fcntl(CHANNEL_FD, F_SETFD, 0) == -1)
-				_exit(127);
-		} else if (dup2(sv[1], CHANNEL_FD) == -1)
+		/*
+		 * The enclave: its channel on descriptor 3, the arena on 4
+		 * (out of the way first, in case either is 3 or 4), no
+		 * environment.
+		 */
+		if ((c3 = fcntl(sv[1], F_DUPFD_CLOEXEC,
+		    SS_CHAN_ARENA_FD + 1)) == -1 ||
+		    (c4 = fcntl(afd, F_DUPFD_CLOEXEC,
+		    SS_CHAN_ARENA_FD + 1)) == -1 ||
+		    dup2(c3, SS_CHAN_FD) == -1 ||
+		    dup2(c4, SS_CHAN_ARENA_FD) == -1)
 			_exit(127);
 		fexecve(mfd, argv, envp);
 		/* Where execveat(2) is missing (valgrind): the same memfd. */
@@ -123,12 +165,31 @@ proc_start(struct ss_enclave * e)
 	}
 	e->chan = sv[0];
 	sv[0] = -1;
+	close(sv[1]);
+	sv[1] = -1;
+
+	/* Its greeting: it started, and whether it mapped the arena. */
+	if (ss_read_all(e->chan, hello, sizeof(hello))) {
+		(void)proc_died(e);
+		goto done;
+	}
+	if (memcmp(hello, SS_CHAN_MAGIC, 4) != 0) {
+		ss_err_set(SS_EXIT_SYS, "enclave image %s does not speak "
+		    "this host's protocol", e->image);
+		goto done;
+	}
+	if ((ss_be32dec(hello + 4) & SS_CHAN_ARENA) == 0) {
+		munmap(e->arena, SS_ARENA_SIZE);
+		e->arena = NULL;
+	}
 	rc = 0;
 done:
 	if (sv[0] != -1)
 		close(sv[0]);
 	if (sv[1] != -1)
 		close(sv[1]);
+	if (afd != -1)
+		close(afd);
 	if (mfd != -1)
 		close(mfd);
 	if (img != -1)
@@ -200,32 +261,52 @@ send_full(int fd, const uint8_t * buf, size_t len)
 	return (0);
 }
 
+/* Send a request: ${len} bytes at ${in}, or at arena offset ${off}. */
 static int
 proc_send(struct ss_enclave * e, uint32_t id, const uint8_t * in,
-    size_t inlen)
+    size_t len, uint32_t off)
 {
-	uint8_t hdr[8];
+	uint8_t hdr[SS_CHAN_HDR_LEN];
 
 	ss_be32enc(hdr, id);
-	ss_be32enc(hdr + 4, (uint32_t)inlen);
+	ss_be32enc(hdr + 4, (uint32_t)len);
+	ss_be32enc(hdr + 8, off);
 	if (send_full(e->chan, hdr, sizeof(hdr)) ||
-	    send_full(e->chan, in, inlen)) {
+	    (off == SS_CHAN_INLINE && send_full(e->chan, in, len))) {
 		ss_err_set(SS_EXIT_DATA, "enclave is gone");
 		return (-1);
 	}
 	return (0);
 }
 
+/*
+ * Receive an answer: its bytes are at ${*out} (our buffer, or the
+ * arena's output slots if ${arena_ok}) until proc_release().  Returns -1
+ * if the channel ended, -2 on a bad answer.
+ */
 static int
-proc_recv(struct ss_enclave * e, size_t * outlen, uint32_t * status)
+proc_recv(struct ss_enclave * e, int arena_ok, const uint8_t ** out,
+    size_t * outlen, uint32_t * status)
 {
-	uint8_t hdr[8];
-	uint32_t len;
+	uint8_t hdr[SS_CHAN_HDR_LEN];
+	uint32_t len, off;
 
 	if (ss_read_all(e->chan, hdr, sizeof(hdr)))
 		return (-1);
 	*status = ss_be32dec(hdr);
 	len = ss_be32dec(hdr + 4);
+	off = ss_be32dec(hdr + 8);
+	if (off != SS_CHAN_INLINE) {
+		if (!arena_ok || e->arena == NULL || *status != SS_ECALL_OK ||
+		    off < SS_ARENA_OUT || off > SS_ARENA_SIZE ||
+		    len > SS_ARENA_SIZE - off) {
+			ss_err_set(SS_EXIT_DATA, "enclave sent a bad answer");
+			return (-2);
+		}
+		*out = e->arena + off;
+		*outlen = len;
+		return (0);
+	}
 	if (len > SS_ECALL_OUT_MAX) {
 		ss_err_set(SS_EXIT_DATA, "enclave sent an oversized reply");
 		return (-2);
@@ -241,23 +322,38 @@ proc_recv(struct ss_enclave * e, size_t * outlen, uint32_t * status)
 	}
 	if (ss_read_all(e->chan, e->out, len))
 		return (-1);
+	*out = e->out;
 	*outlen = len;
 	return (0);
+}
+
+/* We are done with an answer: the enclave may reuse its output slot. */
+static void
+proc_release(struct ss_enclave * e)
+{
+
+	e->nreleased++;
+	if (e->arena != NULL)
+		atomic_store_explicit((_Atomic uint64_t *)e->arena,
+		    e->nreleased, memory_order_release);
 }
 
 static int
 proc_call(struct ss_enclave * e, uint32_t id, const uint8_t * in,
     size_t inlen, size_t * outlen, uint32_t * status)
 {
+	const uint8_t * out;
 	int rc;
 
 	if (e->pid == 0) {
 		ss_err_set(SS_EXIT_DATA, "enclave is gone");
 		return (-1);
 	}
-	if (proc_send(e, id, in, inlen) ||
-	    (rc = proc_recv(e, outlen, status)) == -1)
+	if (proc_send(e, id, in, inlen, SS_CHAN_INLINE) ||
+	    (rc = proc_recv(e, 0, &out, outlen, status)) == -1)
 		return (proc_died(e));
+	/* Inline answers are in our own buffer. */
+	proc_release(e);
 	return (rc);
 }
 
@@ -271,6 +367,9 @@ proc_stop(struct ss_enclave * e)
 	if (e->chan != -1)
 		close(e->chan);
 	e->chan = -1;
+	if (e->arena != NULL)
+		munmap(e->arena, SS_ARENA_SIZE);
+	e->arena = NULL;
 	if (e->pid <= 0)
 		return;
 	for (i = 0; i < 500; i++) {
@@ -464,12 +563,45 @@ struct sender {
 	uint32_t id;
 	int (* next)(void *, const uint8_t **, size_t *);
 	void * cookie;
+	pthread_mutex_t mtx;
+	pthread_cond_t cond;
 	uint64_t nsent;
+	uint64_t nanswered;	/* under mtx: answers that have arrived */
 	int failed;		/* next() failed */
 	int broken;		/* the channel failed */
 	int status;		/* next()'s error */
 	char * msg;
 };
+
+static void
+unlock(void * mtx)
+{
+
+	pthread_mutex_unlock(mtx);
+}
+
+/*
+ * Send request number s->nsent: through its input slot (channel.h) if
+ * it fits, once the request that last used the slot has its answer.
+ */
+static int
+send_request(struct sender * s, const uint8_t * req, size_t len)
+{
+	struct ss_enclave * e = s->e;
+	uint32_t off;
+
+	if (e->arena == NULL || len > SS_ARENA_SLOT)
+		return (proc_send(e, s->id, req, len, SS_CHAN_INLINE));
+	pthread_mutex_lock(&s->mtx);
+	pthread_cleanup_push(unlock, &s->mtx);
+	while (s->nanswered + SS_ARENA_NIN <= s->nsent)
+		pthread_cond_wait(&s->cond, &s->mtx);
+	pthread_cleanup_pop(1);
+	off = SS_ARENA_IN + (uint32_t)(s->nsent % SS_ARENA_NIN) *
+	    SS_ARENA_SLOT;
+	memcpy(e->arena + off, req, len);
+	return (proc_send(e, s->id, NULL, len, off));
+}
 
 static void *
 sender_main(void * cookie)
@@ -480,7 +612,7 @@ sender_main(void * cookie)
 	int rc;
 
 	while ((rc = s->next(s->cookie, &req, &len)) == 1) {
-		if (proc_send(s->e, s->id, req, len)) {
+		if (send_request(s, req, len)) {
 			s->broken = 1;
 			break;
 		}
@@ -503,7 +635,7 @@ ss_enclave_pipeline(struct ss_enclave * e, uint32_t id,
 {
 	struct sender s;
 	pthread_t tid;
-	const uint8_t * req;
+	const uint8_t * req, * out;
 	uint64_t ntaken = 0;
 	uint32_t status;
 	size_t len;
@@ -527,15 +659,23 @@ ss_enclave_pipeline(struct ss_enclave * e, uint32_t id,
 	s.id = id;
 	s.next = next;
 	s.cookie = ncookie;
-	if ((r = pthread_create(&tid, NULL, sender_main, &s)) != 0) {
+	if ((r = pthread_mutex_init(&s.mtx, NULL)) != 0 ||
+	    (r = pthread_cond_init(&s.cond, NULL)) != 0 ||
+	    (r = pthread_create(&tid, NULL, sender_main, &s)) != 0) {
 		errno = r;
 		ss_err_errno("pthread_create");
 		return (-1);
 	}
 	/* Answers, in order, until the enclave closes the channel. */
-	while ((r = proc_recv(e, &len, &status)) == 0) {
-		if (answer(e, status, len) || take(tcookie, e->out, len))
+	while ((r = proc_recv(e, 1, &out, &len, &status)) == 0) {
+		/* Its request's input slot is free again. */
+		pthread_mutex_lock(&s.mtx);
+		s.nanswered++;
+		pthread_cond_signal(&s.cond);
+		pthread_mutex_unlock(&s.mtx);
+		if (answer(e, status, len) || take(tcookie, out, len))
 			break;
+		proc_release(e);
 		ntaken++;
 	}
 	if (r == -1) {
@@ -562,11 +702,13 @@ ss_enclave_pipeline(struct ss_enclave * e, uint32_t id,
 		goto done;
 	}
 stop:
-	/* We stop early; the sender may be waiting for input. */
+	/* We stop early; the sender may be waiting for input or a slot. */
 	shutdown(e->chan, SHUT_RDWR);
 	pthread_cancel(tid);
 	pthread_join(tid, NULL);
 done:
+	pthread_cond_destroy(&s.cond);
+	pthread_mutex_destroy(&s.mtx);
 	free(s.msg);
 	return (rc);
 }

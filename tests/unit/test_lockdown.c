@@ -2,7 +2,8 @@
  * Unit tests for enclave/lockdown.c: a system call outside the seccomp
  * allow-list kills the process with SIGSYS, what the enclave needs keeps
  * working, and ss_lockdown_harden() leaves only the channel open, no core
- * dumps, not dumpable, no new privileges.
+ * dumps, not dumpable, no new privileges, memory locked except for the
+ * shared arena it maps.
  *
  * Each case runs in a child of its own (the filter cannot be undone) that
  * reports through its exit status: 0 for "as expected", another value
@@ -19,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -283,7 +285,7 @@ child_harden(int chan)
 	if (dup2(chan, 10) == -1 || dup2(chan, 200) == -1 ||
 	    dup2(chan, chan + 1) == -1)
 		leave(90);
-	if (ss_lockdown_harden(chan))
+	if (ss_lockdown_harden(chan, -1, 0, NULL))
 		leave(91);
 	if (fcntl(chan, F_GETFD) == -1)
 		leave(10);
@@ -333,6 +335,137 @@ START_TEST(test_harden)
 }
 END_TEST
 
+/*
+ * The "Locked:" size in KiB of the mapping that starts at ${p}, from
+ * /proc/self/smaps; -1 if there is none.
+ */
+static long
+locked_kb(const void * p)
+{
+	char line[256];
+	FILE * f;
+	unsigned long start, end;
+	long kb = -1;
+	int in = 0;
+
+	if ((f = fopen("/proc/self/smaps", "r")) == NULL)
+		return (-1);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		/* A mapping's first line: "start-end perms ...". */
+		if (sscanf(line, "%lx-%lx ", &start, &end) == 2)
+			in = (start == (unsigned long)p);
+		else if (in && sscanf(line, "Locked: %ld kB", &kb) == 1)
+			break;
+	}
+	fclose(f);
+	return (kb);
+}
+
+#define SHARED_SIZE	(1024 * 1024)
+
+/* A memory file of ${size} bytes on descriptor ${fd}, with ${seals}. */
+static int
+memfile(int fd, size_t size, int seals)
+{
+	int m;
+
+	if ((m = memfd_create("test", MFD_ALLOW_SEALING)) == -1 ||
+	    ftruncate(m, (off_t)size) || (seals != 0 &&
+	    fcntl(m, F_ADD_SEALS, seals)) || dup2(m, fd) == -1)
+		return (-1);
+	close(m);
+	return (0);
+}
+
+/*
+ * Harden with a shared memory file next but one to the channel: it is
+ * mapped, not locked, and closed; what is mapped afterwards is locked.
+ */
+static void
+child_harden_shared(int chan)
+{
+	uint8_t * map, * anon;
+
+	if (dup2(chan, chan + 1) == -1 || memfile(chan + 2, SHARED_SIZE,
+	    F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL))
+		leave(90);
+	if (ss_lockdown_harden(chan, chan + 2, SHARED_SIZE, &map))
+		leave(91);
+	if (map == NULL)
+		leave(20);
+	if (fcntl(chan + 1, F_GETFD) != -1 || fcntl(chan + 2, F_GETFD) != -1)
+		leave(21);
+	memset(map, 1, SHARED_SIZE);
+	if (locked_kb(map) != 0)
+		leave(22);
+	if ((anon = mmap(NULL, SHARED_SIZE, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) == MAP_FAILED)
+		leave(90);
+	memset(anon, 1, SHARED_SIZE);
+	if (locked_kb(anon) != SHARED_SIZE / 1024)
+		leave(23);
+	leave(0);
+}
+
+/* A memory file that could shrink, or of the wrong size: not mapped. */
+static void
+child_harden_unsealed(int chan)
+{
+	uint8_t * map = (uint8_t *)&map;
+
+	if (memfile(chan + 1, SHARED_SIZE, 0))
+		leave(90);
+	if (ss_lockdown_harden(chan, chan + 1, SHARED_SIZE, &map))
+		leave(91);
+	if (map != NULL)
+		leave(24);
+	if (fcntl(chan + 1, F_GETFD) != -1)
+		leave(21);
+	leave(0);
+}
+
+static void
+child_harden_size(int chan)
+{
+	uint8_t * map = (uint8_t *)&map;
+
+	if (memfile(chan + 1, SHARED_SIZE / 2, F_SEAL_SHRINK | F_SEAL_SEAL))
+		leave(90);
+	if (ss_lockdown_harden(chan, chan + 1, SHARED_SIZE, &map))
+		leave(91);
+	if (map != NULL)
+		leave(25);
+	leave(0);
+}
+
+START_TEST(test_harden_shared)
+{
+	static const char * what[] = {
+		[20] = "the shared file was not mapped",
+		[21] = "a descriptor other than the channel stayed open",
+		[22] = "the shared mapping is locked",
+		[23] = "memory mapped after hardening is not locked",
+		[24] = "a memory file that can shrink was mapped",
+		[25] = "a memory file of the wrong size was mapped",
+		[90] = "test setup failed",
+		[91] = "ss_lockdown_harden failed (ulimit -l?)",
+	};
+	void (* children[])(int) = { child_harden_shared,
+	    child_harden_unsealed, child_harden_size };
+	size_t i;
+	int status, st;
+
+	for (i = 0; i < sizeof(children) / sizeof(children[0]); i++) {
+		status = in_child(children[i], 0);
+		ck_assert_msg(WIFEXITED(status), "child %zu killed by signal "
+		    "%d", i, WTERMSIG(status));
+		st = WEXITSTATUS(status);
+		ck_assert_msg(st == 0, "child %zu: %s (%d)", i,
+		    (st < 92 && what[st] != NULL) ? what[st] : "exited", st);
+	}
+}
+END_TEST
+
 static Suite *
 lockdown_suite(void)
 {
@@ -345,6 +478,7 @@ lockdown_suite(void)
 	tcase_add_test(tc, test_allowed_calls);
 	suite_add_tcase(s, tc);
 	tcase_add_test(th, test_harden);
+	tcase_add_test(th, test_harden_shared);
 	suite_add_tcase(s, th);
 	return (s);
 }
