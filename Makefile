@@ -18,17 +18,17 @@ CFLAGS		?= -O2 -g
 FUZZ_SECONDS	?= 60
 FUZZ_SMOKE_SECONDS ?= 10
 
-BINS		= ss-keygen ss-encrypt ss-decrypt ss-info ss-attest ss-map
+BINS		= ss-keygen ss-encrypt ss-decrypt ss-info ss-attest ss-map ss-match
 MAN1		= $(BINS:%=man/%.1)
 MAN5		= man/ss-format.5
 MAN7		= man/securestreams.7 man/ss-enclave.7
 
-PKGS		= libcrypto libsodium
+PKGS		= libcrypto libsodium libpcre2-8
 SS_CPPFLAGS	= -D_GNU_SOURCE -DSS_VERSION='"$(VERSION)"' -iquote libcore
 SS_CFLAGS	:= -std=c11 -Wall -Wextra -Werror -Wshadow -Wpointer-arith \
 		  -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
 		  $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-SS_LIBS		:= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv
+SS_LIBS		:= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
 CHECK_LIBS	:= $(shell pkg-config --libs check 2>/dev/null)
 
 LIBCORE_SRCS	= $(wildcard libcore/*.c)
@@ -46,7 +46,7 @@ ENCLAVE_IMG	= $(BINDIR)/../libexec/securestreams/ss-enclave
 # (Sanitizer runtimes cannot be linked statically: those builds link the
 # image dynamically.)  Debug sections are stripped: less to copy and hash.
 ENCLAVE_LDFLAGS	= $(if $(findstring -fsanitize,$(CFLAGS)),,-static -Wl,-S)
-ENCLAVE_LIBS	:= -lcrypto -lsodium -lseccomp -lpthread
+ENCLAVE_LIBS	:= -lcrypto -lsodium -lpcre2-8 -lseccomp -lpthread -lm
 LIBS_ALL	= -Wl,--start-group $(LIBCORE) $(LIBENCLAVE) -Wl,--end-group
 UNIT_SRCS	= $(wildcard tests/unit/test_*.c)
 UNIT_BINS	= $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)

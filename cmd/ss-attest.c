@@ -46,7 +46,7 @@ usage(void)
 static int
 stage_part(int argc, char ** argv, struct ss_stage_opts * o)
 {
-	const char * name;
+	const struct ss_stage_spec * spec;
 	int i;
 
 	for (i = 1; i < argc; i++)
@@ -55,13 +55,10 @@ stage_part(int argc, char ** argv, struct ss_stage_opts * o)
 	if (i + 1 >= argc)
 		ss_cli_usage_error("%s: give the stage after '--' "
 		    "(e.g. -- ss-map -f a,b -r PUBKEY)", argv[0]);
-	name = argv[i + 1];
-	if (strncmp(name, "ss-", 3) == 0)
-		name += 3;
-	if (strcmp(name, "map") != 0)
-		ss_cli_usage_error("%s: unknown stage '%s' (known: ss-map)",
-		    argv[0], argv[i + 1]);
-	ss_stage_parse(name, argc - i - 1, argv + i + 1, SS_STAGE_PROGRAM, o,
+	if ((spec = ss_stage_find(argv[i + 1])) == NULL)
+		ss_cli_usage_error("%s: unknown stage '%s' (known: %s)",
+		    argv[0], argv[i + 1], ss_stage_names());
+	ss_stage_parse(spec, argc - i - 1, argv + i + 1, SS_STAGE_PROGRAM, o,
 	    usage);
 	return (i);
 }

@@ -21,7 +21,7 @@
 struct ss_flow;
 struct ss_program;
 
-/* An operator: ss-map's projection now; more later (see op_*.c). */
+/* An operator (op_*.c). */
 struct ss_op {
 	const char * name;
 	/* Set up from the program; NULL with an ss_err on failure. */
@@ -37,6 +37,7 @@ struct ss_op {
 
 /* The operators (op_*.c). */
 extern const struct ss_op ss_op_map;
+extern const struct ss_op ss_op_match;
 
 /**
  * ss_op_find(name):

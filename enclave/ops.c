@@ -6,6 +6,7 @@
 
 static const struct ss_op * const ops[] = {
 	&ss_op_map,
+	&ss_op_match,
 };
 
 const struct ss_op *

@@ -80,6 +80,39 @@ ss_cli_usage_error(const char * fmt, ...)
 }
 
 void
+ss_cli_usage_error_at(const char * src, size_t col, const char * fmt, ...)
+{
+	va_list ap;
+	size_t len = strlen(src), from = 0, to, i;
+	int c;
+
+	reported = 1;
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	/* At most 72 bytes of the source, around the column. */
+	if (col == 0)
+		col = 1;
+	if (col > len + 1)
+		col = len + 1;
+	if (col > 48)
+		from = col - 48;
+	to = (len - from > 72) ? from + 72 : len;
+	fputs("  ", stderr);
+	for (i = from; i < to; i++) {
+		c = (unsigned char)src[i];
+		fputc((c < 0x20 || c == 0x7f) ? ' ' : c, stderr);
+	}
+	fputs("\n  ", stderr);
+	for (i = from; i + 1 < col; i++)
+		fputc(' ', stderr);
+	fputs("^\n", stderr);
+	exit(SS_EXIT_SYS);
+}
+
+void
 ss_cli_bad_option(char * const * argv, int ch)
 {
 	const char * arg = argv[optind - 1];

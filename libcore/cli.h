@@ -46,6 +46,15 @@ void ss_cli_usage_error(const char *, ...)
     __attribute__((noreturn, format(printf, 1, 2)));
 
 /**
+ * ss_cli_usage_error_at(src, col, fmt, ...):
+ * Print a usage error in the argument ${src} (an expression) at byte
+ * column ${col} (from 1): the message, then ${src} with a caret under
+ * the column; exit 2.
+ */
+void ss_cli_usage_error_at(const char *, size_t, const char *, ...)
+    __attribute__((noreturn, format(printf, 3, 4)));
+
+/**
  * ss_cli_bad_option(argv, optstring):
  * Report the option getopt_long() just refused (call it for '?' or ':',
  * with opterr set to 0 and ${optstring} starting with ':') as a usage

@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,11 +21,12 @@
 #define SEALED_FILE_MAX	4096
 #define BATCH_BYTES	(256 * 1024)	/* chunks per enclave call */
 
-enum { OPT_SEALED = 256, OPT_TEE, OPT_CHUNK };
+enum { OPT_SEALED = 256, OPT_TEE, OPT_CHUNK, OPT_ARG = 512 };
 
-/* The name of option ${ch} (argv[optind - 1] may be its argument). */
+/* The name of option ${ch} of ${spec}. */
 static const char *
-opt_name(int ch)
+opt_name(const struct ss_stage_spec * spec, int ch, char * buf,
+    size_t size)
 {
 
 	switch (ch) {
@@ -40,17 +42,23 @@ opt_name(int ch)
 		return ("--chunk-size");
 	case 'h':
 		return ("--help");
-	default:
+	case 'V':
 		return ("--version");
+	default:
+		if (spec->args[ch - OPT_ARG].ch != 0)
+			snprintf(buf, size, "-%c", spec->args[ch - OPT_ARG].ch);
+		else
+			snprintf(buf, size, "--%s",
+			    spec->args[ch - OPT_ARG].name);
+		return (buf);
 	}
 }
 
-void
-ss_stage_parse(const char * op, int argc, char ** argv, int mode,
-    struct ss_stage_opts * o, void (* usage)(void))
+/* The common options, then ${spec}'s own. */
+static struct option *
+make_longopts(const struct ss_stage_spec * spec, char * shortopts)
 {
-	static const struct option longopts[] = {
-		{ "fields", required_argument, NULL, 'f' },
+	static const struct option common[] = {
 		{ "recipient", required_argument, NULL, 'r' },
 		{ "recipients-file", required_argument, NULL, 'R' },
 		{ "identity", required_argument, NULL, 'i' },
@@ -60,39 +68,96 @@ ss_stage_parse(const char * op, int argc, char ** argv, int mode,
 		{ "chunk-size", required_argument, NULL, OPT_CHUNK },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
 	};
+	const size_t ncommon = sizeof(common) / sizeof(common[0]);
+	struct option * lo;
+	size_t n, i, pos;
+
+	for (n = 0; spec->args[n].name != NULL; n++)
+		;
+	if (n > SS_STAGE_ARGS_MAX || (lo = calloc(ncommon + n + 1,
+	    sizeof(*lo))) == NULL) {
+		ss_err_errno("calloc");
+		ss_cli_fatal();
+	}
+	memcpy(lo, common, sizeof(common));
+	strcpy(shortopts, ":r:R:i:o:hV");
+	pos = strlen(shortopts);
+	for (i = 0; i < n; i++) {
+		lo[ncommon + i].name = spec->args[i].name;
+		lo[ncommon + i].has_arg = spec->args[i].flag ? no_argument :
+		    required_argument;
+		lo[ncommon + i].val = OPT_ARG + (int)i;
+		if (spec->args[i].ch != 0) {
+			shortopts[pos++] = (char)spec->args[i].ch;
+			if (!spec->args[i].flag)
+				shortopts[pos++] = ':';
+		}
+	}
+	shortopts[pos] = '\0';
+	return (lo);
+}
+
+/* The index of ${spec}'s option with short name ${ch}, or -1. */
+static int
+short_arg(const struct ss_stage_spec * spec, int ch)
+{
+	int i;
+
+	for (i = 0; spec->args[i].name != NULL; i++)
+		if (spec->args[i].ch == ch)
+			return (i);
+	return (-1);
+}
+
+void
+ss_stage_parse(const struct ss_stage_spec * spec, int argc, char ** argv,
+    int mode, struct ss_stage_opts * o, void (* usage)(void))
+{
+	char shortopts[128], buf[64];
+	struct option * longopts;
 	struct ss_recipients * r;
+	const struct ss_stage_arg * a;
 	const char ** rfiles;
-	const char * fields = NULL;
 	const char * tee = NULL;
-	struct ss_fieldspec * specs;
-	size_t nrfiles = 0, nspecs, i;
-	int seen_f = 0, seen_i = 0, seen_s = 0, seen_o = 0, seen_t = 0,
-	    seen_c = 0;
-	int ch;
+	int seen_arg[SS_STAGE_ARGS_MAX] = { 0 };
+	size_t nrfiles = 0, i;
+	int seen_i = 0, seen_s = 0, seen_o = 0, seen_t = 0, seen_c = 0;
+	int ch, k;
 
 	memset(o, 0, sizeof(*o));
 	o->chunk_size = SS_CHUNK_TARGET;
+	longopts = make_longopts(spec, shortopts);
 	if ((r = ss_recipients_new()) == NULL ||
 	    (rfiles = calloc((size_t)argc, sizeof(*rfiles))) == NULL ||
-	    (o->program = ss_program_new(op)) == NULL)
+	    (o->program = ss_program_new(spec->op)) == NULL)
 		ss_cli_fatal();
 	opterr = 0;
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, ":f:r:R:i:o:hV", longopts,
+	while ((ch = getopt_long(argc, argv, shortopts, longopts,
 	    NULL)) != -1) {
+		/* A short option of the operator's own. */
+		if (ch < 256 && ch != ':' && ch != '?' &&
+		    (k = short_arg(spec, ch)) != -1)
+			ch = OPT_ARG + k;
 		/* Deployment options are not part of a program. */
-		if (mode == SS_STAGE_PROGRAM && ch != 'f' && ch != 'r' &&
+		if (mode == SS_STAGE_PROGRAM && ch < OPT_ARG && ch != 'r' &&
 		    ch != 'R' && ch != '?' && ch != ':')
 			ss_cli_usage_error("%s: %s is not part of the "
-			    "program (only -f, -r and -R are)", argv[0],
-			    opt_name(ch));
+			    "program (it is given to the stage when it runs)",
+			    argv[0], opt_name(spec, ch, buf, sizeof(buf)));
+		if (ch >= OPT_ARG) {
+			a = &spec->args[ch - OPT_ARG];
+			if (a->once)
+				ss_cli_once(&seen_arg[ch - OPT_ARG],
+				    opt_name(spec, ch, buf, sizeof(buf)));
+			if (ss_program_add(o->program, a->key,
+			    a->flag ? "1" : optarg,
+			    strlen(a->flag ? "1" : optarg)))
+				ss_cli_fatal();
+			continue;
+		}
 		switch (ch) {
-		case 'f':
-			ss_cli_once(&seen_f, "-f");
-			fields = optarg;
-			break;
 		case 'r':
 			if (ss_recipients_add(r, optarg)) {
 				ss_err_prefix("-r");
@@ -133,26 +198,27 @@ ss_stage_parse(const char * op, int argc, char ** argv, int mode,
 			ss_cli_bad_option(argv, ch);
 		}
 	}
-	if (optind < argc)
-		ss_cli_usage_error("unexpected operand '%s' (ss-%s reads its "
-		    "stream from standard input)", argv[optind], op);
+	free(longopts);
+	/* Operands: the operator's, or none (the stream is stdin). */
+	for (i = (size_t)optind; i < (size_t)argc; i++) {
+		if (spec->operand_key == NULL)
+			ss_cli_usage_error("unexpected operand '%s' (ss-%s "
+			    "reads its stream from standard input)", argv[i],
+			    spec->op);
+		if (ss_program_add(o->program, spec->operand_key, argv[i],
+		    strlen(argv[i])))
+			ss_cli_fatal();
+	}
 
 	/* The program: the operator's arguments and the recipients. */
-	if (fields == NULL)
-		ss_cli_usage_error("no field list: give -f FIELDS");
 	for (i = 0; mode == SS_STAGE_RUN && i < nrfiles; i++)
 		if (strcmp(rfiles[i], "-") == 0)
 			ss_cli_usage_error("-R -: standard input holds the "
 			    "stream: give the recipients as a file");
-	if (ss_fieldlist_parse(fields, &specs, &nspecs)) {
-		ss_err_prefix("-f");
-		ss_cli_usage_error("%s", ss_err_msg());
-	}
-	free(specs);
+	spec->check(o->program);
 	ss_cli_load_recipients(r, rfiles, nrfiles,
 	    (mode == SS_STAGE_RUN) ? NULL : "");
-	if (ss_program_add(o->program, "fields", fields, strlen(fields)) ||
-	    ss_program_add_recipients(o->program, r))
+	if (ss_program_add_recipients(o->program, r))
 		ss_cli_fatal();
 	ss_recipients_free(r);
 	free(rfiles);

@@ -2,8 +2,8 @@
 #define SS_STAGE_H
 
 /*
- * The enclave stage host, shared by every enclave filter (ss-map now;
- * ss-match, ss-reduce, ss-route and ss-merge later): parse a stage's
+ * The enclave stage host, shared by every enclave filter (ss-map,
+ * ss-match; ss-reduce, ss-route and ss-merge later): parse a stage's
  * arguments, start its enclave, then move ciphertext: read each chunk of
  * the input stream, hand it to the enclave, write what comes back.  The
  * host never holds a stage key, a file key or a byte of plaintext; it
@@ -24,20 +24,52 @@ struct ss_stage_opts {
 	size_t chunk_size;
 };
 
+/* An operator's own option: its value joins the program under ${key}. */
+struct ss_stage_arg {
+	const char * name;	/* long option: "fields" */
+	int ch;			/* short option, or 0 */
+	const char * key;	/* program key */
+	int once;		/* at most once */
+	int flag;		/* takes no value (the program gets "1") */
+};
+#define SS_STAGE_ARGS_MAX	32
+
+/* A stage's command line (stages.c). */
+struct ss_stage_spec {
+	const char * op;		/* the operator: "map" */
+	const struct ss_stage_arg * args;	/* ends with a NULL name */
+	const char * operand_key;	/* operands join the program under
+					   it; NULL: no operands */
+	/* Check the program (all but its recipients); exit 2 if wrong. */
+	void (* check)(const struct ss_program *);
+};
+
+/**
+ * ss_stage_find(name):
+ * The stage called ${name} ("map" or "ss-map"), or NULL.
+ */
+const struct ss_stage_spec * ss_stage_find(const char *);
+
+/**
+ * ss_stage_names(void):
+ * The known stages, for messages: "ss-map, ss-match".
+ */
+const char * ss_stage_names(void);
+
 /* Modes of ss_stage_parse(). */
 #define SS_STAGE_RUN	0	/* the stage's own command line */
 #define SS_STAGE_PROGRAM 1	/* "-- ss-map ..." after ss-attest */
 
 /**
- * ss_stage_parse(op, argc, argv, mode, o, usage):
- * Parse the arguments of a stage running operator ${op} ("map") into
- * ${o}.  In SS_STAGE_RUN mode the deployment options (-i, --sealed, -o,
- * --tee, --chunk-size) are accepted as well as the program's; in
- * SS_STAGE_PROGRAM mode only the program's.  Usage errors exit 2;
- * --help calls ${usage}, which must not return.
+ * ss_stage_parse(spec, argc, argv, mode, o, usage):
+ * Parse the arguments of the stage ${spec} into ${o}.  In SS_STAGE_RUN
+ * mode the deployment options (-i, --sealed, -o, --tee, --chunk-size)
+ * are accepted as well as the program's; in SS_STAGE_PROGRAM mode only
+ * the program's.  Usage errors exit 2; --help calls ${usage}, which
+ * must not return.
  */
-void ss_stage_parse(const char *, int, char **, int, struct ss_stage_opts *,
-    void (*)(void));
+void ss_stage_parse(const struct ss_stage_spec *, int, char **, int,
+    struct ss_stage_opts *, void (*)(void));
 
 /**
  * ss_stage_run(o):

@@ -100,7 +100,7 @@ touch id.key s.none
 for opt in "-o out.ss" "-i id.key" "--sealed s.none"; do
 	# shellcheck disable=SC2086
 	expect_status 2 measure -- ss-map -f a,c -r "$C" $opt
-	expect_usage_error "^ss-attest: ss-map: ${opt%% *} is not part of the program \(only -f, -r and -R are\)$"
+	expect_usage_error "^ss-attest: ss-map: ${opt%% *} is not part of the program \(it is given to the stage when it runs\)$"
 done
 expect_status 2 measure -- ss-map -f a,c -r "$C" --tee none
 expect_usage_error '^ss-attest: ss-map: --tee is not part of the program'
@@ -111,11 +111,11 @@ expect_usage_error "^ss-attest: measure: unexpected operand 'ss-map'$"
 expect_status 2 measure --
 expect_usage_error "^ss-attest: measure: give the stage after '--'"
 expect_status 2 measure -- ss-cat -r "$C"
-expect_usage_error "^ss-attest: measure: unknown stage 'ss-cat' \(known: ss-map\)$"
+expect_usage_error "^ss-attest: measure: unknown stage 'ss-cat' \(known: ss-map, ss-match\)$"
 expect_status 2 measure -- ss-map -f a,c
 expect_usage_error '^ss-attest: no recipient: give -r PUBKEY or -R FILE$'
 expect_status 2 measure -- ss-map -r "$C"
-expect_usage_error '^ss-attest: no field list: give -f FIELDS$'
+expect_usage_error "^ss-attest: nothing to do: give -f FIELDS, 'NAME = EXPRESSION', or both$"
 expect_status 2 measure --enclave nope -- ss-map -f a,c -r "$C"
 expect_stderr '^ss-attest: enclave image nope: .*No such file or directory$'
 

@@ -198,7 +198,7 @@ usage() {
 	expect_usage_error "$pat"
 	expect_no_output . out.csv
 }
-usage -i stage.key -r "$C" '^ss-map: no field list: give -f FIELDS$'
+usage -i stage.key -r "$C" "^ss-map: nothing to do: give -f FIELDS, 'NAME = EXPRESSION', or both$"
 usage -i stage.key -r "$C" -f '' "^ss-map: -f: empty field name in ''$"
 usage -i stage.key -r "$C" -f id,,n "^ss-map: -f: empty field name in 'id,,n'$"
 usage -i stage.key -r "$C" -f id, "^ss-map: -f: empty field name in 'id,'$"
@@ -212,8 +212,8 @@ usage -i stage.key -f id '^ss-map: no recipient: give -r PUBKEY or -R FILE$'
 usage -r "$C" -f id '^ss-map: no stage key: give --sealed FILE or -i IDENTITY$'
 usage -i stage.key --sealed s.sealed -r "$C" -f id '^ss-map: -i and --sealed cannot be used together$'
 usage -i stage.key -i stage.key -r "$C" -f id '^ss-map: option -i given more than once$'
-usage -i stage.key -r "$C" -f id in.ss "^ss-map: unexpected operand 'in\.ss' \(ss-map reads its stream from standard input\)$"
-usage -i stage.key -r "$C" -f id - "^ss-map: unexpected operand '-'"
+usage -i stage.key -r "$C" -f id in.ss "^ss-map: 'in\.ss' is not NAME = EXPRESSION \(ss-map reads its stream from standard input\)$"
+usage -i stage.key -r "$C" -f id - "^ss-map: '-' is not NAME = EXPRESSION"
 usage -i - -r "$C" -f id '^ss-map: standard input holds the stream: give the stage key as a file$'
 usage --sealed - -r "$C" -f id '^ss-map: standard input holds the stream: give the stage key as a file$'
 usage -i stage.key -r "$C" -f id --chunk-size 10 '^ss-map: --chunk-size: invalid size'

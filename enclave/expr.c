@@ -1,0 +1,1411 @@
+/*
+ * The expression language (ss-expr(7)): a recursive-descent parser that
+ * builds an array of nodes, checked for types as it goes (conditions and
+ * values do not mix), and an evaluator that walks them.  Evaluation
+ * allocates nothing: field values are views of the record, numbers are
+ * formatted into the node that made them, and lower()/upper() write into
+ * space their node owns, which grows only when a longer value than any
+ * before comes along.
+ */
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "err.h"
+#include "expr.h"
+
+/* Node kinds. */
+enum {
+	N_NUM, N_STR, N_BOOL, N_FIELD,
+	N_NEG, N_NOT, N_AND, N_OR,
+	N_ADD, N_SUB, N_MUL, N_DIV, N_MOD,
+	N_EQ, N_NE, N_LT, N_LE, N_GT, N_GE,
+	N_IN, N_MATCH, N_NMATCH, N_CALL
+};
+
+/* Functions. */
+enum {
+	F_PREFIX, F_SUFFIX, F_CONTAINS, F_IS_EMPTY, F_IS_NUM,
+	F_LOWER, F_UPPER, F_LEN, F_SUBSTR,
+	F_ABS, F_FLOOR, F_CEIL, F_ROUND, F_MIN, F_MAX
+};
+
+/* Static types: what a node gives. */
+#define T_COND	1
+#define T_VALUE	2
+
+static const struct func {
+	const char * name;
+	int fn;
+	unsigned minargs, maxargs;
+	int type;
+} funcs[] = {
+	{ "prefix", F_PREFIX, 2, 2, T_COND },
+	{ "suffix", F_SUFFIX, 2, 2, T_COND },
+	{ "contains", F_CONTAINS, 2, 2, T_COND },
+	{ "is_empty", F_IS_EMPTY, 1, 1, T_COND },
+	{ "is_num", F_IS_NUM, 1, 1, T_COND },
+	{ "lower", F_LOWER, 1, 1, T_VALUE },
+	{ "tolower", F_LOWER, 1, 1, T_VALUE },
+	{ "upper", F_UPPER, 1, 1, T_VALUE },
+	{ "toupper", F_UPPER, 1, 1, T_VALUE },
+	{ "len", F_LEN, 1, 1, T_VALUE },
+	{ "strlen", F_LEN, 1, 1, T_VALUE },
+	{ "substr", F_SUBSTR, 3, 3, T_VALUE },
+	{ "abs", F_ABS, 1, 1, T_VALUE },
+	{ "floor", F_FLOOR, 1, 1, T_VALUE },
+	{ "ceil", F_CEIL, 1, 1, T_VALUE },
+	{ "round", F_ROUND, 1, 1, T_VALUE },
+	{ "min", F_MIN, 1, 64, T_VALUE },
+	{ "max", F_MAX, 1, 64, T_VALUE },
+};
+
+struct node {
+	int kind;
+	int type;		/* T_COND or T_VALUE */
+	int fn;			/* N_CALL: F_* */
+	uint32_t a, b;		/* operands; N_IN, N_CALL: first argument */
+	uint32_t nargs;		/* N_IN, N_CALL: arguments in e->args */
+	size_t col;		/* where it starts in the source, from 1 */
+	double num;		/* N_NUM; N_BOOL */
+	char * str;		/* N_STR, N_FIELD (its name): owned */
+	size_t len;
+	size_t field;		/* N_FIELD: bound column */
+	int bound;
+	pcre2_code * re;	/* N_MATCH, N_NMATCH */
+	pcre2_match_data * md;
+	char numbuf[SS_EXPR_NUMBUF];	/* this node's number, as text */
+	uint8_t * scratch;	/* lower(), upper() */
+	size_t scratchsize;
+};
+
+struct ss_expr {
+	struct node * nodes;
+	size_t nnodes, nodesize;
+	uint32_t * args;
+	size_t nargs, argsize;
+	uint32_t root;
+	pcre2_match_context * mctx;	/* limits for every regex */
+};
+
+/* Values while evaluating. */
+enum { V_NA, V_NUM, V_TEXT, V_BOOL };
+
+struct val {
+	int t;
+	double n;
+	const uint8_t * s;
+	size_t len;
+};
+
+/* The parser. */
+
+enum {
+	K_END, K_NUM, K_STR, K_FIELD, K_IDENT, K_OP
+};
+
+struct parser {
+	struct ss_expr * e;
+	const char * src;
+	size_t len;
+	size_t pos;
+	/* The current token. */
+	int tok;
+	size_t tpos, tlen;	/* where it is in src */
+	char op[4];		/* K_OP: the operator */
+	double num;		/* K_NUM */
+	const char * name;	/* K_FIELD, K_IDENT: the name */
+	size_t namelen;
+	char * str;		/* K_STR: decoded, owned until taken */
+	size_t strlen;
+	int caseless;		/* K_STR: "..."i */
+	int depth;
+	struct ss_expr_err * err;
+	int failed;
+};
+
+static int fail(struct parser *, size_t, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+fail(struct parser * p, size_t pos, const char * fmt, ...)
+{
+	va_list ap;
+
+	if (p->failed)
+		return (-1);
+	p->failed = 1;
+	p->err->col = pos + 1;
+	va_start(ap, fmt);
+	vsnprintf(p->err->msg, sizeof(p->err->msg), fmt, ap);
+	va_end(ap);
+	return (-1);
+}
+
+/* Out of memory: an ss_err, and column 0. */
+static int
+fail_nomem(struct parser * p)
+{
+
+	if (!p->failed) {
+		p->failed = 1;
+		p->err->col = 0;
+		snprintf(p->err->msg, sizeof(p->err->msg), "out of memory");
+		ss_err_set(SS_EXIT_SYS, "out of memory compiling an "
+		    "expression");
+	}
+	return (-1);
+}
+
+static int
+is_ident_start(int c)
+{
+
+	return ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_');
+}
+
+static int
+is_ident(int c)
+{
+
+	return (is_ident_start(c) || (c >= '0' && c <= '9'));
+}
+
+/* Describe the current token for a message. */
+static const char *
+tokname(struct parser * p, char * buf, size_t size)
+{
+	size_t n = p->tlen;
+
+	if (p->tok == K_END)
+		return ("the end");
+	if (n > 20)
+		n = 20;
+	snprintf(buf, size, "'%.*s%s'", (int)n, p->src + p->tpos,
+	    (n < p->tlen) ? "..." : "");
+	return (buf);
+}
+
+/* A string literal at p->pos (on its opening quote). */
+static int
+lex_string(struct parser * p)
+{
+	char q = p->src[p->pos];
+	size_t i = p->pos + 1, n = 0;
+	char * s;
+
+	if ((s = malloc(p->len - p->pos + 1)) == NULL)
+		return (fail_nomem(p));
+	for (;;) {
+		if (i >= p->len) {
+			free(s);
+			return (fail(p, p->pos, "unterminated string"));
+		}
+		if (p->src[i] == q)
+			break;
+		if (p->src[i] == '\\' && i + 1 < p->len) {
+			/*
+			 * \n, \t, \\ and the quote; any other backslash
+			 * stays, for regular expressions ("\d+").
+			 */
+			switch (p->src[i + 1]) {
+			case 'n':
+				s[n++] = '\n';
+				i += 2;
+				continue;
+			case 't':
+				s[n++] = '\t';
+				i += 2;
+				continue;
+			case '\\':
+				s[n++] = '\\';
+				i += 2;
+				continue;
+			default:
+				if (p->src[i + 1] == q) {
+					s[n++] = q;
+					i += 2;
+					continue;
+				}
+				break;
+			}
+		}
+		s[n++] = p->src[i++];
+	}
+	p->str = s;
+	p->strlen = n;
+	p->caseless = 0;
+	p->pos = i + 1;
+	if (p->pos < p->len && p->src[p->pos] == 'i' &&
+	    (p->pos + 1 >= p->len || !is_ident(p->src[p->pos + 1]))) {
+		p->caseless = 1;
+		p->pos++;
+	}
+	p->tok = K_STR;
+	return (0);
+}
+
+/* A number at p->pos. */
+static int
+lex_number(struct parser * p)
+{
+	size_t i = p->pos;
+
+	while (i < p->len && (is_ident(p->src[i]) || p->src[i] == '.' ||
+	    ((p->src[i] == '+' || p->src[i] == '-') &&
+	    (p->src[i - 1] == 'e' || p->src[i - 1] == 'E'))))
+		i++;
+	if (!ss_expr_number((const uint8_t *)p->src + p->pos, i - p->pos,
+	    &p->num))
+		return (fail(p, p->pos, "bad number '%.*s'",
+		    (int)(i - p->pos), p->src + p->pos));
+	p->pos = i;
+	p->tok = K_NUM;
+	return (0);
+}
+
+/* The next token. */
+static int
+next(struct parser * p)
+{
+	static const char * const ops[] = {
+		"!=~", "==", "!=", "<=", ">=", "&&", "||", "=~",
+		"+", "-", "*", "/", "%", "<", ">", "!", "(", ")", ",", "=",
+	};
+	const char * s = p->src;
+	size_t i, n;
+
+	free(p->str);
+	p->str = NULL;
+	while (p->pos < p->len && (s[p->pos] == ' ' || s[p->pos] == '\t' ||
+	    s[p->pos] == '\n' || s[p->pos] == '\r'))
+		p->pos++;
+	p->tpos = p->pos;
+	if (p->pos >= p->len) {
+		p->tok = K_END;
+		p->tlen = 0;
+		return (0);
+	}
+	if (s[p->pos] == '"' || s[p->pos] == '\'') {
+		if (lex_string(p))
+			return (-1);
+	} else if ((s[p->pos] >= '0' && s[p->pos] <= '9') ||
+	    (s[p->pos] == '.' && p->pos + 1 < p->len &&
+	    s[p->pos + 1] >= '0' && s[p->pos + 1] <= '9')) {
+		if (lex_number(p))
+			return (-1);
+	} else if (s[p->pos] == '$' && p->pos + 1 < p->len &&
+	    s[p->pos + 1] == '{') {
+		for (i = p->pos + 2; i < p->len && s[i] != '}'; i++)
+			;
+		if (i >= p->len)
+			return (fail(p, p->pos, "unterminated ${...} field "
+			    "name"));
+		if (i == p->pos + 2)
+			return (fail(p, p->pos, "empty field name"));
+		p->name = s + p->pos + 2;
+		p->namelen = i - p->pos - 2;
+		p->pos = i + 1;
+		p->tok = K_FIELD;
+	} else if (s[p->pos] == '$') {
+		for (i = p->pos + 1; i < p->len && is_ident(s[i]); i++)
+			;
+		if (i == p->pos + 1)
+			return (fail(p, p->pos, "expected a field name after "
+			    "'$'"));
+		p->name = s + p->pos + 1;
+		p->namelen = i - p->pos - 1;
+		p->pos = i;
+		p->tok = K_FIELD;
+	} else if (is_ident_start(s[p->pos])) {
+		for (i = p->pos; i < p->len && is_ident(s[i]); i++)
+			;
+		p->name = s + p->pos;
+		p->namelen = i - p->pos;
+		p->pos = i;
+		p->tok = K_IDENT;
+	} else {
+		for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+			n = strlen(ops[i]);
+			if (p->len - p->pos >= n &&
+			    memcmp(s + p->pos, ops[i], n) == 0)
+				break;
+		}
+		if (i == sizeof(ops) / sizeof(ops[0])) {
+			if ((unsigned char)s[p->pos] < 0x20 ||
+			    (unsigned char)s[p->pos] >= 0x7f)
+				return (fail(p, p->pos, "unexpected byte "
+				    "0x%02x", (unsigned char)s[p->pos]));
+			return (fail(p, p->pos, "unexpected character '%c'",
+			    s[p->pos]));
+		}
+		memcpy(p->op, ops[i], n + 1);
+		p->pos += n;
+		p->tok = K_OP;
+	}
+	p->tlen = p->pos - p->tpos;
+	return (0);
+}
+
+static int
+is_op(const struct parser * p, const char * op)
+{
+
+	return (p->tok == K_OP && strcmp(p->op, op) == 0);
+}
+
+static int
+is_word(const struct parser * p, const char * w)
+{
+
+	return (p->tok == K_IDENT && p->namelen == strlen(w) &&
+	    memcmp(p->name, w, p->namelen) == 0);
+}
+
+/* A new node; its index in ${*i}. */
+static int
+node(struct parser * p, int kind, int type, size_t pos, uint32_t * i)
+{
+	struct ss_expr * e = p->e;
+	struct node * n;
+	size_t size;
+
+	if (e->nnodes == SS_EXPR_NODES_MAX)
+		return (fail(p, pos, "expression too large (more than %d "
+		    "parts)", SS_EXPR_NODES_MAX));
+	if (e->nnodes == e->nodesize) {
+		size = e->nodesize ? e->nodesize * 2 : 16;
+		if ((n = realloc(e->nodes, size * sizeof(*n))) == NULL)
+			return (fail_nomem(p));
+		e->nodes = n;
+		e->nodesize = size;
+	}
+	n = &e->nodes[e->nnodes];
+	memset(n, 0, sizeof(*n));
+	n->kind = kind;
+	n->type = type;
+	n->col = pos + 1;
+	*i = (uint32_t)e->nnodes++;
+	return (0);
+}
+
+static int
+add_arg(struct parser * p, uint32_t a)
+{
+	struct ss_expr * e = p->e;
+	uint32_t * n;
+	size_t size;
+
+	if (e->nargs == e->argsize) {
+		size = e->argsize ? e->argsize * 2 : 16;
+		if ((n = realloc(e->args, size * sizeof(*n))) == NULL)
+			return (fail_nomem(p));
+		e->args = n;
+		e->argsize = size;
+	}
+	e->args[e->nargs++] = a;
+	return (0);
+}
+
+/* Node ${i} must give ${type}. */
+static int
+want(struct parser * p, uint32_t i, int type)
+{
+	const struct node * n = &p->e->nodes[i];
+
+	if (n->type == type)
+		return (0);
+	if (type == T_COND)
+		return (fail(p, n->col - 1, "expected a condition (a "
+		    "comparison or a test), not a value"));
+	return (fail(p, n->col - 1, "expected a value, not a condition"));
+}
+
+static int parse_or(struct parser *, uint32_t *);
+
+/* Arguments "( a, b, ... )" after a function name or "in". */
+static int
+parse_args(struct parser * p, uint32_t * first, uint32_t * nargs,
+    int type)
+{
+	uint32_t a;
+
+	if (!is_op(p, "("))
+		return (fail(p, p->tpos, "expected '('"));
+	if (next(p))
+		return (-1);
+	*first = (uint32_t)p->e->nargs;
+	*nargs = 0;
+	if (is_op(p, ")"))
+		return (next(p));
+	for (;;) {
+		if (parse_or(p, &a) || want(p, a, type) || add_arg(p, a))
+			return (-1);
+		(*nargs)++;
+		if (is_op(p, ")"))
+			break;
+		if (!is_op(p, ","))
+			return (fail(p, p->tpos, "expected ',' or ')'"));
+		if (next(p))
+			return (-1);
+	}
+	return (next(p));
+}
+
+static int
+parse_call(struct parser * p, uint32_t * i)
+{
+	char buf[32];
+	size_t pos = p->tpos, k;
+	const struct func * f = NULL;
+	struct node * n;
+	uint32_t first, nargs;
+
+	for (k = 0; k < sizeof(funcs) / sizeof(funcs[0]); k++)
+		if (strlen(funcs[k].name) == p->namelen &&
+		    memcmp(funcs[k].name, p->name, p->namelen) == 0)
+			f = &funcs[k];
+	if (f == NULL)
+		return (fail(p, pos, "unknown function '%.*s'",
+		    (int)p->namelen, p->name));
+	if (next(p) || parse_args(p, &first, &nargs, T_VALUE))
+		return (-1);
+	if (nargs < f->minargs || nargs > f->maxargs) {
+		if (f->minargs == f->maxargs)
+			snprintf(buf, sizeof(buf), "%u", f->minargs);
+		else
+			snprintf(buf, sizeof(buf), "%u to %u", f->minargs,
+			    f->maxargs);
+		return (fail(p, pos, "%s() takes %s argument%s, not %u",
+		    f->name, buf, (f->maxargs == 1) ? "" : "s", nargs));
+	}
+	if (node(p, N_CALL, f->type, pos, i))
+		return (-1);
+	n = &p->e->nodes[*i];
+	n->fn = f->fn;
+	n->a = first;
+	n->nargs = nargs;
+	return (0);
+}
+
+static int
+parse_unary(struct parser * p, uint32_t * i)
+{
+	char buf[32];
+	size_t pos = p->tpos;
+	uint32_t a;
+	struct node * n;
+
+	if (++p->depth > 200)
+		return (fail(p, pos, "expression nested too deeply"));
+	if (is_op(p, "!") || is_op(p, "-") || is_op(p, "+")) {
+		char op = p->op[0];
+
+		if (next(p) || parse_unary(p, &a))
+			return (-1);
+		p->depth--;
+		if (op == '+')
+			return (want(p, a, T_VALUE) ? -1 : (*i = a, 0));
+		if (op == '!')
+			return (want(p, a, T_COND) ||
+			    node(p, N_NOT, T_COND, pos, i) ? -1 :
+			    (p->e->nodes[*i].a = a, 0));
+		if (want(p, a, T_VALUE) || node(p, N_NEG, T_VALUE, pos, i))
+			return (-1);
+		p->e->nodes[*i].a = a;
+		return (0);
+	}
+	switch (p->tok) {
+	case K_NUM:
+		if (node(p, N_NUM, T_VALUE, pos, i))
+			return (-1);
+		p->e->nodes[*i].num = p->num;
+		break;
+	case K_STR:
+		if (node(p, N_STR, T_VALUE, pos, i))
+			return (-1);
+		n = &p->e->nodes[*i];
+		n->str = p->str;
+		n->len = p->strlen;
+		n->num = p->caseless;
+		p->str = NULL;
+		break;
+	case K_FIELD:
+		goto field;
+	case K_IDENT:
+		if (is_word(p, "true") || is_word(p, "false")) {
+			if (node(p, N_BOOL, T_COND, pos, i))
+				return (-1);
+			p->e->nodes[*i].num = is_word(p, "true");
+			break;
+		}
+		/* A name followed by '(' calls a function. */
+		{
+			size_t save = p->pos;
+
+			while (save < p->len && (p->src[save] == ' ' ||
+			    p->src[save] == '\t'))
+				save++;
+			if (save < p->len && p->src[save] == '(') {
+				if (parse_call(p, i))
+					return (-1);
+				p->depth--;
+				return (0);
+			}
+		}
+field:
+		if (node(p, N_FIELD, T_VALUE, pos, i))
+			return (-1);
+		n = &p->e->nodes[*i];
+		if ((n->str = malloc(p->namelen + 1)) == NULL)
+			return (fail_nomem(p));
+		memcpy(n->str, p->name, p->namelen);
+		n->str[p->namelen] = '\0';
+		n->len = p->namelen;
+		break;
+	case K_OP:
+		if (is_op(p, "(")) {
+			if (next(p) || parse_or(p, i))
+				return (-1);
+			if (!is_op(p, ")"))
+				return (fail(p, p->tpos, "expected ')', found "
+				    "%s", tokname(p, buf, sizeof(buf))));
+			break;
+		}
+		/* FALLTHROUGH */
+	default:
+		return (fail(p, p->tpos, "expected a value, found %s",
+		    tokname(p, buf, sizeof(buf))));
+	}
+	p->depth--;
+	return (next(p));
+}
+
+/* A left-associative level of binary operators. */
+static int
+parse_binary(struct parser * p, uint32_t * i, int (* sub)(struct parser *,
+    uint32_t *), const char * const * ops, const int * kinds, int type)
+{
+	uint32_t a, b;
+	size_t pos, k;
+
+	if (sub(p, &a))
+		return (-1);
+	for (;;) {
+		for (k = 0; ops[k] != NULL; k++)
+			if (is_op(p, ops[k]))
+				break;
+		if (ops[k] == NULL)
+			break;
+		pos = p->tpos;
+		if (next(p) || sub(p, &b) || want(p, a, type) ||
+		    want(p, b, type) || node(p, kinds[k], type, pos, i))
+			return (-1);
+		p->e->nodes[*i].a = a;
+		p->e->nodes[*i].b = b;
+		p->e->nodes[*i].col = p->e->nodes[a].col;
+		a = *i;
+	}
+	*i = a;
+	return (0);
+}
+
+static int
+parse_mul(struct parser * p, uint32_t * i)
+{
+	static const char * const ops[] = { "*", "/", "%", NULL };
+	static const int kinds[] = { N_MUL, N_DIV, N_MOD };
+
+	return (parse_binary(p, i, parse_unary, ops, kinds, T_VALUE));
+}
+
+static int
+parse_add(struct parser * p, uint32_t * i)
+{
+	static const char * const ops[] = { "+", "-", NULL };
+	static const int kinds[] = { N_ADD, N_SUB };
+
+	return (parse_binary(p, i, parse_mul, ops, kinds, T_VALUE));
+}
+
+/* Compile the pattern of node ${i} (a string literal). */
+static int
+compile_regex(struct parser * p, struct node * n, const struct node * pat)
+{
+	PCRE2_UCHAR msg[120];
+	PCRE2_SIZE off;
+	int code;
+
+	if ((n->re = pcre2_compile((PCRE2_SPTR)pat->str, pat->len,
+	    pat->num ? PCRE2_CASELESS : 0, &code, &off, NULL)) == NULL) {
+		pcre2_get_error_message(code, msg, sizeof(msg));
+		return (fail(p, pat->col - 1, "bad regular expression: %s",
+		    (const char *)msg));
+	}
+	if ((n->md = pcre2_match_data_create(1, NULL)) == NULL)
+		return (fail_nomem(p));
+	/*
+	 * Bounds on backtracking, so that no record makes a match run
+	 * away with time or (locked) memory; a match that hits them is
+	 * neither a match nor a mismatch: the comparison is false.
+	 */
+	if (p->e->mctx == NULL) {
+		if ((p->e->mctx = pcre2_match_context_create(NULL)) == NULL)
+			return (fail_nomem(p));
+		pcre2_set_match_limit(p->e->mctx, 1000000);
+		pcre2_set_heap_limit(p->e->mctx, 1024);
+	}
+	return (0);
+}
+
+static int
+parse_cmp(struct parser * p, uint32_t * i)
+{
+	static const char * const ops[] = { "==", "!=", "<", "<=", ">", ">=",
+	    "=~", "!=~", NULL };
+	static const int kinds[] = { N_EQ, N_NE, N_LT, N_LE, N_GT, N_GE,
+	    N_MATCH, N_NMATCH };
+	uint32_t a, b, first, nargs;
+	struct node * n;
+	size_t pos, k;
+
+	if (parse_add(p, &a))
+		return (-1);
+	pos = p->tpos;
+	if (is_word(p, "in")) {
+		if (want(p, a, T_VALUE) || next(p) ||
+		    parse_args(p, &first, &nargs, T_VALUE))
+			return (-1);
+		if (nargs == 0)
+			return (fail(p, pos, "'in' needs at least one value "
+			    "in its list"));
+		if (node(p, N_IN, T_COND, pos, i))
+			return (-1);
+		n = &p->e->nodes[*i];
+		n->a = first;
+		n->nargs = nargs;
+		n->b = a;
+		n->col = p->e->nodes[a].col;
+		goto chained;
+	}
+	for (k = 0; ops[k] != NULL; k++)
+		if (is_op(p, ops[k]))
+			break;
+	if (ops[k] == NULL) {
+		*i = a;
+		return (0);
+	}
+	if (next(p) || parse_add(p, &b) || want(p, a, T_VALUE) ||
+	    want(p, b, T_VALUE) || node(p, kinds[k], T_COND, pos, i))
+		return (-1);
+	n = &p->e->nodes[*i];
+	n->a = a;
+	n->b = b;
+	n->col = p->e->nodes[a].col;
+	if (kinds[k] == N_MATCH || kinds[k] == N_NMATCH) {
+		if (p->e->nodes[b].kind != N_STR)
+			return (fail(p, p->e->nodes[b].col - 1, "the pattern "
+			    "after %s must be a string literal", ops[k]));
+		if (compile_regex(p, &p->e->nodes[*i], &p->e->nodes[b]))
+			return (-1);
+	}
+chained:
+	for (k = 0; ops[k] != NULL; k++)
+		if (is_op(p, ops[k]))
+			return (fail(p, p->tpos, "comparisons do not chain: "
+			    "join them with &&"));
+	if (is_word(p, "in"))
+		return (fail(p, p->tpos, "comparisons do not chain: join them "
+		    "with &&"));
+	return (0);
+}
+
+static int
+parse_and(struct parser * p, uint32_t * i)
+{
+	static const char * const ops[] = { "&&", NULL };
+	static const int kinds[] = { N_AND };
+
+	return (parse_binary(p, i, parse_cmp, ops, kinds, T_COND));
+}
+
+static int
+parse_or(struct parser * p, uint32_t * i)
+{
+	static const char * const ops[] = { "||", NULL };
+	static const int kinds[] = { N_OR };
+
+	return (parse_binary(p, i, parse_and, ops, kinds, T_COND));
+}
+
+static struct ss_expr *
+compile(struct parser * p, int type)
+{
+	char buf[32];
+	uint32_t root;
+
+	if (parse_or(p, &root))
+		goto err;
+	if (p->tok != K_END) {
+		(void)fail(p, p->tpos, "unexpected %s after the expression",
+		    tokname(p, buf, sizeof(buf)));
+		goto err;
+	}
+	if (type == SS_EXPR_COND && p->e->nodes[root].type != T_COND) {
+		(void)fail(p, 0, "the expression gives a value, not a "
+		    "condition (compare it: ... > 0)");
+		goto err;
+	}
+	p->e->root = root;
+	return (p->e);
+err:
+	free(p->str);
+	ss_expr_free(p->e);
+	return (NULL);
+}
+
+static int
+start(struct parser * p, const char * src, size_t len,
+    struct ss_expr_err * err)
+{
+
+	memset(p, 0, sizeof(*p));
+	memset(err, 0, sizeof(*err));
+	p->src = src;
+	p->len = len;
+	p->err = err;
+	if (len > SS_EXPR_SRC_MAX)
+		return (fail(p, 0, "expression too long (more than %d bytes)",
+		    SS_EXPR_SRC_MAX));
+	if (memchr(src, '\0', len) != NULL)
+		return (fail(p, (size_t)((const char *)memchr(src, '\0', len) -
+		    src), "unexpected byte 0x00"));
+	if ((p->e = calloc(1, sizeof(*p->e))) == NULL)
+		return (fail_nomem(p));
+	if (next(p)) {
+		ss_expr_free(p->e);
+		return (-1);
+	}
+	if (p->tok == K_END) {
+		ss_expr_free(p->e);
+		return (fail(p, 0, "empty expression"));
+	}
+	return (0);
+}
+
+struct ss_expr *
+ss_expr_compile(const char * src, size_t len, int type,
+    struct ss_expr_err * err)
+{
+	struct parser p;
+
+	if (start(&p, src, len, err))
+		return (NULL);
+	return (compile(&p, type));
+}
+
+struct ss_expr *
+ss_expr_compile_assign(const char * src, size_t len, const char ** name,
+    size_t * namelen, struct ss_expr_err * err)
+{
+	struct parser p;
+	char buf[32];
+
+	if (start(&p, src, len, err))
+		return (NULL);
+	if (p.tok != K_FIELD && p.tok != K_IDENT) {
+		(void)fail(&p, p.tpos, "expected 'NAME = EXPRESSION', found "
+		    "%s", tokname(&p, buf, sizeof(buf)));
+		goto err;
+	}
+	*name = p.name;
+	*namelen = p.namelen;
+	if (next(&p))
+		goto err;
+	if (!is_op(&p, "=")) {
+		(void)fail(&p, p.tpos, "expected '=' after the field name, "
+		    "found %s", tokname(&p, buf, sizeof(buf)));
+		goto err;
+	}
+	if (next(&p))
+		goto err;
+	return (compile(&p, SS_EXPR_VALUE));
+err:
+	free(p.str);
+	ss_expr_free(p.e);
+	return (NULL);
+}
+
+int
+ss_expr_bind(struct ss_expr * e, const uint8_t * const * names,
+    const size_t * lens, size_t n)
+{
+	struct node * nd;
+	size_t i, j;
+
+	for (i = 0; i < e->nnodes; i++) {
+		nd = &e->nodes[i];
+		if (nd->kind != N_FIELD)
+			continue;
+		/* The last column of the name: a computed one hides. */
+		for (j = n; j > 0; j--)
+			if (lens[j - 1] == nd->len &&
+			    memcmp(names[j - 1], nd->str, nd->len) == 0)
+				break;
+		if (j == 0) {
+			ss_err_set(SS_EXIT_DATA, "no field '%s' in the input "
+			    "stream", nd->str);
+			return (-1);
+		}
+		nd->field = j - 1;
+		nd->bound = 1;
+	}
+	return (0);
+}
+
+void
+ss_expr_free(struct ss_expr * e)
+{
+	size_t i;
+
+	if (e == NULL)
+		return;
+	for (i = 0; i < e->nnodes; i++) {
+		free(e->nodes[i].str);
+		free(e->nodes[i].scratch);
+		pcre2_match_data_free(e->nodes[i].md);
+		pcre2_code_free(e->nodes[i].re);
+	}
+	pcre2_match_context_free(e->mctx);
+	free(e->nodes);
+	free(e->args);
+	free(e);
+}
+
+/* Numbers. */
+
+int
+ss_expr_number(const uint8_t * s, size_t len, double * x)
+{
+	char buf[64];
+	char * end;
+	size_t i = 0, digits = 0;
+	uint64_t v = 0;
+	int neg = 0;
+
+	if (len == 0 || len >= sizeof(buf))
+		return (0);
+	if (s[0] == '-' || s[0] == '+') {
+		neg = (s[0] == '-');
+		i++;
+	}
+	/* The common case: a plain integer of at most 15 digits. */
+	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, digits++)
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	if (i == len) {
+		if (digits == 0)
+			return (0);
+		if (digits <= 15) {
+			*x = neg ? -(double)v : (double)v;
+			return (1);
+		}
+	} else {
+		/* [digits] [. digits] [e [sign] digits], some digits. */
+		if (s[i] == '.') {
+			for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+				digits++;
+		}
+		if (digits == 0)
+			return (0);
+		if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+			i++;
+			if (i < len && (s[i] == '+' || s[i] == '-'))
+				i++;
+			if (i == len || s[i] < '0' || s[i] > '9')
+				return (0);
+			while (i < len && s[i] >= '0' && s[i] <= '9')
+				i++;
+		}
+		if (i != len)
+			return (0);
+	}
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	errno = 0;
+	*x = strtod(buf, &end);
+	if (end != buf + len || !isfinite(*x))
+		return (0);
+	return (1);
+}
+
+size_t
+ss_expr_format(double x, char * buf)
+{
+	int p, n = 0;
+
+	if (isnan(x))
+		return ((size_t)snprintf(buf, SS_EXPR_NUMBUF, "NaN"));
+	if (isinf(x))
+		return ((size_t)snprintf(buf, SS_EXPR_NUMBUF, "%sInf",
+		    (x < 0) ? "-" : "+"));
+	if (x == 0)
+		x = 0;		/* no "-0" */
+	if (x == floor(x) && fabs(x) < 1e15)
+		return ((size_t)snprintf(buf, SS_EXPR_NUMBUF, "%.0f", x));
+	for (p = 15; p <= 17; p++) {
+		n = snprintf(buf, SS_EXPR_NUMBUF, "%.*g", p, x);
+		if (strtod(buf, NULL) == x)
+			break;
+	}
+	return ((size_t)n);
+}
+
+/* Evaluation. */
+
+static int eval(struct ss_expr *, uint32_t, const struct ss_expr_row *,
+    struct val *);
+static int test(struct ss_expr *, uint32_t, const struct ss_expr_row *);
+
+/* The value as a number, if it is one. */
+static int
+numeric(const struct val * v, double * x)
+{
+
+	switch (v->t) {
+	case V_NUM:
+		*x = v->n;
+		return (1);
+	case V_TEXT:
+		return (ss_expr_number(v->s, v->len, x));
+	default:
+		return (0);
+	}
+}
+
+/* The value as text; numbers are formatted into node ${i}. */
+static void
+text(struct ss_expr * e, uint32_t i, struct val * v)
+{
+	struct node * n = &e->nodes[i];
+
+	switch (v->t) {
+	case V_NUM:
+		v->len = ss_expr_format(v->n, n->numbuf);
+		v->s = (const uint8_t *)n->numbuf;
+		break;
+	case V_BOOL:
+		v->s = (const uint8_t *)(v->n != 0 ? "true" : "false");
+		v->len = (v->n != 0) ? 4 : 5;
+		break;
+	case V_NA:
+		v->s = (const uint8_t *)"";
+		v->len = 0;
+		break;
+	default:
+		break;
+	}
+}
+
+/* Compare two values: -1, 0, 1, or 2 if they cannot be compared. */
+static int
+compare(struct ss_expr * e, uint32_t ia, struct val * a, uint32_t ib,
+    struct val * b)
+{
+	double x, y;
+	size_t n;
+	int c;
+
+	if (a->t == V_NA || b->t == V_NA)
+		return (2);
+	if (numeric(a, &x) && numeric(b, &y))
+		return ((x < y) ? -1 : (x > y) ? 1 : (x == y) ? 0 : 2);
+	/* A number against text that is not one: no answer. */
+	if (a->t == V_NUM || b->t == V_NUM)
+		return (2);
+	text(e, ia, a);
+	text(e, ib, b);
+	n = (a->len < b->len) ? a->len : b->len;
+	if ((c = (n > 0) ? memcmp(a->s, b->s, n) : 0) != 0)
+		return ((c < 0) ? -1 : 1);
+	return ((a->len < b->len) ? -1 : (a->len > b->len) ? 1 : 0);
+}
+
+/* Grow node ${n}'s scratch space to ${len} bytes. */
+static int
+scratch(struct node * n, size_t len)
+{
+	uint8_t * p;
+
+	if (len <= n->scratchsize)
+		return (0);
+	if ((p = realloc(n->scratch, len)) == NULL) {
+		ss_err_errno("realloc");
+		return (-1);
+	}
+	n->scratch = p;
+	n->scratchsize = len;
+	return (0);
+}
+
+/* Bytes of the UTF-8 character starting at ${s}[0] (at least 1). */
+static size_t
+utf8_next(const uint8_t * s, size_t len)
+{
+	size_t i = 1;
+
+	while (i < len && (s[i] & 0xc0) == 0x80)
+		i++;
+	return (i);
+}
+
+static size_t
+utf8_count(const uint8_t * s, size_t len)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			n++;
+	return (n);
+}
+
+/* substr(s, m, n): characters m to n, from 0, both included; negative
+ * indexes count from the end (-1 is the last), as in Miller. */
+static void
+substr(struct val * v, double m, double n)
+{
+	size_t count = utf8_count(v->s, v->len), i, pos, from = 0, to = 0;
+	double lo = floor(m), hi = floor(n);
+
+	if (lo < 0)
+		lo += (double)count;
+	if (hi < 0)
+		hi += (double)count;
+	if (lo < 0 || hi < lo || lo >= (double)count) {
+		v->len = 0;
+		return;
+	}
+	if (hi >= (double)count)
+		hi = (double)count - 1;
+	for (i = 0, pos = 0; pos < v->len; i++) {
+		if (i == (size_t)lo)
+			from = pos;
+		pos += utf8_next(v->s + pos, v->len - pos);
+		if (i == (size_t)hi) {
+			to = pos;
+			break;
+		}
+	}
+	v->s += from;
+	v->len = to - from;
+}
+
+static int
+call(struct ss_expr * e, uint32_t i, const struct ss_expr_row * row,
+    struct val * v)
+{
+	struct node * n = &e->nodes[i];
+	const uint32_t * args = &e->args[n->a];
+	struct val a, b, c;
+	double x, y = 0, z;
+	size_t k;
+	int any = 0;
+
+	if (eval(e, args[0], row, &a))
+		return (-1);
+	v->t = V_NA;
+	switch (n->fn) {
+	case F_PREFIX:
+	case F_SUFFIX:
+	case F_CONTAINS:
+		if (eval(e, args[1], row, &b))
+			return (-1);
+		text(e, args[0], &a);
+		text(e, args[1], &b);
+		v->t = V_BOOL;
+		if (b.len > a.len)
+			v->n = 0;
+		else if (n->fn == F_PREFIX)
+			v->n = (b.len == 0 || memcmp(a.s, b.s, b.len) == 0);
+		else if (n->fn == F_SUFFIX)
+			v->n = (b.len == 0 ||
+			    memcmp(a.s + a.len - b.len, b.s, b.len) == 0);
+		else
+			v->n = (b.len == 0 || memmem(a.s, a.len, b.s,
+			    b.len) != NULL);
+		return (0);
+	case F_IS_EMPTY:
+		v->t = V_BOOL;
+		v->n = (a.t == V_NA || (a.t == V_TEXT && a.len == 0));
+		return (0);
+	case F_IS_NUM:
+		v->t = V_BOOL;
+		v->n = numeric(&a, &x) && isfinite(x);
+		return (0);
+	case F_LOWER:
+	case F_UPPER:
+		text(e, args[0], &a);
+		if (scratch(n, a.len))
+			return (-1);
+		for (k = 0; k < a.len; k++) {
+			uint8_t ch = a.s[k];
+
+			if (n->fn == F_LOWER && ch >= 'A' && ch <= 'Z')
+				ch = (uint8_t)(ch + 32);
+			else if (n->fn == F_UPPER && ch >= 'a' && ch <= 'z')
+				ch = (uint8_t)(ch - 32);
+			n->scratch[k] = ch;
+		}
+		v->t = V_TEXT;
+		v->s = n->scratch;
+		v->len = a.len;
+		return (0);
+	case F_LEN:
+		text(e, args[0], &a);
+		v->t = V_NUM;
+		v->n = (double)utf8_count(a.s, a.len);
+		return (0);
+	case F_SUBSTR:
+		if (eval(e, args[1], row, &b) || eval(e, args[2], row, &c))
+			return (-1);
+		if (!numeric(&b, &y) || !numeric(&c, &z))
+			return (0);
+		text(e, args[0], &a);
+		*v = a;
+		v->t = V_TEXT;
+		substr(v, y, z);
+		return (0);
+	case F_ABS:
+	case F_FLOOR:
+	case F_CEIL:
+	case F_ROUND:
+		if (!numeric(&a, &x))
+			return (0);
+		v->t = V_NUM;
+		v->n = (n->fn == F_ABS) ? fabs(x) : (n->fn == F_FLOOR) ?
+		    floor(x) : (n->fn == F_CEIL) ? ceil(x) : round(x);
+		return (0);
+	case F_MIN:
+	case F_MAX:
+		/* Values that are not numbers are left out. */
+		for (k = 0; k < n->nargs; k++) {
+			if (k > 0 && eval(e, args[k], row, &a))
+				return (-1);
+			if (!numeric(&a, &x))
+				continue;
+			if (!any || (n->fn == F_MIN ? x < y : x > y))
+				y = x;
+			any = 1;
+		}
+		if (any) {
+			v->t = V_NUM;
+			v->n = y;
+		}
+		return (0);
+	}
+	return (0);
+}
+
+static int
+arith(int kind, double x, double y, double * r)
+{
+
+	switch (kind) {
+	case N_ADD:
+		*r = x + y;
+		break;
+	case N_SUB:
+		*r = x - y;
+		break;
+	case N_MUL:
+		*r = x * y;
+		break;
+	case N_DIV:
+		if (y == 0)
+			return (0);
+		*r = x / y;
+		break;
+	default:
+		/* The remainder takes the sign of the divisor, as in Miller. */
+		if (y == 0)
+			return (0);
+		*r = fmod(x, y);
+		if (*r != 0 && ((*r < 0) != (y < 0)))
+			*r += y;
+		break;
+	}
+	return (isfinite(*r));
+}
+
+static int
+eval(struct ss_expr * e, uint32_t i, const struct ss_expr_row * row,
+    struct val * v)
+{
+	struct node * n = &e->nodes[i];
+	struct val a, b;
+	double x, y;
+	int r;
+
+	switch (n->kind) {
+	case N_NUM:
+		v->t = V_NUM;
+		v->n = n->num;
+		return (0);
+	case N_STR:
+		v->t = V_TEXT;
+		v->s = (const uint8_t *)n->str;
+		v->len = n->len;
+		return (0);
+	case N_FIELD:
+		v->t = V_TEXT;
+		if (n->field < row->b->nfields)
+			v->s = ss_batch_field(row->b, row->rec, n->field,
+			    &v->len);
+		else {
+			v->s = row->extra[n->field - row->b->nfields];
+			v->len = row->extralen[n->field - row->b->nfields];
+		}
+		return (0);
+	case N_NEG:
+		if (eval(e, n->a, row, &a))
+			return (-1);
+		v->t = V_NA;
+		if (numeric(&a, &x)) {
+			v->t = V_NUM;
+			v->n = -x;
+		}
+		return (0);
+	case N_ADD:
+	case N_SUB:
+	case N_MUL:
+	case N_DIV:
+	case N_MOD:
+		if (eval(e, n->a, row, &a) || eval(e, n->b, row, &b))
+			return (-1);
+		v->t = V_NA;
+		if (numeric(&a, &x) && numeric(&b, &y) &&
+		    arith(n->kind, x, y, &v->n))
+			v->t = V_NUM;
+		return (0);
+	case N_CALL:
+		if (n->type == T_VALUE)
+			return (call(e, i, row, v));
+		break;
+	default:
+		break;
+	}
+	/* A condition used as a value. */
+	if ((r = test(e, i, row)) == -1)
+		return (-1);
+	v->t = V_BOOL;
+	v->n = r;
+	return (0);
+}
+
+/* Evaluate condition ${i}: 1, 0, or -1 on error. */
+static int
+test(struct ss_expr * e, uint32_t i, const struct ss_expr_row * row)
+{
+	struct node * n = &e->nodes[i];
+	struct val a, b;
+	uint32_t k;
+	int r, c;
+
+	switch (n->kind) {
+	case N_BOOL:
+		return (n->num != 0);
+	case N_NOT:
+		if ((r = test(e, n->a, row)) == -1)
+			return (-1);
+		return (!r);
+	case N_AND:
+		if ((r = test(e, n->a, row)) != 1)
+			return (r);
+		return (test(e, n->b, row));
+	case N_OR:
+		if ((r = test(e, n->a, row)) != 0)
+			return (r);
+		return (test(e, n->b, row));
+	case N_EQ:
+	case N_NE:
+	case N_LT:
+	case N_LE:
+	case N_GT:
+	case N_GE:
+		if (eval(e, n->a, row, &a) || eval(e, n->b, row, &b))
+			return (-1);
+		if ((c = compare(e, n->a, &a, n->b, &b)) == 2)
+			return (0);
+		switch (n->kind) {
+		case N_EQ:
+			return (c == 0);
+		case N_NE:
+			return (c != 0);
+		case N_LT:
+			return (c < 0);
+		case N_LE:
+			return (c <= 0);
+		case N_GT:
+			return (c > 0);
+		default:
+			return (c >= 0);
+		}
+	case N_IN:
+		if (eval(e, n->b, row, &a))
+			return (-1);
+		for (k = 0; k < n->nargs; k++) {
+			if (eval(e, e->args[n->a + k], row, &b))
+				return (-1);
+			if (compare(e, n->b, &a, e->args[n->a + k], &b) == 0)
+				return (1);
+		}
+		return (0);
+	case N_MATCH:
+	case N_NMATCH:
+		if (eval(e, n->a, row, &a))
+			return (-1);
+		if (a.t == V_NA)
+			return (0);
+		text(e, n->a, &a);
+		r = pcre2_match(n->re, a.s, a.len, 0, 0, n->md, e->mctx);
+		if (r < 0 && r != PCRE2_ERROR_NOMATCH) {
+			/* Too much backtracking: neither match nor not. */
+			return (0);
+		}
+		return ((r >= 0) == (n->kind == N_MATCH));
+	case N_CALL:
+		if (call(e, i, row, &a))
+			return (-1);
+		return (a.t == V_BOOL && a.n != 0);
+	default:
+		/* The parser lets no value through as a condition. */
+		return (0);
+	}
+}
+
+int
+ss_expr_test(struct ss_expr * e, const struct ss_expr_row * row)
+{
+
+	return (test(e, e->root, row));
+}
+
+const uint8_t *
+ss_expr_text(struct ss_expr * e, const struct ss_expr_row * row,
+    size_t * len)
+{
+	struct val v;
+
+	if (eval(e, e->root, row, &v))
+		return (NULL);
+	text(e, e->root, &v);
+	*len = v.len;
+	return (v.s);
+}

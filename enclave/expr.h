@@ -1,0 +1,115 @@
+#ifndef SS_EXPR_H
+#define SS_EXPR_H
+
+/*
+ * The expression language of every enclave filter (ss-expr(7)): field
+ * references, literals, arithmetic, comparisons, && || !, "in" lists,
+ * regular-expression matches and a few functions.  An expression is
+ * compiled once, bound to the columns of a stream once, and then
+ * evaluated on records without allocating: values are views of the
+ * record's fields or of space the expression owns.
+ *
+ * Values are text until used.  A field's text is a number where a
+ * number is needed only if all of it is one; a cell that is empty or
+ * not a number ("NA") makes a numeric comparison false and arithmetic
+ * on it gives no value, which is empty text and false in comparisons.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "batch.h"
+
+/* What an expression must give. */
+#define SS_EXPR_COND	1	/* a condition: true or false */
+#define SS_EXPR_VALUE	2	/* anything; conditions read true/false */
+
+/* Longest expression source, and most nodes in one expression. */
+#define SS_EXPR_SRC_MAX	65536
+#define SS_EXPR_NODES_MAX	4096
+
+struct ss_expr;
+
+/* Where and why compiling failed. */
+struct ss_expr_err {
+	size_t col;		/* byte column of the problem, from 1 */
+	char msg[160];
+};
+
+/**
+ * ss_expr_compile(src, len, want, err):
+ * Compile the ${len} bytes ${src} into an expression that gives ${want}.
+ * On failure return NULL and fill ${err} (or, out of memory, an ss_err
+ * with ${err}->col 0).
+ */
+struct ss_expr * ss_expr_compile(const char *, size_t, int,
+    struct ss_expr_err *);
+
+/**
+ * ss_expr_compile_assign(src, len, name, namelen, err):
+ * Compile an assignment "NAME = EXPR"; store where the name is in ${src}
+ * (unquoted: ${Arr Delay} gives "Arr Delay") in ${name}, ${namelen}.
+ */
+struct ss_expr * ss_expr_compile_assign(const char *, size_t, const char **,
+    size_t *, struct ss_expr_err *);
+
+/**
+ * ss_expr_bind(e, names, lens, n):
+ * Bind the field references of ${e} to columns: field i (from 0) of a
+ * record is named ${names}[i]; of several columns with one name, the
+ * last (so that a field computed later hides an earlier one).  An
+ * unknown name is an SS_EXIT_DATA error: "no field 'NAME' in the input
+ * stream".
+ */
+int ss_expr_bind(struct ss_expr *, const uint8_t * const *, const size_t *,
+    size_t);
+
+/* A record: columns below b->nfields come from record ${rec} of ${b},
+ * the rest from ${extra} (computed fields, in order). */
+struct ss_expr_row {
+	const struct ss_batch * b;
+	size_t rec;
+	const uint8_t * const * extra;
+	const size_t * extralen;
+};
+
+/**
+ * ss_expr_test(e, row):
+ * Evaluate a bound condition on ${row}: 1 if it holds, 0 if not, -1
+ * (with an ss_err) only if out of memory.
+ */
+int ss_expr_test(struct ss_expr *, const struct ss_expr_row *);
+
+/**
+ * ss_expr_text(e, row, len):
+ * Evaluate a bound expression on ${row} and return its value as text
+ * (${len} bytes, valid until the next evaluation of ${e}): numbers in
+ * their shortest exact form, conditions as "true" or "false", no value
+ * as empty text.  NULL, with an ss_err, only if out of memory.
+ */
+const uint8_t * ss_expr_text(struct ss_expr *, const struct ss_expr_row *,
+    size_t *);
+
+/**
+ * ss_expr_free(e):
+ * Free ${e}.  NULL is allowed.
+ */
+void ss_expr_free(struct ss_expr *);
+
+/**
+ * ss_expr_number(s, len, x):
+ * If the ${len} bytes ${s} are all one decimal number ("12", "-0.5",
+ * "1e3"), store it in ${x} and return 1; else return 0.
+ */
+int ss_expr_number(const uint8_t *, size_t, double *);
+
+/**
+ * ss_expr_format(x, buf):
+ * Write ${x} in its shortest form that reads back exactly (integers
+ * without a point, "+Inf", "-Inf", "NaN") into ${buf}, which has room
+ * for SS_EXPR_NUMBUF bytes; return the length (no NUL is counted).
+ */
+#define SS_EXPR_NUMBUF	32
+size_t ss_expr_format(double, char *);
+
+#endif /* !SS_EXPR_H */
