@@ -21,7 +21,7 @@ FUZZ_SMOKE_SECONDS ?= 10
 BINS		= ss-keygen ss-encrypt ss-decrypt ss-info ss-attest ss-map ss-match
 MAN1		= $(BINS:%=man/%.1)
 MAN5		= man/ss-format.5
-MAN7		= man/securestreams.7 man/ss-enclave.7
+MAN7		= man/securestreams.7 man/ss-enclave.7 man/ss-expr.7
 
 PKGS		= libcrypto libsodium libpcre2-8
 SS_CPPFLAGS	= -D_GNU_SOURCE -DSS_VERSION='"$(VERSION)"' -iquote libcore

@@ -127,6 +127,13 @@ struct parser {
 	size_t strlen;
 	int caseless;		/* K_STR: "..."i */
 	int depth;
+	/*
+	 * The arguments of the calls and lists being parsed: an argument
+	 * that has calls of its own adds their arguments to e->args first,
+	 * so each list is kept here until its ')' and then added whole.
+	 */
+	uint32_t * pending;
+	size_t npending, pendingsize;
 	struct ss_expr_err * err;
 	int failed;
 };
@@ -199,7 +206,7 @@ lex_string(struct parser * p)
 {
 	char q = p->src[p->pos];
 	size_t i = p->pos + 1, n = 0;
-	char * s;
+	char * s, * t;
 
 	if ((s = malloc(p->len - p->pos + 1)) == NULL)
 		return (fail_nomem(p));
@@ -239,6 +246,9 @@ lex_string(struct parser * p)
 		}
 		s[n++] = p->src[i++];
 	}
+	/* Keep only what the string needs, not room for all the source. */
+	if ((t = realloc(s, n + 1)) != NULL)
+		s = t;
 	p->str = s;
 	p->strlen = n;
 	p->caseless = 0;
@@ -428,6 +438,23 @@ want(struct parser * p, uint32_t i, int type)
 	return (fail(p, n->col - 1, "expected a value, not a condition"));
 }
 
+static int
+add_pending(struct parser * p, uint32_t a)
+{
+	uint32_t * n;
+	size_t size;
+
+	if (p->npending == p->pendingsize) {
+		size = p->pendingsize ? p->pendingsize * 2 : 16;
+		if ((n = realloc(p->pending, size * sizeof(*n))) == NULL)
+			return (fail_nomem(p));
+		p->pending = n;
+		p->pendingsize = size;
+	}
+	p->pending[p->npending++] = a;
+	return (0);
+}
+
 static int parse_or(struct parser *, uint32_t *);
 
 /* Arguments "( a, b, ... )" after a function name or "in". */
@@ -435,27 +462,34 @@ static int
 parse_args(struct parser * p, uint32_t * first, uint32_t * nargs,
     int type)
 {
+	size_t base = p->npending, k;
 	uint32_t a;
 
 	if (!is_op(p, "("))
 		return (fail(p, p->tpos, "expected '('"));
 	if (next(p))
 		return (-1);
-	*first = (uint32_t)p->e->nargs;
-	*nargs = 0;
-	if (is_op(p, ")"))
-		return (next(p));
-	for (;;) {
-		if (parse_or(p, &a) || want(p, a, type) || add_arg(p, a))
-			return (-1);
-		(*nargs)++;
-		if (is_op(p, ")"))
-			break;
-		if (!is_op(p, ","))
-			return (fail(p, p->tpos, "expected ',' or ')'"));
-		if (next(p))
-			return (-1);
+	if (!is_op(p, ")")) {
+		for (;;) {
+			if (parse_or(p, &a) || want(p, a, type) ||
+			    add_pending(p, a))
+				return (-1);
+			if (is_op(p, ")"))
+				break;
+			if (!is_op(p, ","))
+				return (fail(p, p->tpos,
+				    "expected ',' or ')'"));
+			if (next(p))
+				return (-1);
+		}
 	}
+	/* This list's arguments, together, after those of its arguments. */
+	*first = (uint32_t)p->e->nargs;
+	*nargs = (uint32_t)(p->npending - base);
+	for (k = base; k < p->npending; k++)
+		if (add_arg(p, p->pending[k]))
+			return (-1);
+	p->npending = base;
 	return (next(p));
 }
 
@@ -551,7 +585,8 @@ parse_unary(struct parser * p, uint32_t * i)
 			size_t save = p->pos;
 
 			while (save < p->len && (p->src[save] == ' ' ||
-			    p->src[save] == '\t'))
+			    p->src[save] == '\t' || p->src[save] == '\n' ||
+			    p->src[save] == '\r'))
 				save++;
 			if (save < p->len && p->src[save] == '(') {
 				if (parse_call(p, i))
@@ -680,9 +715,12 @@ parse_cmp(struct parser * p, uint32_t * i)
 		return (-1);
 	pos = p->tpos;
 	if (is_word(p, "in")) {
+		if (++p->depth > 200)
+			return (fail(p, pos, "expression nested too deeply"));
 		if (want(p, a, T_VALUE) || next(p) ||
 		    parse_args(p, &first, &nargs, T_VALUE))
 			return (-1);
+		p->depth--;
 		if (nargs == 0)
 			return (fail(p, pos, "'in' needs at least one value "
 			    "in its list"));
@@ -749,23 +787,42 @@ static struct ss_expr *
 compile(struct parser * p, int type)
 {
 	char buf[32];
+	struct node * n;
 	uint32_t root;
+	size_t i;
 
 	if (parse_or(p, &root))
 		goto err;
 	if (p->tok != K_END) {
-		(void)fail(p, p->tpos, "unexpected %s after the expression",
-		    tokname(p, buf, sizeof(buf)));
+		(void)fail(p, p->tpos, "unexpected %s after the expression%s",
+		    tokname(p, buf, sizeof(buf)), is_op(p, "=") ?
+		    " (use == to compare)" : "");
 		goto err;
+	}
+	/* "..."i is a caseless pattern: only after =~ and !=~. */
+	for (i = 0; i < p->e->nnodes; i++) {
+		n = &p->e->nodes[i];
+		if ((n->kind == N_MATCH || n->kind == N_NMATCH))
+			p->e->nodes[n->b].bound = 1;
+	}
+	for (i = 0; i < p->e->nnodes; i++) {
+		n = &p->e->nodes[i];
+		if (n->kind == N_STR && n->num != 0 && !n->bound) {
+			(void)fail(p, n->col - 1, "a caseless \"...\"i "
+			    "pattern goes only after =~ or !=~");
+			goto err;
+		}
 	}
 	if (type == SS_EXPR_COND && p->e->nodes[root].type != T_COND) {
 		(void)fail(p, 0, "the expression gives a value, not a "
 		    "condition (compare it: ... > 0)");
 		goto err;
 	}
+	free(p->pending);
 	p->e->root = root;
 	return (p->e);
 err:
+	free(p->pending);
 	free(p->str);
 	ss_expr_free(p->e);
 	return (NULL);
@@ -1077,7 +1134,8 @@ utf8_count(const uint8_t * s, size_t len)
 }
 
 /* substr(s, m, n): characters m to n, from 0, both included; negative
- * indexes count from the end (-1 is the last), as in Miller. */
+ * indexes count from the end (-1 is the last); a range that runs past
+ * either end is cut to the string, as in Miller. */
 static void
 substr(struct val * v, double m, double n)
 {
@@ -1088,7 +1146,9 @@ substr(struct val * v, double m, double n)
 		lo += (double)count;
 	if (hi < 0)
 		hi += (double)count;
-	if (lo < 0 || hi < lo || lo >= (double)count) {
+	if (lo < 0)
+		lo = 0;
+	if (hi < lo || lo >= (double)count) {
 		v->len = 0;
 		return;
 	}
@@ -1164,7 +1224,7 @@ call(struct ss_expr * e, uint32_t i, const struct ss_expr_row * row,
 			n->scratch[k] = ch;
 		}
 		v->t = V_TEXT;
-		v->s = n->scratch;
+		v->s = (a.len > 0) ? n->scratch : (const uint8_t *)"";
 		v->len = a.len;
 		return (0);
 	case F_LEN:
