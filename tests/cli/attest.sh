@@ -367,6 +367,31 @@ unsealable s.sealed "$PROG" -f a,c -r "$O"
 slow || unsealable s.sealed "$PROG" -f a,c -r "$C" -r "$O"
 unsealable s2.sealed "$PROG" -f a,c -r "$C"
 slow || unsealable s-other.sealed "$PROG" -f a,c -r "$C"
+# Computed fields are part of the program, byte for byte and in their
+# order (where -f stands among them does not matter).
+MX=$(measure -- ss-map -f a,x 'x = a + c' -r "$C")
+expect_status 0 ss_attest new -o sx.sealed -- ss-map -f a,x 'x = a + c' -r "$C" > quote-x
+SX=$(ss_attest verify --platform plat.pub --allow-software --measurement "$MX" quote-x) ||
+    fail "verify the quote of a stage with a computed field"
+ss_encrypt -r "$SX" -o in-x.ss in.csv || fail "encrypt to the stage with a computed field"
+printf 'a,x\n1,4\n4,10\n7,16\n' > want-x.csv
+# sealed_x ARGS...: ss-map --sealed sx.sealed ARGS computes x.
+sealed_x() {
+	rm -f out.ss
+	expect_status 0 ss_map --sealed sx.sealed "$@" -o out.ss < in-x.ss
+	expect_status 0 ss_decrypt -i consumer.key -o out.csv out.ss
+	expect_same want-x.csv out.csv "the sealed stage with a computed field ($*)"
+}
+sealed_x -f a,x 'x = a + c' -r "$C"
+sealed_x 'x = a + c' -r "$C" -f a,x
+rm -f out.csv
+unsealable sx.sealed "$PROG" -f a,x 'x = a+c' -r "$C"
+unsealable sx.sealed "$PROG" -f a,x 'x = c + a' -r "$C"
+slow || unsealable sx.sealed "$PROG" -f a,x 'x = a + c' 'y = 1' -r "$C"
+slow || unsealable sx.sealed "$PROG" -f a,x 'y = 1' 'x = a + c' -r "$C"
+unsealable sx.sealed "$PROG" -f a 'x = a + c' -r "$C"
+unsealable sx.sealed "$PROG" 'x = a + c' -r "$C"
+unsealable s.sealed "$PROG" -f a,c 'x = a + c' -r "$C"
 # Another enclave image (a copy with a byte appended); another platform.
 SS_ENCLAVE=$TMP/img2 unsealable s.sealed "$IMAGE" -f a,c -r "$C"
 SS_PLATFORM=$P2 unsealable s.sealed "$UNSEAL" -f a,c -r "$C"

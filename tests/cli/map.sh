@@ -1,9 +1,12 @@
 #!/bin/bash
 # ss-map: projection (select, reorder, rename, repeat), CSV values that need
-# quoting, empty and large streams; both enclave backends give the same
-# bytes; usage errors; data errors (exit 1, one line, no -o file); the
-# enclave killed mid-stream; memory on a large stream; a live stream passing
-# through before its input ends.
+# quoting, empty and large streams; computed fields (appended, replacing a
+# column in place, seeing the earlier ones, picked by -f, numbers and
+# conditions as text, no value as an empty cell), and on airline data equal
+# to an awk computation; both enclave backends give the same bytes; usage
+# errors, with the caret under a bad expression; data errors (exit 1, one
+# line, no -o file); the enclave killed mid-stream; memory on a large
+# stream; a live stream passing through before its input ends.
 . "$(dirname "$0")/lib.sh"
 cd "$TMP"
 
@@ -126,6 +129,77 @@ ss_encrypt -r "$ST" -o hdr.ss hdr.csv || fail "encrypt a header"
 printf 'name\n' > want.csv
 maps hdr.ss want.csv -f name
 ss_info -i consumer.key out.ss | grep -qx 'records: 0' || fail "header only: $(ss_info -i consumer.key out.ss)"
+# Computed fields on the header alone: the header grows.
+printf 'id,name,x\n' > want.csv
+maps hdr.ss want.csv 'x = id + 1'
+
+# --- Computed fields: 'NAME = EXPR', evaluated in order. ---
+printf '%s\n' a,b,c 7,2,x 6,2, NA,3,y -1.5,0,z > num.csv
+ss_encrypt -r "$ST" -o num.ss num.csv || fail "encrypt num.csv"
+# computes LINE... -- ARGS...: ss-map ARGS on num.ss gives exactly the
+# lines LINE...
+computes() {
+	: > want.csv
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		printf '%s\n' "$1" >> want.csv
+		shift
+	done
+	[ $# -gt 0 ] || fail "test bug: computes without --"
+	shift
+	maps num.ss want.csv "$@"
+}
+# A new field is appended.  Numbers in their shortest exact form: 7/2 is
+# 3.5, 6/2 is 3; no value (arithmetic on NA, a division by zero) is an
+# empty cell.
+computes a,b,c,q 7,2,x,3.5 6,2,,3 NA,3,y, -1.5,0,z, -- 'q = a / b'
+computes a,b,c,q,r 7,2,x,3.5,1 6,2,,3,0 NA,3,y,, -1.5,0,z,, -- 'q = a / b' 'r = a % b'
+computes a,b,c,n 7,2,x,-6.5 6,2,,-5.5 NA,3,y, -1.5,0,z,2 -- 'n = 0.5 - a'
+computes a,b,c,v,u,w 7,2,x,0.30000000000000004,1e+21,0.3333333333333333 \
+    6,2,,0.30000000000000004,1e+21,0.3333333333333333 \
+    NA,3,y,0.30000000000000004,1e+21,0.3333333333333333 \
+    -1.5,0,z,0.30000000000000004,1e+21,0.3333333333333333 -- \
+    'v = 0.1 + 0.2' 'u = 1e21' 'w = 1 / 3'
+# Assigning to a column replaces it, in its place.
+computes a,b,c 70,2,x 60,2, ,3,y -15,0,z -- 'a = a * 10'
+computes a,b,c 7,2,X 6,2, NA,3,Y -1.5,0,Z -- 'c = upper(c)'
+computes a,b,c X,2,x ,2, Y,3,y Z,0,z -- 'a = upper(c)'
+# A later expression sees the earlier ones, replaced columns included; an
+# earlier one does not see what comes after it.
+computes a,b,c,d,e 7,2,x,8,16 6,2,,7,14 NA,3,y,, -1.5,0,z,-0.5,-1 -- 'd = a + 1' 'e = d * 2'
+computes a,b,c,n 7,3,x,3 6,3,,3 NA,4,y,4 -1.5,1,z,1 -- 'b = b + 1' 'n = b'
+computes a,b,c,n 7,3,x,2 6,3,,2 NA,4,y,3 -1.5,1,z,0 -- 'n = b' 'b = b + 1'
+# A new name computed twice: one column, where it first appeared.
+computes a,b,c,x,y 7,2,x,3,2 6,2,,3,2 NA,3,y,3,2 -1.5,0,z,3,2 -- 'x = 1' 'y = 2' 'x = y + 1'
+# Conditions read true or false; NA makes a comparison false.
+computes a,b,c,k,n,e 7,2,x,true,true,false 6,2,,true,true,true \
+    NA,3,y,false,false,false -1.5,0,z,false,true,false -- \
+    'k = a > 0' 'n = is_num(a)' 'e = is_empty(c)'
+# -f picks from the working record: computed fields, renamed, reordered;
+# what it does not name is left out.
+computes e,q true,3.5 false,3 false, false, -- -f e,q 'q = a / b' 'e = q > 3'
+computes x,q 7,1 6,1 NA,1 -1.5,1 -- -f x=a,q 'q = 1'
+computes c,a x,hi ,hi y,hi z,hi -- -f c,a 'a = "hi"'
+computes 'up c,a' X,7 ,6 Y,NA Z,-1.5 -- -f 'up c=u,a' 'u = upper(c)' 'v = lower(c)'
+# A name with a space, as ${...}.
+computes 'a,b,c,a b' 7,2,x,14 6,2,,12 NA,3,y, -1.5,0,z,-3 -- '${a b} = a * 2'
+computes 'a b' 14 12 '""' -3 -- -f 'a b' '${a b} = a * 2'
+# Text is copied as it is: a number in a field keeps its form unless
+# arithmetic touches it.
+printf '%s\n' a 007 +1.50 1e3 > form.csv
+ss_encrypt -r "$ST" -o form.ss form.csv || fail "encrypt form.csv"
+printf '%s\n' a,x,y 007,007,7 +1.50,+1.50,1.5 1e3,1e3,1000 > want.csv
+maps form.ss want.csv 'x = a' 'y = a + 0'
+# Values that need quoting, computed or copied.
+printf '%s\n' 'name,s,t' 'alice,ALICE,"hello, world"' 'bob,BOB,"two' 'lines"' \
+    '"carol ""cc""","CAROL ""CC""",' '"d,a,v,e","D,A,V,E","a ""quoted"", multi' \
+    'line' 'value"' > want.csv
+maps in.ss want.csv -f name,s,t 's = upper(name)' 't = note'
+# Input with one name twice: -f and an expression read the same column,
+# the last (ss-map(1)).
+printf 'a,a,b\n1,2,3\n' > dup.csv
+ss_encrypt -r "$ST" -o dup.ss dup.csv || fail "encrypt dup.csv"
+printf 'a,x\n2,2\n' > want.csv
+maps dup.ss want.csv -f a,x 'x = a'
 
 # --- A large stream, both backends. ---
 if slow; then rows=3000; else rows=200000; fi
@@ -163,6 +237,46 @@ fi
 # A plain cut of the same columns, from the small file too.
 cut -d, -f1,9 air.csv > want.csv
 maps air.ss want.csv -f Year,UniqueCarrier
+# Computed fields on airline data, against awk: arithmetic that leaves NA
+# cells empty, a column replaced in place, a condition, a rounded ratio,
+# text; -f picks some of them.
+{ echo carrier,ArrDelay,total,late,half,mph,o; tail -n +2 air.csv |
+    awk -F, -v OFS=, '
+	function num(x) { return x ~ /^-?[0-9]+$/ }
+	function rnd(x) { return x < 0 ? -int(-x + 0.5) : int(x + 0.5) }
+	{
+		a = $15; d = $16
+		print $9, (num(a) ? a * 60 : ""), (num(a) && num(d) ? a + d : ""),
+		    (num(a) && a + 0 > 15 ? "true" : "false"), (num(a) ? a / 2 : ""),
+		    (num($19) && num($14) && $14 != 0 ? rnd($19 / $14 * 60) : ""),
+		    tolower($17)
+	}'; } > want.csv
+grep -q ',,' want.csv || fail "test bug: no empty computed cell on airline data"
+maps air.ss want.csv -f carrier=UniqueCarrier,ArrDelay,total,late,half,mph,o \
+    'total = ArrDelay + DepDelay' 'late = ArrDelay > 15' 'half = ArrDelay / 2' \
+    'ArrDelay = ArrDelay * 60' 'mph = round(Distance / AirTime * 60)' \
+    'o = lower(Origin)'
+# Without -f: every input column, ArrDelay replaced where it was, then the
+# new ones in order.
+{ head -n 1 air.csv | sed 's/$/,late,h/'; tail -n +2 air.csv |
+    awk -F, -v OFS=, '
+	function num(x) { return x ~ /^-?[0-9]+$/ }
+	{
+		late = (num($15) && $15 + 0 > 15) ? "true" : "false"
+		h = ""
+		if (num($15)) {
+			$15 -= 15
+			# The remainder has the sign of the divisor (ss-expr(7)).
+			m = $15 % 60
+			if (m < 0)
+				m += 60
+			h = ($15 - m) / 60
+		} else
+			$15 = ""
+		print $0, late, h
+	}'; } > want.csv
+maps air.ss want.csv 'late = ArrDelay > 15' 'ArrDelay = ArrDelay - 15' \
+    'h = (ArrDelay - ArrDelay % 60) / 60'
 for tee in $(some process none); do
 	maps in.ss in.csv -f id,name,note,n --tee $tee
 done
@@ -214,6 +328,26 @@ usage -i stage.key --sealed s.sealed -r "$C" -f id '^ss-map: -i and --sealed can
 usage -i stage.key -i stage.key -r "$C" -f id '^ss-map: option -i given more than once$'
 usage -i stage.key -r "$C" -f id in.ss "^ss-map: 'in\.ss' is not NAME = EXPRESSION \(ss-map reads its stream from standard input\)$"
 usage -i stage.key -r "$C" -f id - "^ss-map: '-' is not NAME = EXPRESSION"
+# A bad expression: exit 2, the message, the operand, and a caret under the
+# column; with several operands, the message says which.
+# caret MESSAGE SHOWN CARET ARGS...: ss-map ARGS is refused so.
+caret() {
+	c_msg=$1 c_src=$2 c_caret=$3
+	shift 3
+	expect_status 2 ss_map -i stage.key -r "$C" -o out.csv "$@" < in.ss
+	printf 'ss-map: %s\n  %s\n  %s\n' "$c_msg" "$c_src" "$c_caret" > want.err
+	expect_same want.err "$TMP/stderr" "ss-map $* (a bad expression)"
+	expect_no_output . out.csv
+}
+caret 'expression, column 8: expected a value, found the end' 'x = 1 +' '       ^' 'x = 1 +'
+caret 'expression, column 8: expected a value, found the end' 'x = 1 +' '       ^' -f id 'x = 1 +'
+caret "expression 2, column 7: expected ')', found the end" 'y = (2' '      ^' 'x = 1' 'y = (2'
+caret "expression 3, column 5: unknown function 'foo'" 'z = foo(id)' '    ^' \
+    'x = 1' 'y = 2' 'z = foo(id)' -f id
+caret "expression, column 3: expected '=' after the field name, found '=='" 'x == 1' '  ^' 'x == 1'
+caret "expression, column 1: expected 'NAME = EXPRESSION', found '='" '= 1' '^' '= 1'
+caret 'expression, column 5: expected a value, found the end' 'x = ' '    ^' 'x = '
+caret 'expression, column 1: unterminated ${...} field name' '${x = 1' '^' '${x = 1'
 usage -i - -r "$C" -f id '^ss-map: standard input holds the stream: give the stage key as a file$'
 usage --sealed - -r "$C" -f id '^ss-map: standard input holds the stream: give the stage key as a file$'
 usage -i stage.key -r "$C" -f id --chunk-size 10 '^ss-map: --chunk-size: invalid size'
@@ -273,6 +407,12 @@ refused() {
 cp s.ss t.ss
 refused "map: no field 'nosuch' in the input stream" -i stage.key -f row,nosuch
 refused "map: no field 'Row' in the input stream" -i stage.key -f Row
+# An expression that reads a field nobody has: the input's, or one computed
+# before it (not after, nor itself).
+refused "map: expression 1: no field 'nosuch' in the input stream" -i stage.key 'x = nosuch + 1'
+refused "map: expression 2: no field 'x2' in the input stream" -i stage.key 'x = 1' 'y = x2' 'x2 = 1'
+refused "map: expression 1: no field 'x' in the input stream" -i stage.key 'x = x'
+refused "map: no field 'y' in the input stream" -i stage.key -f row,x,y 'x = 1'
 refused "no identity matches a recipient of this stream (wrong key?)" -i eve.key -f row
 # A stream for someone else: not for this stage.
 ss_encrypt -r "$C" -r "$E" -o t.ss s.csv
