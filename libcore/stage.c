@@ -237,6 +237,53 @@ ss_stage_parse(const struct ss_stage_spec * spec, int argc, char ** argv,
 	o->tee = ss_enclave_check_tee(tee);
 }
 
+/* The filter's --help: its own part, then what all stages share. */
+static const char * stage_help;
+static const char * stage_program;
+
+static void stage_usage(void) __attribute__((noreturn));
+
+static void
+stage_usage(void)
+{
+
+	printf("%s", stage_help);
+	printf(
+"  -r, --recipient KEY    encrypt the output to public key KEY\n"
+"  -R, --recipients-file FILE  ... to every public key in FILE\n"
+"      --sealed FILE      the stage key, sealed by ss-attest new for this\n"
+"                         program (%s, -r, -R) on this platform\n"
+"  -i, --identity FILE    the stage key as a plain identity file\n"
+"  -o, --output FILE      write to FILE (only if the run succeeds)\n"
+"      --tee BACKEND      process (default; $SS_TEE) or none\n"
+"      --chunk-size N     target plaintext bytes per output chunk\n"
+"  -h, --help             show this help\n"
+"  -V, --version          show the version\n"
+"\n"
+"Exit status: 0 success, 1 stream or key refused (or the enclave died),\n"
+"2 usage or system error.\n", stage_program);
+	exit(SS_EXIT_OK);
+}
+
+int
+ss_stage_main(const char * op, int argc, char ** argv, const char * help,
+    const char * program)
+{
+	struct ss_stage_opts o;
+	static char name[64];	/* the program name, for good */
+
+	snprintf(name, sizeof(name), "ss-%s", op);
+	ss_cli_init(name);
+	stage_help = help;
+	stage_program = program;
+	ss_stage_parse(ss_stage_find(op), argc, argv, SS_STAGE_RUN, &o,
+	    stage_usage);
+	if (ss_stage_run(&o))
+		ss_cli_fatal();
+	ss_program_free(o.program);
+	return (SS_EXIT_OK);
+}
+
 /* Append len[4] bytes[len]. */
 static void
 put_field(uint8_t * buf, size_t * pos, const void * p, size_t len)

@@ -72,6 +72,16 @@ void ss_stage_parse(const struct ss_stage_spec *, int, char **, int,
     struct ss_stage_opts *, void (*)(void));
 
 /**
+ * ss_stage_main(op, argc, argv, help, program):
+ * The whole of an enclave filter's main(): parse its command line as
+ * stage ${op} ("map"), run it, and return its exit status.  --help
+ * prints ${help} (usage, description and the operator's own options),
+ * then the options every stage shares, saying that a sealed key is for
+ * the program made of ${program} ("-f, expressions"), -r and -R.
+ */
+int ss_stage_main(const char *, int, char **, const char *, const char *);
+
+/**
  * ss_stage_run(o):
  * Run the stage: standard input to ${o}->output.
  */
