@@ -1077,14 +1077,20 @@ compare(struct ss_expr * e, uint32_t ia, struct val * a, uint32_t ib,
 {
 	double x, y;
 	size_t n;
-	int c;
+	int c, xnum, ynum;
 
 	if (a->t == V_NA || b->t == V_NA)
 		return (2);
-	if (numeric(a, &x) && numeric(b, &y))
+	/*
+	 * A comparison is numeric if either side is a number or reads as
+	 * one; then a side that is not a number gives no answer.  Only
+	 * two pieces of text that are not numbers compare as text.
+	 */
+	xnum = numeric(a, &x);
+	ynum = numeric(b, &y);
+	if (xnum && ynum)
 		return ((x < y) ? -1 : (x > y) ? 1 : (x == y) ? 0 : 2);
-	/* A number against text that is not one: no answer. */
-	if (a->t == V_NUM || b->t == V_NUM)
+	if (xnum || ynum)
 		return (2);
 	text(e, ia, a);
 	text(e, ib, b);
@@ -1401,8 +1407,9 @@ test(struct ss_expr * e, uint32_t i, const struct ss_expr_row * row)
 	case N_GE:
 		if (eval(e, n->a, row, &a) || eval(e, n->b, row, &b))
 			return (-1);
+		/* No answer: false, but != is always the negation of ==. */
 		if ((c = compare(e, n->a, &a, n->b, &b)) == 2)
-			return (0);
+			return (n->kind == N_NE);
 		switch (n->kind) {
 		case N_EQ:
 			return (c == 0);

@@ -10,9 +10,12 @@
  * record's fields or of space the expression owns.
  *
  * Values are text until used.  A field's text is a number where a
- * number is needed only if all of it is one; a cell that is empty or
- * not a number ("NA") makes a numeric comparison false and arithmetic
- * on it gives no value, which is empty text and false in comparisons.
+ * number is needed only if all of it is one.  A comparison is numeric
+ * if either side is, or reads as, a number; then a side that is not one
+ * (an empty cell, "NA") makes it false, and only two pieces of text that
+ * are not numbers compare bytewise.  != is always the negation of ==.
+ * Arithmetic on text that is not a number gives no value, which is
+ * empty text, and false in comparisons but !=.
  */
 
 #include <stddef.h>

@@ -37,8 +37,17 @@ awk -F, 'NR > 1 && $23 == "" { e = 1 } NR > 1 && $23 != "" { n = 1 }
     END { exit !(e && n) }' air.csv || fail "test bug: CancellationCode is never (or always) empty"
 ss_encrypt -r "$ST" -o air.ss air.csv || fail "encrypt air.csv"
 
-# num(x): x is all one number, as ss-expr(7) reads it.
-AWKLIB='function num(x) { return x ~ /^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$/ }'
+# num(x): x is all one number, as ss-expr(7) reads it.  cmp(x, y): how
+# ss-expr(7) compares two cells: -1, 0, 1, or 2 for no answer (one is a
+# number and the other is not); as numbers if either is one, else bytewise.
+AWKLIB='function num(x) { return x ~ /^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$/ }
+function cmp(x, y) {
+	if (num(x) && num(y))
+		return (x + 0 < y + 0) ? -1 : (x + 0 > y + 0)
+	if (num(x) || num(y))
+		return 2
+	return (x "" < y "") ? -1 : (x "" > y "")
+}'
 
 # matches EXPR AWKCOND [ARGS...]: ss-match -i stage.key -r C ARGS EXPR on
 # air.ss succeeds silently and keeps exactly the rows of air.csv for which
@@ -62,21 +71,30 @@ matches() {
 }
 
 # --- Filters, against awk. ---
-# Numbers: a cell that is not a number (NA) fails every numeric comparison,
-# != included; a negation of a comparison keeps it.
+# Numbers: a cell that is not a number (NA) fails every numeric comparison
+# but !=, the negation of ==; a negation of a comparison keeps it.
 matches 'ArrDelay > 0' 'num($15) && $15 + 0 > 0'
 matches 'ArrDelay <= 0' 'num($15) && $15 + 0 <= 0'
-matches 'ArrDelay != 0' 'num($15) && $15 + 0 != 0'
+matches 'ArrDelay != 0' '!(num($15) && $15 + 0 == 0)'
 matches 'ArrDelay == 0' 'num($15) && $15 + 0 == 0'
 matches '!(ArrDelay > 0)' '!(num($15) && $15 + 0 > 0)'
 matches '!is_num(ArrDelay)' '!num($15)'
 matches 'ArrDelay == "NA"' '$15 == "NA"'
 matches 'ArrDelay >= 1e1 && ArrDelay < 60.5' 'num($15) && $15 + 0 >= 10 && $15 + 0 < 60.5'
-# Two fields compare as numbers only if both are numbers, else as text
-# (ss-match(1)): "NA" > "13".  Arithmetic leaves the NA rows out.
-matches 'ArrDelay > DepDelay' '(num($15) && num($16)) ? $15 + 0 > $16 + 0 : $15 "" > $16 ""'
+# Two fields compare as numbers if either is a number, and then a cell
+# NA makes the comparison false (but != true); two NA cells are text, and
+# equal.  A quoted "0" is a number too.  Arithmetic leaves the NA rows out.
+matches 'ArrDelay > DepDelay' 'cmp($15, $16) == 1'
+matches 'ArrDelay > DepDelay' 'num($15) && num($16) && $15 + 0 > $16 + 0'
+matches 'ArrDelay <= DepDelay' 'cmp($15, $16) == -1 || cmp($15, $16) == 0'
+matches 'ArrDelay == DepDelay' 'cmp($15, $16) == 0'
+matches 'ArrDelay != DepDelay' 'cmp($15, $16) != 0'
 matches 'ArrDelay - DepDelay > 0' 'num($15) && num($16) && $15 - $16 > 0'
-matches 'ArrDelay > "0"' 'num($15) ? $15 + 0 > 0 : $15 "" > "0"'
+matches 'ArrDelay > "0"' 'num($15) && $15 + 0 > 0'
+matches 'ArrDelay <= "0"' 'num($15) && $15 + 0 <= 0'
+matches 'ArrDelay != "0"' '!(num($15) && $15 + 0 == 0)'
+matches 'ArrDelay != "NA"' 'num($15) || $15 != "NA"'
+matches 'ArrDelay in ("0", "NA")' 'num($15) ? $15 + 0 == 0 : $15 == "NA"'
 matches 'ArrDelay + DepDelay > 60' 'num($15) && num($16) && $15 + $16 > 60'
 matches 'Distance / 60 > 10' 'num($19) && $19 / 60 > 10'
 matches 'abs(ArrDelay) > 30' 'num($15) && ($15 < -30 || $15 > 30)'
@@ -134,8 +152,9 @@ fi
 
 # --- Nothing kept: the header alone. ---
 head -n 1 air.csv > want.csv
-# A number and text that is not one: false whatever the operator.
-for e in 'Origin > 0' 'Origin != 0' 'UniqueCarrier == "ZZ"' 'ArrDelay > 1e9'; do
+# A number and text that is not one: false whatever the operator but !=.
+for e in 'Origin > 0' 'Origin == 0' 'UniqueCarrier == "ZZ"' 'ArrDelay > 1e9' \
+    'ArrDelay == "NA" && ArrDelay > "-1e9"' 'Origin != Origin'; do
 	rm -f out.ss
 	expect_status 0 ss_match -i stage.key -r "$C" "$e" -o out.ss < air.ss
 	[ ! -s "$TMP/stderr" ] || fail "ss-match '$e' said: $(cat "$TMP/stderr")"

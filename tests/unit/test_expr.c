@@ -164,17 +164,67 @@ static const struct cond_case {
 	{ "a == \"10.0\"", "a=10", 1 },
 	{ "\"9\" < \"10\"", "", 1 },
 
-	/* NA and empty cells: every comparison with a number is false. */
+	/*
+	 * NA and empty cells: every comparison with a number is false but
+	 * !=, which is always the negation of ==.
+	 */
 	{ "ArrDelay > 0", "ArrDelay=NA", 0 },
 	{ "ArrDelay < 0", "ArrDelay=NA", 0 },
 	{ "ArrDelay >= 0", "ArrDelay=NA", 0 },
 	{ "ArrDelay <= 0", "ArrDelay=NA", 0 },
 	{ "ArrDelay == 0", "ArrDelay=NA", 0 },
-	{ "ArrDelay != 0", "ArrDelay=NA", 0 },
+	{ "ArrDelay != 0", "ArrDelay=NA", 1 },
+	{ "!(ArrDelay == 0)", "ArrDelay=NA", 1 },
 	{ "ArrDelay > 0", "", 0 },
-	{ "ArrDelay != 0", "", 0 },
+	{ "ArrDelay == 0", "", 0 },
+	{ "ArrDelay != 0", "", 1 },
 	{ "!(ArrDelay > 0)", "ArrDelay=NA", 1 },
 	{ "ArrDelay > 0 || ArrDelay <= 0", "ArrDelay=NA", 0 },
+	/* The same with a field on the other side: numeric if either
+	 * side reads as a number. */
+	{ "a > b", "a=NA;b=13", 0 },
+	{ "a < b", "a=NA;b=13", 0 },
+	{ "a >= b", "a=NA;b=13", 0 },
+	{ "a <= b", "a=NA;b=13", 0 },
+	{ "a == b", "a=NA;b=13", 0 },
+	{ "a != b", "a=NA;b=13", 1 },
+	{ "!(a == b)", "a=NA;b=13", 1 },
+	{ "a > b", "a=13;b=NA", 0 },
+	{ "a < b", "a=13;b=NA", 0 },
+	{ "a > b", "a=;b=-1", 0 },
+	{ "a < b", "a=;b=1", 0 },
+	{ "a == b", "a=;b=0", 0 },
+	{ "a != b", "a=;b=0", 1 },
+	{ "a > b", "a=5;b=", 0 },
+	{ "a < b", "a=10;b=9x", 0 },	/* "9x" is text, "10" a number */
+	/* Two pieces of text that are not numbers: bytewise. */
+	{ "a == b", "a=NA;b=NA", 1 },
+	{ "a != b", "a=NA;b=NA", 0 },
+	{ "a > b", "a=NA;b=", 1 },
+	{ "a == b", "", 1 },
+	/* And with a quoted literal that reads as a number. */
+	{ "ArrDelay > \"0\"", "ArrDelay=NA", 0 },
+	{ "ArrDelay < \"0\"", "ArrDelay=NA", 0 },
+	{ "ArrDelay >= \"0\"", "ArrDelay=NA", 0 },
+	{ "ArrDelay <= \"0\"", "ArrDelay=NA", 0 },
+	{ "ArrDelay == \"0\"", "ArrDelay=NA", 0 },
+	{ "ArrDelay != \"0\"", "ArrDelay=NA", 1 },
+	{ "ArrDelay > \"0\"", "", 0 },
+	{ "ArrDelay == \"0\"", "", 0 },
+	{ "ArrDelay != \"0\"", "", 1 },
+	{ "ArrDelay > \"0\"", "ArrDelay=5", 1 },
+	{ "ArrDelay > \"0\"", "ArrDelay=-5", 0 },
+	{ "ArrDelay < \"10\"", "ArrDelay=9", 1 },
+	{ "\"0\" < ArrDelay", "ArrDelay=NA", 0 },
+	{ "\"0\" != ArrDelay", "ArrDelay=NA", 1 },
+	{ "\"abc\" < \"10\"", "", 0 },
+	{ "\"abc\" != \"10\"", "", 1 },
+	/* Text against a string that is not a number: bytewise, and a
+	 * number is never equal to it. */
+	{ "a != \"\"", "a=5", 1 },
+	{ "a == \"\"", "a=5", 0 },
+	{ "a > \"\"", "a=5", 0 },
+	{ "a > \"\"", "a=x", 1 },
 	/* Text that is not a number is not one: no spaces, no hex. */
 	{ "a == 5", "a= 5", 0 },
 	{ "a == 5", "a=5 ", 0 },
@@ -182,7 +232,7 @@ static const struct cond_case {
 	{ "a == 1000", "a=1,000", 0 },
 	{ "a > 0", "a=inf", 0 },
 	{ "a > 0", "a=Infinity", 0 },
-	{ "a != 0", "a=nan", 0 },
+	{ "a != 0", "a=nan", 1 },
 	{ "a > 0", "a=1e400", 0 },
 	{ "a > 0", "a=1e", 0 },
 	{ "a > 0", "a=.", 0 },
@@ -193,6 +243,9 @@ static const struct cond_case {
 	{ "ArrDelay == \"NA\"", "ArrDelay=NA", 1 },
 	{ "ArrDelay != \"NA\"", "ArrDelay=NA", 0 },
 	{ "ArrDelay != \"NA\"", "ArrDelay=15", 1 },
+	{ "ArrDelay == \"NA\"", "ArrDelay=15", 0 },
+	{ "ArrDelay > \"NA\"", "ArrDelay=15", 0 },
+	{ "ArrDelay < \"NA\"", "ArrDelay=15", 0 },
 	{ "ArrDelay == \"\"", "", 1 },
 	{ "e == ''", "", 1 },
 	{ "e != ''", "e=x", 1 },
@@ -206,7 +259,6 @@ static const struct cond_case {
 	{ "a <= b", "a=abc;b=abc", 1 },
 	{ "a >= b", "a=abc;b=abc", 1 },
 	{ "a != b", "a=abc;b=ABC", 1 },
-	{ "a < b", "a=10;b=9x", 1 },	/* "9x" is text */
 	{ "a < b", "a=;b=a", 1 },
 	{ "a > b", "a=\xc3\xa9;b=z", 1 },	/* UTF-8 after ASCII */
 	{ "Origin == \"SFO\"", "Origin=SFO", 1 },
@@ -214,17 +266,19 @@ static const struct cond_case {
 	{ "Origin == \"sfo\"", "Origin=SFO", 0 },
 	{ "Origin == \"SFO\"", "Origin=SFO ", 0 },
 
-	/* A number against text that is not one: false, all six ways. */
+	/* A number against text that is not one: false, but != true. */
 	{ "a == 5", "a=abc", 0 },
-	{ "a != 5", "a=abc", 0 },
+	{ "a != 5", "a=abc", 1 },
 	{ "a < 5", "a=abc", 0 },
 	{ "a <= 5", "a=abc", 0 },
 	{ "a > 5", "a=abc", 0 },
 	{ "a >= 5", "a=abc", 0 },
-	{ "5 != a", "a=abc", 0 },
+	{ "5 != a", "a=abc", 1 },
+	{ "5 > a", "a=abc", 0 },
 	{ "a + 0 == \"x\"", "a=1", 0 },
-	{ "a + 0 != \"x\"", "a=1", 0 },
-	{ "len(a) != \"x\"", "a=1", 0 },
+	{ "a + 0 != \"x\"", "a=1", 1 },
+	{ "a + 0 > \"x\"", "a=1", 0 },
+	{ "len(a) != \"x\"", "a=1", 1 },
 
 	/* Arithmetic, and its precedence. */
 	{ "1 + 2 * 3 == 7", "", 1 },
@@ -245,14 +299,17 @@ static const struct cond_case {
 	{ "a * 2 > 10", "a=5.5", 1 },
 	{ "a / 60 > 1", "a=90", 1 },
 	{ "ArrDelay - 10 > 0", "ArrDelay=15", 1 },
-	/* No value: false in every comparison. */
+	/* No value: false in every comparison but !=. */
 	{ "a + 1 > 0", "a=NA", 0 },
-	{ "a + 1 != 0", "a=NA", 0 },
+	{ "a + 1 == 0", "a=NA", 0 },
+	{ "a + 1 != 0", "a=NA", 1 },
 	{ "a + 1 == \"\"", "a=NA", 0 },
+	{ "a + 1 != \"\"", "a=NA", 1 },
+	{ "a + 1 == b + 1", "a=NA;b=NA", 0 },
 	{ "-a < 0", "a=NA", 0 },
 	{ "1 / a > 0", "a=0", 0 },
 	{ "1 / a < 0", "a=0", 0 },
-	{ "1 / a != 0", "a=0", 0 },
+	{ "1 / a != 0", "a=0", 1 },
 	{ "1 % a == 0", "a=0", 0 },
 	{ "a * 10 > 0", "a=1e308", 0 },
 
@@ -270,6 +327,14 @@ static const struct cond_case {
 	{ "a + 1 in (1, \"\")", "a=NA", 0 },
 	{ "a in (\"x\", 1)", "a=x", 1 },
 	{ "a in (\"\")", "", 1 },
+	{ "a in (1, 2)", "", 0 },
+	{ "a in (\"1\", \"x\")", "a=1.0", 1 },	/* "1" is a number */
+	{ "a in (\"1\", \"x\")", "a=x", 1 },
+	{ "a in (\"1\", \"x\")", "a=NA", 0 },
+	{ "a in (\"0\")", "a=NA", 0 },
+	{ "a in (b)", "a=NA;b=13", 0 },
+	{ "a in (\"\", 5)", "a=5", 1 },
+	{ "!(a in (1, 2))", "a=NA", 1 },
 	{ "ArrDelay > 0 && Origin in (\"SFO\", \"OAK\")",
 	    "ArrDelay=3;Origin=OAK", 1 },
 	{ "ArrDelay > 0 && Origin in (\"SFO\", \"OAK\")",
@@ -525,6 +590,8 @@ static const struct value_case {
 	/* Conditions as values. */
 	{ "a > 1", "a=2", "true" },
 	{ "a > 1", "a=NA", "false" },
+	{ "a != 1", "a=NA", "true" },
+	{ "a > b", "a=NA;b=1", "false" },
 	{ "true", "", "true" },
 	{ "false", "", "false" },
 	{ "!(a == 1)", "a=1", "false" },
