@@ -115,4 +115,56 @@ int ss_expr_number(const uint8_t *, size_t, double *);
 #define SS_EXPR_NUMBUF	32
 size_t ss_expr_format(double, char *);
 
+/*
+ * The parts of a condition, for indexes over many conditions (enclave/
+ * subs.c): the conditions joined by && at its top level, whatever their
+ * grouping ("a > 1 && (b == 2 && c =~ \"x\")" has three parts), or the
+ * whole condition if it is no &&.  A part that compares a field with a
+ * constant can be read as FIELD op CONSTANT.
+ */
+#define SS_EXPR_EQ	1
+#define SS_EXPR_NE	2
+#define SS_EXPR_LT	3
+#define SS_EXPR_LE	4
+#define SS_EXPR_GT	5
+#define SS_EXPR_GE	6
+
+struct ss_expr_pred {
+	int op;			/* SS_EXPR_EQ ... SS_EXPR_GE */
+	const char * name;	/* the field's name (NUL-terminated) */
+	size_t namelen;
+	size_t field;		/* its column, once bound */
+	int isnum;		/* the constant reads as a number, */
+	double num;		/* this one; */
+	const uint8_t * str;	/* else it is this text */
+	size_t len;
+};
+
+/**
+ * ss_expr_nparts(e):
+ * The number of parts of the condition ${e} (0 if ${e} is a value).
+ */
+size_t ss_expr_nparts(const struct ss_expr *);
+
+/**
+ * ss_expr_part(e, i, pred):
+ * If part ${i} of ${e} compares a field with a constant, either way round
+ * ("x > 5", "5 < x", "x == -1.5", "x != \"NA\"", "x == \"7\""),
+ * describe it in ${pred} as FIELD op CONSTANT and return 1; else return
+ * 0.  A quoted constant that reads as a number is that number, as the
+ * comparison treats it.  The part means, by the comparison rules: if the
+ * constant is a number, the field reads as a number and op holds for it;
+ * else the field does not read as a number and op holds bytewise; and
+ * for SS_EXPR_NE, not SS_EXPR_EQ.  ${pred}'s pointers live as long as
+ * ${e}.
+ */
+int ss_expr_part(const struct ss_expr *, size_t, struct ss_expr_pred *);
+
+/**
+ * ss_expr_test_part(e, i, row):
+ * Evaluate part ${i} of the bound condition ${e} on ${row}, as
+ * ss_expr_test() does the whole.
+ */
+int ss_expr_test_part(struct ss_expr *, size_t, const struct ss_expr_row *);
+
 #endif /* !SS_EXPR_H */

@@ -1457,6 +1457,123 @@ START_TEST(test_regex_limit)
 END_TEST
 
 /*
+ * Parts of conditions (ss_expr_part): ${src} has ${nparts} parts, and
+ * part ${part} is FIELD op CONSTANT as given, or (${op} 0) is not one.
+ */
+static const struct part_case {
+	const char * src;
+	size_t nparts, part;
+	int op;
+	const char * name;
+	int isnum;
+	double num;
+	const char * str;
+} parts[] = {
+	{ "a > 1", 1, 0, SS_EXPR_GT, "a", 1, 1, NULL },
+	{ "a < 1", 1, 0, SS_EXPR_LT, "a", 1, 1, NULL },
+	{ "a <= 1", 1, 0, SS_EXPR_LE, "a", 1, 1, NULL },
+	{ "a == 1", 1, 0, SS_EXPR_EQ, "a", 1, 1, NULL },
+	{ "a != 1", 1, 0, SS_EXPR_NE, "a", 1, 1, NULL },
+	{ "1 < a", 1, 0, SS_EXPR_GT, "a", 1, 1, NULL },
+	{ "1 <= a", 1, 0, SS_EXPR_GE, "a", 1, 1, NULL },
+	{ "1 > a", 1, 0, SS_EXPR_LT, "a", 1, 1, NULL },
+	{ "1 >= a", 1, 0, SS_EXPR_LE, "a", 1, 1, NULL },
+	{ "1 == a", 1, 0, SS_EXPR_EQ, "a", 1, 1, NULL },
+	{ "a >= -2.5", 1, 0, SS_EXPR_GE, "a", 1, -2.5, NULL },
+	{ "--3 <= a", 1, 0, SS_EXPR_GE, "a", 1, 3, NULL },
+	{ "a > -(1e3)", 1, 0, SS_EXPR_GT, "a", 1, -1000, NULL },
+	{ "a == \"7\"", 1, 0, SS_EXPR_EQ, "a", 1, 7, NULL },
+	{ "a == -\"7\"", 1, 0, SS_EXPR_EQ, "a", 1, -7, NULL },
+	{ "a != \"NA\"", 1, 0, SS_EXPR_NE, "a", 0, 0, "NA" },
+	{ "a == ''", 1, 0, SS_EXPR_EQ, "a", 0, 0, "" },
+	{ "\"x\" > Origin", 1, 0, SS_EXPR_LT, "Origin", 0, 0, "x" },
+	{ "${Arr Delay} < 5", 1, 0, SS_EXPR_LT, "Arr Delay", 1, 5, NULL },
+	{ "$a == (2)", 1, 0, SS_EXPR_EQ, "a", 1, 2, NULL },
+	{ "a > 1 && b < 2 && Origin == \"SFO\"", 3, 2, SS_EXPR_EQ, "Origin",
+	    0, 0, "SFO" },
+	{ "a > 1 && b < 2 && Origin == \"SFO\"", 3, 1, SS_EXPR_LT, "b", 1, 2,
+	    NULL },
+	{ "a > 1 && (b < 2 && (a == b && e > 0))", 4, 2, 0, NULL, 0, 0, NULL },
+	{ "a > 1 && (b < 2 && (a == b && e > 0))", 4, 3, SS_EXPR_GT, "e", 1, 0,
+	    NULL },
+	{ "(a > 1 || b < 2) && e > 0", 2, 0, 0, NULL, 0, 0, NULL },
+	{ "(a > 1 || b < 2) && e > 0", 2, 1, SS_EXPR_GT, "e", 1, 0, NULL },
+	{ "true && a > 1", 2, 1, SS_EXPR_GT, "a", 1, 1, NULL },
+	/* Not FIELD op CONSTANT. */
+	{ "a > 1 || b < 2", 1, 0, 0, NULL, 0, 0, NULL },
+	{ "!(a > 1)", 1, 0, 0, NULL, 0, 0, NULL },
+	{ "a + 1 > 2", 1, 0, 0, NULL, 0, 0, NULL },
+	{ "a > 1 + 1", 1, 0, 0, NULL, 0, 0, NULL },
+	{ "a in (1)", 1, 0, 0, NULL, 0, 0, NULL },
+	{ "-\"x\" == a", 1, 0, 0, NULL, 0, 0, NULL },
+	{ "1 < 2", 1, 0, 0, NULL, 0, 0, NULL },
+	{ "a == b", 1, 0, 0, NULL, 0, 0, NULL },
+	{ "a =~ \"x\"", 1, 0, 0, NULL, 0, 0, NULL },
+	{ "is_num(a)", 1, 0, 0, NULL, 0, 0, NULL },
+};
+
+START_TEST(test_part)
+{
+	const struct part_case * c = &parts[_i];
+	static const char * const recs[] = {
+		"", "a=1", "a=2;b=1;e=1", "a=NA", "a=7;Origin=SFO;b=0;e=3",
+		"a=-7", "Origin=a", "Arr Delay=4", "a=-1000",
+	};
+	struct ss_expr_pred pr;
+	struct ss_expr * e;
+	struct rec r;
+	size_t i, k;
+	int whole, parts_and;
+
+	e = compile_bound(c->src, SS_EXPR_COND);
+	ck_assert_uint_eq(ss_expr_nparts(e), c->nparts);
+	memset(&pr, 0, sizeof(pr));
+	if (c->op == 0) {
+		ck_assert_int_eq(ss_expr_part(e, c->part, &pr), 0);
+	} else {
+		ck_assert_msg(ss_expr_part(e, c->part, &pr) == 1, "%s", c->src);
+		ck_assert_int_eq(pr.op, c->op);
+		ck_assert_uint_eq(pr.namelen, strlen(c->name));
+		ck_assert_str_eq(pr.name, c->name);
+		for (k = 0; k < NNAMES; k++)
+			if (strcmp(colnames[k], c->name) == 0)
+				ck_assert_uint_eq(pr.field, k);
+		ck_assert_int_eq(pr.isnum, c->isnum);
+		if (c->isnum)
+			ck_assert(pr.num == c->num);
+		else {
+			ck_assert_uint_eq(pr.len, strlen(c->str));
+			ck_assert(memcmp(pr.str, c->str, pr.len) == 0);
+		}
+	}
+	/* The parts together are the whole. */
+	for (i = 0; i < sizeof(recs) / sizeof(recs[0]); i++) {
+		rec_make(&r, recs[i]);
+		whole = ss_expr_test(e, &r.row);
+		parts_and = 1;
+		for (k = 0; k < ss_expr_nparts(e); k++)
+			if (ss_expr_test_part(e, k, &r.row) != 1)
+				parts_and = 0;
+		ck_assert_msg(whole == parts_and, "%s on %s", c->src, recs[i]);
+		rec_free(&r);
+	}
+	ss_expr_free(e);
+}
+END_TEST
+
+START_TEST(test_part_value)
+{
+	struct ss_expr * e = compile_bound("a + 1", SS_EXPR_VALUE);
+
+	ck_assert_uint_eq(ss_expr_nparts(e), 0);
+	ss_expr_free(e);
+	e = compile_bound("a > 1", SS_EXPR_VALUE);
+	ck_assert_uint_eq(ss_expr_nparts(e), 1);
+	ss_expr_free(e);
+}
+END_TEST
+
+/*
  * Evaluation allocates nothing once warm.  The test program's own
  * malloc(), calloc() and realloc() count calls and pass them to glibc's;
  * not under the sanitizers, which bring their own.
@@ -1659,6 +1776,8 @@ expr_suite(void)
 	tcase_add_test(te, test_regex_limit);
 	tcase_add_test(te, test_no_alloc);
 	tcase_add_test(te, test_deep);
+	tcase_add_loop_test(te, test_part, 0, NELEM(parts));
+	tcase_add_test(te, test_part_value);
 	tcase_set_timeout(te, 60);
 	suite_add_tcase(s, te);
 	tcase_add_loop_test(tc, test_error, 0, NELEM(errors));
