@@ -201,6 +201,6 @@ main(int argc, char * argv[])
 		    "measure, new, verify or show)", cmd);
 	if (rc)
 		ss_cli_fatal();
-	ss_program_free(o.program);
+	ss_stage_opts_free(&o);
 	return (SS_EXIT_OK);
 }

@@ -37,6 +37,20 @@ static struct enclave {
 	struct ss_flow * flow;
 	uint8_t * pend;			/* ss-attest new's answer */
 	size_t pendlen;
+
+	/* Until the program's files have come (ecall LOAD): */
+	struct ss_program * prog;	/* the program, waiting for them */
+	const struct ss_op * op;
+	struct ss_identities * ids;	/* the stage key, if any */
+	size_t chunk_size;
+	struct pfile {
+		size_t entry;		/* in prog */
+		uint8_t digest[SS_SHA256_LEN];
+		uint8_t * buf;		/* what came so far */
+		size_t len, size;
+	} files[SS_PROGRAM_FILES_MAX];
+	size_t nfiles;			/* files the program names */
+	size_t loaded;			/* files complete */
 } E;
 
 /* One length-prefixed field of a request. */
@@ -134,6 +148,137 @@ read_platform_key(struct ss_keyfile * kf, uint8_t * buf, uint8_t * key,
 	return (0);
 }
 
+/*
+ * Find the program's files (the entries ${op} names as files): each must
+ * hold "sha256:" and 64 lowercase hex digits.
+ */
+static int
+find_files(const struct ss_program * p, const struct ss_op * op)
+{
+	char hex[2 * SS_SHA256_LEN + 1];
+	const struct ss_program_entry * e;
+	const size_t plen = strlen(SS_PROGRAM_FILE_PREFIX);
+	size_t i, k;
+
+	for (i = 0; op->files != NULL && i < p->n; i++) {
+		e = &p->e[i];
+		for (k = 0; op->files[k] != NULL; k++)
+			if (strcmp(op->files[k], e->key) == 0)
+				break;
+		if (op->files[k] == NULL)
+			continue;
+		if (E.nfiles == SS_PROGRAM_FILES_MAX ||
+		    e->vallen != SS_PROGRAM_FILE_DIGEST_LEN ||
+		    memcmp(e->val, SS_PROGRAM_FILE_PREFIX, plen) != 0 ||
+		    sodium_hex2bin(E.files[E.nfiles].digest, SS_SHA256_LEN,
+		    e->val + plen, e->vallen - plen, NULL, NULL, NULL) != 0) {
+			ss_err_set(SS_EXIT_SYS, "malformed program: '%s' is "
+			    "not a file digest", e->key);
+			return (-1);
+		}
+		/* Canonical: lowercase. */
+		sodium_bin2hex(hex, sizeof(hex), E.files[E.nfiles].digest,
+		    SS_SHA256_LEN);
+		if (memcmp(hex, e->val + plen, 2 * SS_SHA256_LEN) != 0) {
+			ss_err_set(SS_EXIT_SYS, "malformed program: '%s' is "
+			    "not a file digest", e->key);
+			return (-1);
+		}
+		E.files[E.nfiles++].entry = i;
+	}
+	return (0);
+}
+
+/*
+ * The program is complete: check it with the operator and, given a stage
+ * key ${ids} (taken), set up the stage.
+ */
+static int
+finish_init(const struct ss_program * prog, const struct ss_op * op,
+    struct ss_identities * ids, size_t chunk_size)
+{
+	void * opstate;
+
+	if ((opstate = op->new(prog)) == NULL) {
+		ss_identities_free(ids);
+		return (-1);
+	}
+	if (ids == NULL) {
+		/* The operator is checked; ss-attest new needs no flow. */
+		op->free(opstate);
+		return (0);
+	}
+	if ((E.flow = ss_flow_new(op, opstate, ids, E.out_r, chunk_size)) ==
+	    NULL)
+		return (-1);
+	return (0);
+}
+
+/* The next piece of the next program file. */
+static int
+do_load(const uint8_t * in, size_t inlen)
+{
+	struct pfile * pf = &E.files[E.loaded];
+	struct ss_program_entry * e;
+	uint8_t digest[SS_SHA256_LEN], * nb;
+	size_t n, nsize;
+	int rc;
+
+	if (E.loaded == E.nfiles) {
+		ss_err_set(SS_EXIT_SYS, "no program file is due");
+		return (-1);
+	}
+	if (inlen < 1) {
+		ss_err_set(SS_EXIT_SYS, "malformed load request");
+		return (-1);
+	}
+	n = inlen - 1;
+	if (n > SS_PROGRAM_FILE_MAX - pf->len) {
+		ss_err_set(SS_EXIT_SYS, "program file longer than %zu bytes",
+		    SS_PROGRAM_FILE_MAX);
+		return (-1);
+	}
+	/* Room for the content and a NUL. */
+	if (pf->size - pf->len < n + 1) {
+		for (nsize = (pf->size > 0) ? pf->size : 65536;
+		    nsize - pf->len < n + 1; nsize *= 2)
+			;
+		if ((nb = realloc(pf->buf, nsize)) == NULL) {
+			ss_err_errno("realloc");
+			return (-1);
+		}
+		pf->buf = nb;
+		pf->size = nsize;
+	}
+	if (n > 0)
+		memcpy(pf->buf + pf->len, in + 1, n);
+	pf->len += n;
+	if ((in[0] & SS_LOAD_END) == 0)
+		return (0);
+
+	/* The whole file: is it the one the program was measured with? */
+	e = &E.prog->e[pf->entry];
+	if (ss_sha256(digest, pf->buf, pf->len))
+		return (-1);
+	if (memcmp(digest, pf->digest, SS_SHA256_LEN) != 0) {
+		ss_err_set(SS_EXIT_DATA, "program file '%s' does not match "
+		    "the digest in the program", e->key);
+		return (-1);
+	}
+	pf->buf[pf->len] = '\0';
+	free(e->val);
+	e->val = (char *)pf->buf;
+	e->vallen = pf->len;
+	pf->buf = NULL;
+	if (++E.loaded < E.nfiles)
+		return (0);
+	rc = finish_init(E.prog, E.op, E.ids, E.chunk_size);
+	E.ids = NULL;
+	ss_program_free(E.prog);
+	E.prog = NULL;
+	return (rc);
+}
+
 static int
 do_init(const uint8_t * in, size_t inlen, uint8_t * out, size_t * outlen)
 {
@@ -153,7 +298,7 @@ do_init(const uint8_t * in, size_t inlen, uint8_t * out, size_t * outlen)
 	uint8_t * buf = NULL, * sk = NULL, * seed = NULL;
 	uint32_t flags, chunk_size;
 	uint8_t keykind;
-	int rc = -1;
+	int status, rc = -1;
 
 	if (E.initialized) {
 		ss_err_set(SS_EXIT_SYS, "enclave initialised twice");
@@ -235,10 +380,14 @@ do_init(const uint8_t * in, size_t inlen, uint8_t * out, size_t * outlen)
 		    "recipient");
 		goto done;
 	}
-	if ((opstate = op->new(prog)) == NULL)
+	if (find_files(prog, op))
 		goto done;
-	/* The operator is checked; ss-attest new needs no flow. */
-	op->free(opstate);
+	/* Check the operator now, unless it needs its files for that. */
+	if (E.nfiles == 0) {
+		if ((opstate = op->new(prog)) == NULL)
+			goto done;
+		op->free(opstate);
+	}
 
 	if ((buf = sodium_malloc(SS_KEYFILE_MAX)) == NULL ||
 	    (sk = sodium_malloc(SS_KEY_LEN)) == NULL ||
@@ -292,13 +441,21 @@ do_init(const uint8_t * in, size_t inlen, uint8_t * out, size_t * outlen)
 				goto done;
 			}
 		}
-		if ((opstate = op->new(prog)) == NULL)
-			goto done;
-		E.flow = ss_flow_new(op, opstate, ids, E.out_r, chunk_size);
-		ids = NULL;
-		if (E.flow == NULL)
-			goto done;
 	}
+	if (E.nfiles == 0) {
+		status = finish_init(prog, op, ids, chunk_size);
+		ids = NULL;
+		if (status)
+			goto done;
+	} else {
+		/* The rest waits for the files (do_load). */
+		E.prog = prog;
+		E.op = op;
+		E.ids = ids;
+		E.chunk_size = chunk_size;
+		prog = NULL;
+	}
+	ids = NULL;
 
 	memcpy(out, E.image_digest, SS_SHA256_LEN);
 	memcpy(out + SS_SHA256_LEN, E.program_digest, SS_SHA256_LEN);
@@ -443,7 +600,14 @@ ss_enclave_ecall(uint32_t id, const uint8_t * in, size_t inlen,
 	case SS_ECALL_INIT:
 		rc = do_init(in, inlen, out, outlen);
 		break;
+	case SS_ECALL_LOAD:
+		rc = do_load(in, inlen);
+		break;
 	case SS_ECALL_NEW_IDENTITY:
+		if (E.loaded < E.nfiles) {
+			ss_err_set(SS_EXIT_SYS, "program files not loaded");
+			break;
+		}
 		rc = do_new_identity(in, inlen);
 		if (rc == 0)
 			rc = pull_pending(out, outcap, outlen);
@@ -453,6 +617,10 @@ ss_enclave_ecall(uint32_t id, const uint8_t * in, size_t inlen,
 	case SS_ECALL_PULL:
 		if (id == SS_ECALL_PULL && E.pend != NULL) {
 			rc = pull_pending(out, outcap, outlen);
+			break;
+		}
+		if (E.loaded < E.nfiles) {
+			ss_err_set(SS_EXIT_SYS, "program files not loaded");
 			break;
 		}
 		if (E.flow == NULL) {
@@ -531,8 +699,13 @@ ss_enclave_set_lockdown(int (* fn)(const int *, size_t))
 void
 ss_enclave_reset(void)
 {
+	size_t i;
 
 	ss_flow_free(E.flow);
+	ss_program_free(E.prog);
+	ss_identities_free(E.ids);
+	for (i = 0; i < E.nfiles; i++)
+		free(E.files[i].buf);
 	ss_recipients_free(E.out_r);
 	free(E.program);
 	free(E.pend);

@@ -24,6 +24,13 @@
  *			enclave down, and checks the program.
  *			out: image_digest[32] program_digest[32]
  *			measurement[32].
+ *	SS_ECALL_LOAD	(only if the program names files, as ss-match
+ *			--subs does) in: flags[1] (SS_LOAD_END: the last
+ *			piece of this file) and the next bytes of a program
+ *			file.  The files come one after the other, in the
+ *			program's order; the enclave checks each against the
+ *			SHA-256 the program holds for it, and the stage is
+ *			ready only once all have come.  out: nothing.
  *	SS_ECALL_NEW_IDENTITY	(ss-attest new) in: the verifier's nonce,
  *			0 to SS_NONCE_MAX bytes.  Makes a stage identity.
  *			out: sealed_len[4] sealed[sealed_len] quote[].
@@ -70,6 +77,7 @@
 #define SS_ECALL_OPEN		3
 #define SS_ECALL_CHUNK		4
 #define SS_ECALL_PULL		5
+#define SS_ECALL_LOAD		6
 
 #define SS_ECALL_OK		0
 #define SS_ECALL_SMALL		4
@@ -82,6 +90,7 @@
 #define SS_KEY_SEALED		2
 
 #define SS_CHUNK_FLUSH		1U
+#define SS_LOAD_END		1U
 
 /* Largest verifier nonce; smallest and largest ecall buffers. */
 #define SS_NONCE_MAX		64

@@ -24,6 +24,11 @@ struct ss_program;
 /* An operator (op_*.c). */
 struct ss_op {
 	const char * name;
+	/*
+	 * The program keys that name files (NULL: none): the measured
+	 * program holds their digests, and new() sees their content.
+	 */
+	const char * const * files;
 	/* Set up from the program; NULL with an ss_err on failure. */
 	void * (* new)(const struct ss_program *);
 	/* Given the input schema, call ss_flow_schema() once. */

@@ -94,7 +94,8 @@ ss_attest_new(const struct ss_stage_opts * o, const char * sealed,
 	if (ss_stage_init_request(o, ss_enclave_image_path(e), 1,
 	    SS_KEY_NONE, NULL, 0, "", &req, &reqlen))
 		goto done;
-	if (ss_enclave_call(e, SS_ECALL_INIT, req, reqlen, &buf, &len) != 0)
+	if (ss_enclave_call(e, SS_ECALL_INIT, req, reqlen, &buf, &len) != 0 ||
+	    ss_stage_load(e, o))
 		goto done;
 	if (ss_enclave_call(e, SS_ECALL_NEW_IDENTITY, (const uint8_t *)nonce,
 	    (nonce != NULL) ? strlen(nonce) : 0, &buf, &len) != 0)

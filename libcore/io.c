@@ -524,3 +524,64 @@ ss_output_abort(struct ss_output * o)
 	free(o->buf);
 	free(o);
 }
+
+int
+ss_read_file(const char * path, size_t max, uint8_t ** buf, size_t * len)
+{
+	struct stat st;
+	uint8_t * b = NULL, * nb;
+	size_t size, n = 0;
+	ssize_t r;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		ss_err_errno("open");
+		return (-1);
+	}
+	if (fstat(fd, &st) == -1) {
+		ss_err_errno("fstat");
+		goto err;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		ss_err_set(SS_EXIT_SYS, "not a regular file");
+		goto err;
+	}
+	/*
+	 * Room for the file, one byte more (to see a file over ${max}) and
+	 * a NUL; the size is only a hint, the file may change as we read.
+	 */
+	size = (((uintmax_t)st.st_size < max) ? (size_t)st.st_size : max) + 2;
+	for (;;) {
+		if (b == NULL || n + 1 == size) {
+			if (b != NULL)
+				size = (size - 2 > max / 2) ? max + 2 : size * 2;
+			if ((nb = realloc(b, size)) == NULL) {
+				ss_err_errno("realloc");
+				goto err;
+			}
+			b = nb;
+		}
+		if ((r = read(fd, b + n, size - 1 - n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			ss_err_errno("read");
+			goto err;
+		}
+		if (r == 0)
+			break;
+		if ((n += (size_t)r) > max) {
+			ss_err_set(SS_EXIT_SYS, "file too large (over %zu "
+			    "bytes)", max);
+			goto err;
+		}
+	}
+	b[n] = '\0';
+	close(fd);
+	*buf = b;
+	*len = n;
+	return (0);
+err:
+	free(b);
+	close(fd);
+	return (-1);
+}

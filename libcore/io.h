@@ -127,4 +127,11 @@ int ss_read_all(int, void *, size_t);
 int ss_read_small_file(const char *, uint8_t *, size_t, size_t *,
     struct stat *);
 
+/**
+ * ss_read_file(path, max, buf, len):
+ * Read the whole regular file ${path} (at most ${max} bytes) into a new
+ * NUL-terminated buffer ${buf} (free() it) of ${len} bytes.
+ */
+int ss_read_file(const char *, size_t, uint8_t **, size_t *);
+
 #endif /* !SS_IO_H */

@@ -34,6 +34,17 @@
 #define SS_PROGRAM_KEY_MAX	32
 #define SS_PROGRAM_RECIPIENT	"recipient"
 
+/*
+ * A program file (ss-match --subs FILE) is measured by its digest: the
+ * entry's value is "sha256:" and 64 lowercase hex digits.  Its content
+ * reaches the enclave separately (ecall LOAD), up to SS_PROGRAM_FILE_MAX
+ * bytes.
+ */
+#define SS_PROGRAM_FILE_PREFIX	"sha256:"
+#define SS_PROGRAM_FILE_DIGEST_LEN	(7 + 2 * SS_SHA256_LEN)
+#define SS_PROGRAM_FILE_MAX	((size_t)512 * 1024 * 1024)
+#define SS_PROGRAM_FILES_MAX	4
+
 struct ss_program_entry {
 	char key[SS_PROGRAM_KEY_MAX + 1];
 	char * val;		/* NUL-terminated; may hold NULs (vallen) */

@@ -15,11 +15,13 @@
 #include "key.h"
 #include "platform.h"
 #include "program.h"
+#include "quote.h"
 #include "stage.h"
 #include "stream.h"
 
 #define SEALED_FILE_MAX	4096
 #define BATCH_BYTES	(256 * 1024)	/* chunks per enclave call */
+#define LOAD_PIECE	(256 * 1024)	/* program file bytes per call */
 
 enum { OPT_SEALED = 256, OPT_TEE, OPT_CHUNK, OPT_ARG = 512 };
 
@@ -110,6 +112,126 @@ short_arg(const struct ss_stage_spec * spec, int ch)
 	return (-1);
 }
 
+/*
+ * Read the program file ${path} (option ${opt}) and put its digest into
+ * the program under ${key}.
+ */
+static void
+add_file(struct ss_stage_opts * o, const char * key, const char * path,
+    const char * opt)
+{
+	struct ss_stage_file * sf = &o->files[o->nfiles];
+	uint8_t digest[SS_SHA256_LEN];
+	char val[SS_PROGRAM_FILE_DIGEST_LEN + 1];
+
+	if (o->nfiles == SS_STAGE_FILES_MAX)
+		ss_cli_usage_error("too many program files");
+	if (strcmp(path, "-") == 0)
+		ss_cli_usage_error("%s -: standard input holds the stream: "
+		    "give a file", opt);
+	if (ss_read_file(path, SS_PROGRAM_FILE_MAX, &sf->data, &sf->len)) {
+		ss_err_prefix("%s", path);
+		ss_cli_fatal();
+	}
+	sf->key = key;
+	sf->path = path;
+	o->nfiles++;
+	if (ss_sha256(digest, sf->data, sf->len))
+		ss_cli_fatal();
+	memcpy(val, SS_PROGRAM_FILE_PREFIX, strlen(SS_PROGRAM_FILE_PREFIX));
+	ss_hex(val + strlen(SS_PROGRAM_FILE_PREFIX), digest, sizeof(digest));
+	if (ss_program_add(o->program, key, val, SS_PROGRAM_FILE_DIGEST_LEN))
+		ss_cli_fatal();
+}
+
+/* The entry of ${p} holding program file ${sf}. */
+static struct ss_program_entry *
+file_entry(struct ss_program * p, const struct ss_stage_file * sf)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (strcmp(p->e[i].key, sf->key) == 0)
+			return (&p->e[i]);
+	return (NULL);
+}
+
+/* Check the program as the enclave sees it: with its files' content. */
+static void
+check_with_files(const struct ss_stage_spec * spec, struct ss_stage_opts * o)
+{
+	struct ss_program_entry * e;
+	char * digest[SS_STAGE_FILES_MAX];
+	size_t i;
+
+	for (i = 0; i < o->nfiles; i++) {
+		e = file_entry(o->program, &o->files[i]);
+		digest[i] = e->val;
+		e->val = (char *)o->files[i].data;
+		e->vallen = o->files[i].len;
+	}
+	spec->check(o->program, o);
+	for (i = 0; i < o->nfiles; i++) {
+		e = file_entry(o->program, &o->files[i]);
+		e->val = digest[i];
+		e->vallen = SS_PROGRAM_FILE_DIGEST_LEN;
+	}
+}
+
+void
+ss_stage_opts_free(struct ss_stage_opts * o)
+{
+	size_t i;
+
+	ss_program_free(o->program);
+	o->program = NULL;
+	for (i = 0; i < o->nfiles; i++)
+		free(o->files[i].data);
+	o->nfiles = 0;
+}
+
+int
+ss_stage_load(struct ss_enclave * e, const struct ss_stage_opts * o)
+{
+	const struct ss_stage_file * sf;
+	const uint8_t * out;
+	uint8_t * req;
+	size_t i, k, pos, n, outlen;
+	int rc = -1;
+
+	if (o->nfiles == 0)
+		return (0);
+	if ((req = malloc(1 + LOAD_PIECE)) == NULL) {
+		ss_err_errno("malloc");
+		return (-1);
+	}
+	/* In the program's (canonical) order, as the enclave expects. */
+	for (i = 0; i < o->program->n; i++) {
+		for (k = 0; k < o->nfiles; k++)
+			if (strcmp(o->files[k].key, o->program->e[i].key) == 0)
+				break;
+		if (k == o->nfiles)
+			continue;
+		sf = &o->files[k];
+		pos = 0;
+		do {
+			n = (sf->len - pos > LOAD_PIECE) ? LOAD_PIECE :
+			    sf->len - pos;
+			req[0] = (pos + n == sf->len) ? SS_LOAD_END : 0;
+			if (n > 0)
+				memcpy(req + 1, sf->data + pos, n);
+			if (ss_enclave_call(e, SS_ECALL_LOAD, req, 1 + n, &out,
+			    &outlen) != 0)
+				goto done;
+			pos += n;
+		} while (pos < sf->len);
+	}
+	rc = 0;
+done:
+	free(req);
+	return (rc);
+}
+
 void
 ss_stage_parse(const struct ss_stage_spec * spec, int argc, char ** argv,
     int mode, struct ss_stage_opts * o, void (* usage)(void))
@@ -148,9 +270,14 @@ ss_stage_parse(const struct ss_stage_spec * spec, int argc, char ** argv,
 			    argv[0], opt_name(spec, ch, buf, sizeof(buf)));
 		if (ch >= OPT_ARG) {
 			a = &spec->args[ch - OPT_ARG];
-			if (a->once)
+			if (a->once || a->file)
 				ss_cli_once(&seen_arg[ch - OPT_ARG],
 				    opt_name(spec, ch, buf, sizeof(buf)));
+			if (a->file) {
+				add_file(o, a->key, optarg,
+				    opt_name(spec, ch, buf, sizeof(buf)));
+				continue;
+			}
 			if (ss_program_add(o->program, a->key,
 			    a->flag ? "1" : optarg,
 			    strlen(a->flag ? "1" : optarg)))
@@ -215,7 +342,7 @@ ss_stage_parse(const struct ss_stage_spec * spec, int argc, char ** argv,
 		if (strcmp(rfiles[i], "-") == 0)
 			ss_cli_usage_error("-R -: standard input holds the "
 			    "stream: give the recipients as a file");
-	spec->check(o->program);
+	check_with_files(spec, o);
 	ss_cli_load_recipients(r, rfiles, nrfiles,
 	    (mode == SS_STAGE_RUN) ? NULL : "");
 	if (ss_program_add_recipients(o->program, r))
@@ -280,7 +407,7 @@ ss_stage_main(const char * op, int argc, char ** argv, const char * help,
 	    stage_usage);
 	if (ss_stage_run(&o))
 		ss_cli_fatal();
-	ss_program_free(o.program);
+	ss_stage_opts_free(&o);
 	return (SS_EXIT_OK);
 }
 
@@ -360,7 +487,7 @@ start_stage(const struct ss_stage_opts * o)
 		    SS_KEY_IDENTITY, o->identity, strlen(o->identity),
 		    o->identity, &req, &reqlen);
 	if (rc || ss_enclave_call(e, SS_ECALL_INIT, req, reqlen, &out,
-	    &outlen) != 0)
+	    &outlen) != 0 || ss_stage_load(e, o))
 		goto err;
 	free(req);
 	return (e);

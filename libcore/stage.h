@@ -12,8 +12,25 @@
  */
 
 #include <stddef.h>
+#include <stdint.h>
 
-struct ss_program;
+#include "program.h"
+
+struct ss_enclave;
+
+/*
+ * A program file (ss-match --subs FILE): the measured program holds
+ * "sha256:" and the file's SHA-256 in hex under the option's key, and the
+ * host hands the enclave the content (ecall LOAD), which checks it against
+ * that digest.  The operator, and the stage's check(), see the content.
+ */
+struct ss_stage_file {
+	const char * key;		/* program key */
+	const char * path;
+	uint8_t * data;			/* the content, NUL-terminated */
+	size_t len;
+};
+#define SS_STAGE_FILES_MAX	SS_PROGRAM_FILES_MAX
 
 struct ss_stage_opts {
 	struct ss_program * program;	/* operator, arguments, recipients */
@@ -22,6 +39,8 @@ struct ss_stage_opts {
 	const char * sealed;		/* --sealed: a sealed identity */
 	const char * output;		/* -o, or NULL */
 	size_t chunk_size;
+	struct ss_stage_file files[SS_STAGE_FILES_MAX];
+	size_t nfiles;
 };
 
 /* An operator's own option: its value joins the program under ${key}. */
@@ -31,6 +50,7 @@ struct ss_stage_arg {
 	const char * key;	/* program key */
 	int once;		/* at most once */
 	int flag;		/* takes no value (the program gets "1") */
+	int file;		/* names a program file (implies once) */
 };
 #define SS_STAGE_ARGS_MAX	32
 
@@ -40,8 +60,12 @@ struct ss_stage_spec {
 	const struct ss_stage_arg * args;	/* ends with a NULL name */
 	const char * operand_key;	/* operands join the program under
 					   it; NULL: no operands */
-	/* Check the program (all but its recipients); exit 2 if wrong. */
-	void (* check)(const struct ss_program *);
+	/*
+	 * Check the program (all but its recipients), which holds the
+	 * content of its files (${o}->files names them); exit 2 if wrong.
+	 */
+	void (* check)(const struct ss_program *,
+	    const struct ss_stage_opts *);
 };
 
 /**
@@ -80,6 +104,18 @@ void ss_stage_parse(const struct ss_stage_spec *, int, char **, int,
  * the program made of ${program} ("-f, expressions"), -r and -R.
  */
 int ss_stage_main(const char *, int, char **, const char *, const char *);
+
+/**
+ * ss_stage_opts_free(o):
+ * Free what ss_stage_parse() stored in ${o}.
+ */
+void ss_stage_opts_free(struct ss_stage_opts *);
+
+/**
+ * ss_stage_load(e, o):
+ * After INIT: hand the enclave ${e} the content of ${o}'s program files.
+ */
+int ss_stage_load(struct ss_enclave *, const struct ss_stage_opts *);
 
 /**
  * ss_stage_run(o):

@@ -56,7 +56,7 @@ check_fields(const char * fields)
 
 /* ss-map: -f FIELDS and 'NAME = EXPR' operands, at least one of them. */
 static void
-check_map(const struct ss_program * p)
+check_map(const struct ss_program * p, const struct ss_stage_opts * o)
 {
 	struct ss_expr_err err;
 	struct ss_expr * e;
@@ -64,6 +64,7 @@ check_map(const struct ss_program * p)
 	const char * name;
 	size_t i, n = count(p, "expr"), k = 0, namelen;
 
+	(void)o;
 	if (fields == NULL && n == 0)
 		ss_cli_usage_error("nothing to do: give -f FIELDS, "
 		    "'NAME = EXPRESSION', or both");
@@ -86,13 +87,15 @@ check_map(const struct ss_program * p)
 
 /* ss-match: one condition. */
 static void
-check_match(const struct ss_program * p)
+check_match(const struct ss_program * p,
+    const struct ss_stage_opts * o)
 {
 	struct ss_expr_err err;
 	struct ss_expr * e;
 	const struct ss_program_entry * x = NULL;
 	size_t n = count(p, "expr"), i;
 
+	(void)o;
 	if (n == 0)
 		ss_cli_usage_error("no expression: give the condition records "
 		    "must meet ('ArrDelay > 0')");
@@ -109,12 +112,12 @@ check_match(const struct ss_program * p)
 }
 
 static const struct ss_stage_arg map_args[] = {
-	{ "fields", 'f', "fields", 1, 0 },
-	{ NULL, 0, NULL, 0, 0 }
+	{ "fields", 'f', "fields", 1, 0, 0 },
+	{ NULL, 0, NULL, 0, 0, 0 }
 };
 
 static const struct ss_stage_arg match_args[] = {
-	{ NULL, 0, NULL, 0, 0 }
+	{ NULL, 0, NULL, 0, 0, 0 }
 };
 
 static const struct ss_stage_spec stages[] = {

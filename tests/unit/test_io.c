@@ -403,6 +403,55 @@ START_TEST(test_read_small_file)
 }
 END_TEST
 
+START_TEST(test_read_file)
+{
+	uint8_t * big, * got;
+	size_t len, i;
+	int fd;
+
+	/* Exactly max bytes, larger than any first guess; NUL-terminated. */
+	if ((big = malloc(300000)) == NULL)
+		ck_abort_msg("malloc");
+	for (i = 0; i < 300000; i++)
+		big[i] = (uint8_t)(i * 7);
+	tu_write_file(path_in("f"), big, 300000, 0600);
+	ck_assert_int_eq(ss_read_file(path_in("f"), 300000, &got, &len), 0);
+	ck_assert_uint_eq(len, 300000);
+	ck_assert_mem_eq(got, big, len);
+	ck_assert_uint_eq(got[len], 0);
+	free(got);
+
+	/* One byte more is refused, as is a file that grows past max. */
+	ss_err_clear();
+	ck_assert_int_eq(ss_read_file(path_in("f"), 299999, &got, &len), -1);
+	ck_assert(strstr(ss_err_msg(), "too large (over 299999 bytes)") !=
+	    NULL);
+	ck_assert_int_eq(ss_read_file(path_in("f"), 1, &got, &len), -1);
+
+	/* Empty, then appended to. */
+	tu_write_file(path_in("f"), "", 0, 0600);
+	ck_assert_int_eq(ss_read_file(path_in("f"), 10, &got, &len), 0);
+	ck_assert_uint_eq(len, 0);
+	ck_assert_uint_eq(got[0], 0);
+	free(got);
+	fd = open(path_in("f"), O_WRONLY | O_APPEND);
+	ck_assert_int_ne(fd, -1);
+	ck_assert_int_eq(write(fd, "abc", 3), 3);
+	close(fd);
+	ck_assert_int_eq(ss_read_file(path_in("f"), 10, &got, &len), 0);
+	ck_assert_uint_eq(len, 3);
+	ck_assert_str_eq((char *)got, "abc");
+	free(got);
+
+	/* Not a regular file; missing. */
+	ck_assert_int_eq(ss_read_file(dir, 10, &got, &len), -1);
+	ck_assert(strstr(ss_err_msg(), "not a regular file") != NULL);
+	ck_assert_int_eq(ss_read_file(path_in("none"), 10, &got, &len), -1);
+	ck_assert_int_eq(ss_err_status(), SS_EXIT_SYS);
+	free(big);
+}
+END_TEST
+
 START_TEST(test_write_all)
 {
 	static uint8_t data[300000], back[300000];
@@ -461,6 +510,7 @@ io_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_output_commit);
+	tcase_add_test(tc, test_read_file);
 	tcase_add_test(tc, test_output_abort);
 	tcase_add_test(tc, test_output_sizes);
 	tcase_add_test(tc, test_output_devnull);
