@@ -847,11 +847,52 @@ unexpected:
 
 /* Building the index. */
 
+/*
+ * Sort ${n} elements of ${size} bytes (at most 64) at ${base} by ${cmp}:
+ * a heapsort.  Not qsort(): glibc's asks the kernel how much memory
+ * there is (sysinfo), which the enclave's seccomp filter does not allow.
+ */
+static void
+sort(void * base, size_t n, size_t size,
+    int (* cmp)(const void *, const void *, void *), void * arg)
+{
+	uint8_t * b = base, t[64];
+	size_t start, end, root, child;
+
+#define EL(i)	(b + (i) * size)
+#define SWAP(i, j) do {							\
+	memcpy(t, EL(i), size);						\
+	memcpy(EL(i), EL(j), size);					\
+	memcpy(EL(j), t, size);						\
+} while (0)
+	if (n < 2)
+		return;
+	for (start = n / 2, end = n; ; ) {
+		if (start > 0)
+			start--;
+		else if (--end > 0)
+			SWAP(0, end);
+		else
+			break;
+		for (root = start; (child = 2 * root + 1) < end; root = child) {
+			if (child + 1 < end &&
+			    cmp(EL(child), EL(child + 1), arg) < 0)
+				child++;
+			if (cmp(EL(root), EL(child), arg) >= 0)
+				break;
+			SWAP(root, child);
+		}
+	}
+#undef SWAP
+#undef EL
+}
+
 static int
-cmp_double(const void * a, const void * b)
+cmp_double(const void * a, const void * b, void * arg)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 
+	(void)arg;
 	return ((x < y) ? -1 : (x > y));
 }
 
@@ -894,7 +935,7 @@ struct eqkey {
 	uint32_t attr, isnum, str, len, sub;
 };
 
-/* qsort_r(): ${text} is s->text. */
+/* For sort(): ${text} is s->text. */
 static int
 cmp_eqkey(const void * pa, const void * pb, void * text)
 {
@@ -950,11 +991,15 @@ struct ranked {
 	struct pred p;
 };
 
+_Static_assert(sizeof(struct ranked) <= 64, "sort() moves at most 64 bytes");
+_Static_assert(sizeof(struct eqkey) <= 64, "sort() moves at most 64 bytes");
+
 static int
-cmp_ranked(const void * pa, const void * pb)
+cmp_ranked(const void * pa, const void * pb, void * arg)
 {
 	const struct ranked * a = pa, * b = pb;
 
+	(void)arg;
 	if (a->sel != b->sel)
 		return ((a->sel < b->sel) ? -1 : 1);
 	return ((a->pos < b->pos) ? -1 : (a->pos > b->pos));
@@ -967,10 +1012,11 @@ struct bound {
 };
 
 static int
-cmp_bound(const void * pa, const void * pb)
+cmp_bound(const void * pa, const void * pb, void * arg)
 {
 	const struct bound * a = pa, * b = pb;
 
+	(void)arg;
 	if (a->v != b->v)
 		return ((a->v < b->v) ? -1 : 1);
 	return ((a->sub < b->sub) ? -1 : (a->sub > b->sub));
@@ -1056,9 +1102,9 @@ build(struct ss_subs * s)
 			maxpred = b->npred;
 	}
 	for (a = 0; a < s->nattrs; a++)
-		qsort(consts + cstart[a], cstart[a + 1] - cstart[a],
-		    sizeof(*consts), cmp_double);
-	qsort_r(keys, nkeys, sizeof(*keys), cmp_eqkey, s->text);
+		sort(consts + cstart[a], cstart[a + 1] - cstart[a],
+		    sizeof(*consts), cmp_double, NULL);
+	sort(keys, nkeys, sizeof(*keys), cmp_eqkey, s->text);
 	for (i = 0; i < nkeys; i++)
 		if (i == 0 || !same_eqkey(&keys[i - 1], &keys[i], s->text))
 			distinct[keys[i].attr]++;
@@ -1105,7 +1151,7 @@ build(struct ss_subs * s)
 			rk[i].pos = (uint32_t)i;
 			rk[i].p = *p;
 		}
-		qsort(rk, b->npred, sizeof(*rk), cmp_ranked);
+		sort(rk, b->npred, sizeof(*rk), cmp_ranked, NULL);
 		for (i = 0; i < b->npred; i++)
 			s->preds[b->pred0 + i] = rk[i].p;
 		b->access = (b->npred > 0 && accessible(&s->preds[b->pred0]));
@@ -1150,8 +1196,8 @@ build(struct ss_subs * s)
 	}
 	for (a = 0; a < s->nattrs; a++) {
 		t = &s->attrs[a];
-		qsort(bd + t->lo0, t->nlo, sizeof(*bd), cmp_bound);
-		qsort(bd + t->hi0, t->nhi, sizeof(*bd), cmp_bound);
+		sort(bd + t->lo0, t->nlo, sizeof(*bd), cmp_bound, NULL);
+		sort(bd + t->hi0, t->nhi, sizeof(*bd), cmp_bound, NULL);
 	}
 	for (k = 0; k < nb; k++) {
 		s->bounds[k] = bd[k].v;
