@@ -1530,11 +1530,12 @@ constant(const struct ss_expr * e, const struct node * c,
     struct ss_expr_pred * pred)
 {
 	double x;
-	int neg = 0;
+	int neg = 0, nneg = 0;
 
 	/* -5 is a minus on a number; --5 too. */
 	while (c->kind == N_NEG) {
 		neg = !neg;
+		nneg++;
 		c = &e->nodes[c->a];
 	}
 	if (c->kind == N_NUM) {
@@ -1542,7 +1543,8 @@ constant(const struct ss_expr * e, const struct node * c,
 	} else if (c->kind == N_STR &&
 	    ss_expr_number((const uint8_t *)c->str, c->len, &x)) {
 		/* "5" compares as 5. */
-	} else if (c->kind == N_STR && !neg) {
+	} else if (c->kind == N_STR && nneg == 0) {
+		/* (A minus on text that is not a number gives no value.) */
 		pred->isnum = 0;
 		pred->str = (const uint8_t *)c->str;
 		pred->len = c->len;

@@ -1160,9 +1160,9 @@ build(struct ss_subs * s)
 	/* The bounds: per field, the lower ones then the upper ones. */
 	memset(fill, 0, (s->nattrs + 1) * sizeof(*fill));
 	for (b = s->subs; b < s->subs + s->nsubs; b++) {
-		p = &s->preds[b->pred0];
-		if (!b->access || p->op == SS_EXPR_EQ)
+		if (!b->access || s->preds[b->pred0].op == SS_EXPR_EQ)
 			continue;
+		p = &s->preds[b->pred0];
 		nb++;
 		if (is_lower(p))
 			s->attrs[p->attr].nlo++;
@@ -1180,9 +1180,9 @@ build(struct ss_subs * s)
 	    (s->boundsubs = malloc((nb + 1) * sizeof(*s->boundsubs))) == NULL)
 		goto nomem;
 	for (b = s->subs; b < s->subs + s->nsubs; b++) {
-		p = &s->preds[b->pred0];
-		if (!b->access || p->op == SS_EXPR_EQ)
+		if (!b->access || s->preds[b->pred0].op == SS_EXPR_EQ)
 			continue;
+		p = &s->preds[b->pred0];
 		t = &s->attrs[p->attr];
 		/* x > c is x >= the next double; x < c, x <= the one before. */
 		if (is_lower(p))
@@ -1456,17 +1456,18 @@ check(struct ss_subs * s, const uint32_t * subs, size_t n, uint32_t from,
     const struct ss_expr_row * row)
 {
 	const struct sub * b;
-	const struct pred * p, * end;
+	const struct pred * p;
 	size_t i, k;
 	int r;
 
 	for (i = 0; i < n; i++) {
 		b = &s->subs[subs[i]];
-		end = s->preds + b->pred0 + b->npred;
-		for (p = s->preds + b->pred0 + from; p < end; p++)
+		for (k = from; k < b->npred; k++) {
+			p = &s->preds[b->pred0 + k];
 			if (!holds(s, p, value(s, p->attr, row)))
 				break;
-		if (p < end)
+		}
+		if (k < b->npred)
 			continue;
 		for (k = 0, r = 1; k < b->nres && r == 1; k++)
 			r = ss_expr_test_part(b->e, s->res[b->res0 + k], row);

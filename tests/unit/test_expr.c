@@ -1506,6 +1506,7 @@ static const struct part_case {
 	{ "a > 1 + 1", 1, 0, 0, NULL, 0, 0, NULL },
 	{ "a in (1)", 1, 0, 0, NULL, 0, 0, NULL },
 	{ "-\"x\" == a", 1, 0, 0, NULL, 0, 0, NULL },
+	{ "--\"x\" == a", 1, 0, 0, NULL, 0, 0, NULL },	/* no value */
 	{ "1 < 2", 1, 0, 0, NULL, 0, 0, NULL },
 	{ "a == b", 1, 0, 0, NULL, 0, 0, NULL },
 	{ "a =~ \"x\"", 1, 0, 0, NULL, 0, 0, NULL },

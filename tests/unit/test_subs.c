@@ -511,6 +511,11 @@ static const struct match_case {
 	    "sym=7.0", "B;D" },
 	{ "A sym == \"IBM\"\nB sym != \"IBM\"\nC sym < \"J\"\nD sym == 7\n",
 	    "sym=K", "B" },
+	/* A minus on text that is not a number: no value. */
+	{ "A a1 < --\"x\"\nB a1 != --\"x\"\nC a1 == --\"5\"\n", "a1=abc",
+	    "B" },
+	{ "A a1 < --\"x\"\nB a1 != --\"x\"\nC a1 == --\"5\"\n", "a1=5",
+	    "B;C" },
 	/* The last of two columns of one name. */
 	{ "A a0 == 1\nB a0 == 2\n", "a0=2", "B" },
 	/* A rest that is not predicates. */
@@ -670,7 +675,7 @@ constant(struct buf * b)
 	static const char * const odd[] = {
 		"2.5", "1e1", "\"3\"", "-(2)", "--1", "-\"2\"", "0.1", "-0",
 		"\"NA\"", "\"\"", "\"abc\"", "\"S3\"", "'b'", "\"S1\"", "\"5\"",
-		"\"x y\"", "\"2.0\"",
+		"\"x y\"", "\"2.0\"", "-\"NA\"", "--\"abc\"", "- -\"5\"",
 	};
 
 	if (rnd(3) == 0)
