@@ -95,6 +95,12 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBCORE) $(LIBENCLAVE) \
 	$(CC) $(CFLAGS) $(LDFLAGS) $< $(BUILD)/enclave/lockdown.o $(LIBS_ALL) \
 	    $(SS_LIBS) -lseccomp $(CHECK_LIBS) -o $@
 
+# Matches per second of subscription sets (not a test: run it by hand).
+$(BUILD)/tests/bench_subs: $(BUILD)/tests/tools/bench_subs.o $(LIBCORE) \
+    $(LIBENCLAVE)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIBS_ALL) $(SS_LIBS) -o $@
+
 $(MEMSCAN): $(BUILD)/tests/tools/memscan.o
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
@@ -102,7 +108,8 @@ $(MEMSCAN): $(BUILD)/tests/tools/memscan.o
 -include $(LIBCORE_OBJS:.o=.d) $(BINS:%=$(BUILD)/cmd/%.d) \
 	$(ENCLAVE_OBJS:.o=.d) $(ENCLAVE_IMAGE_SRCS:%.c=$(BUILD)/%.d) \
 	$(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%.d) \
-	$(BUILD)/tests/vector/vector.d $(BUILD)/tests/tools/memscan.d
+	$(BUILD)/tests/vector/vector.d $(BUILD)/tests/tools/memscan.d \
+	$(BUILD)/tests/tools/bench_subs.d
 
 # Keep test objects between runs.
 .SECONDARY:

@@ -103,8 +103,8 @@ struct ss_subs {
 	struct eqslot * eq;
 	size_t eqmask;
 	uint32_t * eqsubs;
-	uint32_t * always;	/* no access predicate: in file order */
-	size_t nalways;
+	uint64_t * always;	/* bits: no access predicate */
+	size_t nwords;		/* of always and cand */
 	uint32_t * accattrs;	/* fields with access predicates */
 	size_t naccattrs;
 
@@ -114,7 +114,7 @@ struct ss_subs {
 	uint64_t gen;
 	uint32_t * out;
 	size_t nout;
-	uint64_t * bits;	/* for putting many matches in order */
+	uint64_t * cand;	/* bits: the record's candidates */
 };
 
 /* Memory. */
@@ -805,11 +805,13 @@ parse_json(struct ss_subs * s, const uint8_t * buf, size_t len,
 			    strlen(jerr.text), SIZE_MAX));
 			return (-1);
 		}
-		place(buf, pos, err);
 		rc = json_sub(s, name, nth, j);
 		json_decref(j);
-		if (rc)
+		if (rc) {
+			/* (Found only now: place() reads from the start.) */
+			place(buf, pos, err);
 			return (-1);
+		}
 		pos = skip_json_space(buf, len, pos + (size_t)jerr.position);
 		if (pos < len && buf[pos] == ']') {
 			pos++;
@@ -1258,9 +1260,10 @@ build(struct ss_subs * s)
 	/* The rest: fields to look at, and the subscriptions to try. */
 	if ((s->accattrs = malloc((s->nattrs + 1) *
 	    sizeof(*s->accattrs))) == NULL ||
-	    (s->always = malloc(s->nsubs * sizeof(*s->always))) == NULL ||
+	    (s->always = calloc(s->nsubs / 64 + 1,
+	    sizeof(*s->always))) == NULL ||
 	    (s->out = malloc(s->nsubs * sizeof(*s->out))) == NULL ||
-	    (s->bits = calloc(s->nsubs / 64 + 1, sizeof(*s->bits))) == NULL ||
+	    (s->cand = calloc(s->nsubs / 64 + 1, sizeof(*s->cand))) == NULL ||
 	    (s->vals = calloc(s->nattrs + 1, sizeof(*s->vals))) == NULL)
 		goto nomem;
 	for (a = 0; a < s->nattrs; a++) {
@@ -1268,9 +1271,10 @@ build(struct ss_subs * s)
 		if (t->nlo || t->nhi || t->eqnum || t->eqtext)
 			s->accattrs[s->naccattrs++] = (uint32_t)a;
 	}
+	s->nwords = s->nsubs / 64 + 1;
 	for (i = 0; i < s->nsubs; i++)
 		if (!s->subs[i].access)
-			s->always[s->nalways++] = (uint32_t)i;
+			s->always[i / 64] |= (uint64_t)1 << (i % 64);
 	rc = 0;
 	goto done;
 nomem:
@@ -1449,34 +1453,34 @@ holds(const struct ss_subs * s, const struct pred * p,
 	}
 }
 
-/* Check the subscriptions ${subs}[0 .. n), whose predicates from
- * ${from} on are unchecked; add those that match to s->out. */
+/* Does candidate ${i} match ${row}?  1, 0, or -1 on error. */
 static int
-check(struct ss_subs * s, const uint32_t * subs, size_t n, uint32_t from,
-    const struct ss_expr_row * row)
+check(struct ss_subs * s, uint32_t i, const struct ss_expr_row * row)
 {
-	const struct sub * b;
+	const struct sub * b = &s->subs[i];
 	const struct pred * p;
-	size_t i, k;
+	size_t k;
 	int r;
 
-	for (i = 0; i < n; i++) {
-		b = &s->subs[subs[i]];
-		for (k = from; k < b->npred; k++) {
-			p = &s->preds[b->pred0 + k];
-			if (!holds(s, p, value(s, p->attr, row)))
-				break;
-		}
-		if (k < b->npred)
-			continue;
-		for (k = 0, r = 1; k < b->nres && r == 1; k++)
-			r = ss_expr_test_part(b->e, s->res[b->res0 + k], row);
-		if (r == -1)
-			return (-1);
-		if (r == 1)
-			s->out[s->nout++] = subs[i];
+	/* (The access predicate, first, is known to hold.) */
+	for (k = (size_t)b->access; k < b->npred; k++) {
+		p = &s->preds[b->pred0 + k];
+		if (!holds(s, p, value(s, p->attr, row)))
+			return (0);
 	}
-	return (0);
+	for (k = 0, r = 1; k < b->nres && r == 1; k++)
+		r = ss_expr_test_part(b->e, s->res[b->res0 + k], row);
+	return (r);
+}
+
+/* Mark the ${n} subscriptions ${subs} as candidates. */
+static void
+mark(struct ss_subs * s, const uint32_t * subs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		s->cand[subs[i] / 64] |= (uint64_t)1 << (subs[i] % 64);
 }
 
 /* The equality slot of (field ${a}, value ${v}), or NULL. */
@@ -1499,39 +1503,6 @@ eq_find(const struct ss_subs * s, uint32_t a, const struct aval * v)
 	return (NULL);
 }
 
-/* Put s->out in file order. */
-static void
-order(struct ss_subs * s)
-{
-	size_t i, n = 0, w;
-	uint64_t x;
-	uint32_t t;
-
-	if (s->nout <= 1)
-		return;
-	if (s->nout <= 16) {
-		for (i = 1; i < s->nout; i++) {
-			t = s->out[i];
-			for (w = i; w > 0 && s->out[w - 1] > t; w--)
-				s->out[w] = s->out[w - 1];
-			s->out[w] = t;
-		}
-		return;
-	}
-	/* Many: mark them, and read the marks in order. */
-	for (i = 0; i < s->nout; i++)
-		s->bits[s->out[i] / 64] |= (uint64_t)1 << (s->out[i] % 64);
-	for (w = 0; w <= s->nsubs / 64 && n < s->nout; w++) {
-		x = s->bits[w];
-		s->bits[w] = 0;
-		while (x != 0) {
-			s->out[n++] = (uint32_t)(w * 64 +
-			    (size_t)__builtin_ctzll(x));
-			x &= x - 1;
-		}
-	}
-}
-
 int
 ss_subs_match(struct ss_subs * s, const struct ss_expr_row * row,
     const uint32_t ** ids, size_t * nids)
@@ -1539,34 +1510,44 @@ ss_subs_match(struct ss_subs * s, const struct ss_expr_row * row,
 	const struct eqslot * q;
 	const struct aval * v;
 	const struct attr * t;
-	size_t i, k;
+	size_t i, k, w;
+	uint64_t x;
+	int r;
 
 	s->gen++;
 	s->nout = 0;
+	/*
+	 * The candidates: those with no access predicate, and those whose
+	 * access predicate the record meets, as bits, so that they are
+	 * checked in file order (their predicates lie in that order in
+	 * memory) and come out in it.
+	 */
+	memcpy(s->cand, s->always, s->nwords * sizeof(*s->cand));
 	for (i = 0; i < s->naccattrs; i++) {
 		t = &s->attrs[s->accattrs[i]];
 		v = value(s, s->accattrs[i], row);
 		if (v->isnum) {
 			if (t->eqnum && (q = eq_find(s, s->accattrs[i],
-			    v)) != NULL && check(s, s->eqsubs + q->first,
-			    q->count, 1, row))
-				return (-1);
+			    v)) != NULL)
+				mark(s, s->eqsubs + q->first, q->count);
 			/* lo <= v: a prefix; hi >= v: a suffix. */
 			k = count_le(s->bounds + t->lo0, t->nlo, v->num);
-			if (check(s, s->boundsubs + t->lo0, k, 1, row))
-				return (-1);
+			mark(s, s->boundsubs + t->lo0, k);
 			k = count_lt(s->bounds + t->hi0, t->nhi, v->num);
-			if (check(s, s->boundsubs + t->hi0 + k, t->nhi - k, 1,
-			    row))
-				return (-1);
+			mark(s, s->boundsubs + t->hi0 + k, t->nhi - k);
 		} else if (t->eqtext && (q = eq_find(s, s->accattrs[i],
-		    v)) != NULL && check(s, s->eqsubs + q->first, q->count, 1,
-		    row))
-			return (-1);
+		    v)) != NULL)
+			mark(s, s->eqsubs + q->first, q->count);
 	}
-	if (check(s, s->always, s->nalways, 0, row))
-		return (-1);
-	order(s);
+	for (w = 0; w < s->nwords; w++) {
+		for (x = s->cand[w]; x != 0; x &= x - 1) {
+			i = w * 64 + (size_t)__builtin_ctzll(x);
+			if ((r = check(s, (uint32_t)i, row)) == -1)
+				return (-1);
+			if (r == 1)
+				s->out[s->nout++] = (uint32_t)i;
+		}
+	}
 	*ids = s->out;
 	*nids = s->nout;
 	return (0);
@@ -1596,6 +1577,6 @@ ss_subs_free(struct ss_subs * s)
 	free(s->accattrs);
 	free(s->vals);
 	free(s->out);
-	free(s->bits);
+	free(s->cand);
 	free(s);
 }
