@@ -12,6 +12,7 @@
  */
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct ss_program;
 
@@ -22,6 +23,9 @@ struct ss_stage_opts {
 	const char * sealed;		/* --sealed: a sealed identity */
 	const char * output;		/* -o, or NULL */
 	size_t chunk_size;
+	char * const * inputs;		/* operands that name input streams
+					   (ss-merge), or NULL */
+	size_t ninputs;
 };
 
 /* An operator's own option: its value joins the program under ${key}. */
@@ -42,6 +46,16 @@ struct ss_stage_spec {
 					   it; NULL: no operands */
 	/* Check the program (all but its recipients); exit 2 if wrong. */
 	void (* check)(const struct ss_program *);
+	/* Several outputs (ss-route): how many the checked program has; a
+	   -R FILE whose name holds "{}" then names one recipients file per
+	   output ("{}" is the output's number, from 0).  NULL: one. */
+	size_t (* noutputs)(const struct ss_program *);
+	/* Operands are input streams (ss-merge), at most this many, not
+	   program arguments; their number joins the program as "inputs".
+	   0: they are not. */
+	int inputs;
+	/* The host loop; NULL: ss_stage_run(). */
+	int (* run)(const struct ss_stage_opts *);
 };
 
 /**
@@ -86,6 +100,43 @@ int ss_stage_main(const char *, int, char **, const char *, const char *);
  * Run the stage: standard input to ${o}->output.
  */
 int ss_stage_run(const struct ss_stage_opts *);
+
+/**
+ * ss_stage_expand(template, k):
+ * ${template} with every "{}" replaced by the number ${k}, in a new
+ * string.
+ */
+char * ss_stage_expand(const char *, size_t);
+
+/**
+ * ss_stage_start(o):
+ * Start the enclave of stage ${o} and give it the program and key (the
+ * INIT ecall).
+ */
+struct ss_enclave;
+struct ss_enclave * ss_stage_start(const struct ss_stage_opts *);
+
+/**
+ * ss_stage_run_to(o, batch, framed, take, cookie, live):
+ * The input half of ss_stage_run(): start the enclave, read the stream
+ * on standard input, and give the enclave its header (OPEN) and its
+ * chunks (CHUNK), up to ${batch} bytes of chunks per call, as input 0
+ * of a framed flow if ${framed} (enclave/ecall.h); every answer goes to
+ * ${take}(${cookie}, answer, len), in order.  ${*live} is set, before
+ * the first answer, if the input is live (not a regular file).  The
+ * enclave is stopped before it returns.
+ */
+int ss_stage_run_to(const struct ss_stage_opts *, size_t, int,
+    int (*)(void *, const uint8_t *, size_t), void *, int *);
+
+/**
+ * ss_stage_run_route(o), ss_stage_run_merge(o):
+ * The host loops of ss-route (one input, an output per partition from
+ * the -o template; sink.h) and of ss-merge (the streams ${o}->inputs,
+ * one output); stage_multi.c.
+ */
+int ss_stage_run_route(const struct ss_stage_opts *);
+int ss_stage_run_merge(const struct ss_stage_opts *);
 
 /**
  * ss_stage_init_request(o, image, attest, key, keylen, req, reqlen):
