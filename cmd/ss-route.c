@@ -27,5 +27,5 @@ main(int argc, char * argv[])
 "                         stream on its standard input, $SS_PARTITION set)\n"
 "  -R FILE{}              a recipients file per partition ({} is K); -r and\n"
 "                         -R without {} apply to every partition\n",
-	    "--hash/--round-robin/--broadcast, -n"));
+	    "the way records are spread, -n"));
 }

@@ -447,6 +447,7 @@ ss_stage_run_merge(const struct ss_stage_opts * o)
 
 	memset(&m, 0, sizeof(m));
 	m.n = o->ninputs;
+	m.last = m.n - 1;	/* input 0 first */
 	if ((m.in = calloc(m.n, sizeof(*m.in))) == NULL ||
 	    (m.pfd = calloc(m.n, sizeof(*m.pfd))) == NULL ||
 	    (m.pidx = calloc(m.n, sizeof(*m.pidx))) == NULL) {
