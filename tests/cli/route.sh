@@ -147,6 +147,15 @@ for i in 0 1 2; do expect_same air.csv part$i.csv "--broadcast copy $i"; done
 expect_status 0 ss_route --hash UniqueCarrier -n 3 -i stage.key -R 'w{}.pub' \
     -o "|$SS_BIN/ss-decrypt -i w{}.key -o cmd{}.csv" < air.ss
 for i in 0 1 2; do expect_same process.part$i.csv cmd$i.csv "|command partition $i"; done
+# A pipeline of stages: each partition to a worker's ss-map (as over
+# ssh), the results merged.
+expect_status 0 ss_route --hash UniqueCarrier -n 3 -i stage.key -R 'w{}.pub' \
+    -o "|$SS_BIN/ss-map -i w{}.key -r $MG -f UniqueCarrier,ArrDelay -o mapped{}.ss" < air.ss
+expect_status 0 ss_merge -i merger.key -r "$C" -o merged.ss mapped0.ss mapped1.ss mapped2.ss
+expect_status 0 ss_decrypt -i consumer.key -o merged.csv merged.ss
+cut -d, -f9,15 air.csv | tail -n +2 | sort > want.sorted
+tail -n +2 merged.csv | sort > got.sorted
+expect_same want.sorted got.sorted "route | ss-map per partition | merge"
 # Without {}: the command reads $SS_PARTITION.
 expect_status 0 ss_route --hash UniqueCarrier -n 3 -i stage.key -R 'w{}.pub' \
     -o '|cat > env$SS_PARTITION.ss' < air.ss
