@@ -7,6 +7,8 @@
 static const struct ss_op * const ops[] = {
 	&ss_op_map,
 	&ss_op_match,
+	&ss_op_route,
+	&ss_op_merge,
 };
 
 const struct ss_op *

@@ -120,9 +120,81 @@ static const struct ss_stage_arg match_args[] = {
 	{ NULL, 0, NULL, 0, 0, 0 }
 };
 
+/* A count from 1 to ${max} given with ${opt}; exit 2 if not one. */
+static size_t
+check_count(const struct ss_program * p, const char * key, const char * opt,
+    size_t max)
+{
+	const char * v = ss_program_get(p, key);
+
+	if (v == NULL)
+		ss_cli_usage_error("give %s N", opt);
+	/* One spelling of each number: the program is measured. */
+	if (v[0] == '0')
+		ss_cli_usage_error("%s: invalid number '%s' (from 1 to %zu, "
+		    "no leading zero)", opt, v, max);
+	return (ss_cli_uint(v, opt, 1, max));
+}
+
+/* ss-route: one way to spread the records, over -n outputs. */
+static void
+check_route(const struct ss_program * p, const struct ss_stage_opts * o)
+{
+	size_t modes = count(p, "hash") + count(p, "round-robin") +
+	    count(p, "broadcast");
+	const char * field = ss_program_get(p, "hash");
+
+	(void)o;
+	if (modes == 0)
+		ss_cli_usage_error("nothing to do: give --hash FIELD, "
+		    "--round-robin or --broadcast");
+	if (modes > 1)
+		ss_cli_usage_error("--hash, --round-robin and --broadcast "
+		    "cannot be used together");
+	if (field != NULL && field[0] == '\0')
+		ss_cli_usage_error("--hash: empty field name");
+	(void)check_count(p, "n", "-n", SS_PROGRAM_OUTPUTS_MAX);
+}
+
+static size_t
+route_outputs(const struct ss_program * p)
+{
+
+	return (ss_cli_uint(ss_program_get(p, "n"), "-n", 1,
+	    SS_PROGRAM_OUTPUTS_MAX));
+}
+
+/* ss-merge: the inputs, and at most one sort field. */
+static void
+check_merge(const struct ss_program * p, const struct ss_stage_opts * o)
+{
+	const char * by = ss_program_get(p, "sorted-by");
+
+	(void)o;
+	if (by != NULL && by[0] == '\0')
+		ss_cli_usage_error("--sorted-by: empty field name");
+}
+
+static const struct ss_stage_arg route_args[] = {
+	{ "hash", 0, "hash", 1, 0, 0 },
+	{ "round-robin", 0, "round-robin", 1, 1, 0 },
+	{ "broadcast", 0, "broadcast", 1, 1, 0 },
+	{ "partitions", 'n', "n", 1, 0, 0 },
+	{ NULL, 0, NULL, 0, 0, 0 }
+};
+
+static const struct ss_stage_arg merge_args[] = {
+	{ "sorted-by", 0, "sorted-by", 1, 0, 0 },
+	{ NULL, 0, NULL, 0, 0, 0 }
+};
+
 static const struct ss_stage_spec stages[] = {
-	{ "map", map_args, "expr", check_map },
-	{ "match", match_args, "expr", check_match },
+	{ "map", map_args, "expr", check_map, NULL, 0, NULL },
+	{ "match", match_args, "expr", check_match, NULL, 0, NULL },
+	{ "route", route_args, NULL, check_route, route_outputs, 0,
+	    ss_stage_run_route },
+	{ "merge", merge_args, NULL, check_merge, NULL, 256,
+	    ss_stage_run_merge },
 };
 
 const struct ss_stage_spec *
@@ -142,5 +214,5 @@ const char *
 ss_stage_names(void)
 {
 
-	return ("ss-map, ss-match");
+	return ("ss-map, ss-match, ss-route, ss-merge");
 }
