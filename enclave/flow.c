@@ -1,3 +1,5 @@
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +35,8 @@ struct ss_flow {
 	uint8_t * q;
 	size_t qsize, qlen, qpos;
 	size_t qhdr;			/* header bytes at the front */
+
+	char notice[256];		/* for the host's stderr, or "" */
 };
 
 /* Make room for ${n} more queued bytes. */
@@ -205,6 +209,7 @@ ss_flow_chunk(struct ss_flow * f, unsigned flags, const uint8_t * wire,
 {
 	struct ss_batch b;
 	uint32_t clen;
+	size_t n;
 	int final;
 
 	if (f->in_aead == NULL || f->in_done) {
@@ -255,7 +260,17 @@ ss_flow_chunk(struct ss_flow * f, unsigned flags, const uint8_t * wire,
 		f->in_done = 1;
 		if (f->op->finish != NULL && f->op->finish(f->opstate, f))
 			return (-1);
-		return (seal_batch(f, SS_BATCH_RECORDS, 1));
+		if (seal_batch(f, SS_BATCH_RECORDS, 1))
+			return (-1);
+		/* The notice follows the final chunk (ecall.h). */
+		n = strlen(f->notice);
+		if (n > 0) {
+			if (queue_room(f, n))
+				return (-1);
+			memcpy(f->q + f->qlen, f->notice, n);
+			f->qlen += n;
+		}
+		return (0);
 	}
 	if ((flags & SS_CHUNK_FLUSH) && ss_batch_builder_nrecords(f->bb) > 0)
 		return (seal_batch(f, SS_BATCH_RECORDS, 0));
@@ -286,6 +301,16 @@ ss_flow_pull(struct ss_flow * f, uint8_t * out, size_t cap, size_t * len)
 	f->qpos = f->qlen = 0;
 	f->qhdr = 0;
 	return (0);
+}
+
+void
+ss_flow_notice(struct ss_flow * f, const char * fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(f->notice, sizeof(f->notice), fmt, ap);
+	va_end(ap);
 }
 
 void

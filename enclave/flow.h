@@ -38,6 +38,7 @@ struct ss_op {
 /* The operators (op_*.c). */
 extern const struct ss_op ss_op_map;
 extern const struct ss_op ss_op_match;
+extern const struct ss_op ss_op_reduce;
 
 /**
  * ss_op_find(name):
@@ -85,6 +86,16 @@ int ss_flow_schema(struct ss_flow *, const uint8_t * const *,
  * For operators: output one record of the declared width.
  */
 int ss_flow_emit(struct ss_flow *, const uint8_t * const *, const size_t *);
+
+/**
+ * ss_flow_notice(f, fmt, ...):
+ * For operators, before finish() returns: leave a one-line notice (a
+ * warning) that follows the final output chunk and that the host prints
+ * on its standard error, replacing any earlier one.  It must say only what the program or counts say, never a byte of
+ * the stream's contents: the host is not trusted with them.
+ */
+void ss_flow_notice(struct ss_flow *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /**
  * ss_flow_free(f):

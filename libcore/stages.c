@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../enclave/expr.h"
+#include "../enclave/reduce.h"
 #include "cli.h"
 #include "err.h"
 #include "program.h"
@@ -108,6 +109,19 @@ check_match(const struct ss_program * p)
 	ss_expr_free(e);
 }
 
+/* ss-reduce: the same reading of the program as the enclave's. */
+static void
+check_reduce(const struct ss_program * p)
+{
+	struct ss_reduce_conf c;
+
+	if (ss_reduce_conf_parse(&c, p)) {
+		ss_reduce_conf_free(&c);
+		ss_cli_usage_error("%s", ss_err_msg());
+	}
+	ss_reduce_conf_free(&c);
+}
+
 static const struct ss_stage_arg map_args[] = {
 	{ "fields", 'f', "fields", 1, 0 },
 	{ NULL, 0, NULL, 0, 0 }
@@ -117,9 +131,25 @@ static const struct ss_stage_arg match_args[] = {
 	{ NULL, 0, NULL, 0, 0 }
 };
 
+static const struct ss_stage_arg reduce_args[] = {
+	{ "accumulators", 'a', "acc", 1, 0 },
+	{ "fields", 'f', "fields", 1, 0 },
+	{ "group-by", 'g', "groups", 1, 0 },
+	{ "time", 0, "time", 1, 0 },
+	{ "tumbling", 0, "tumbling", 1, 0 },
+	{ "sliding", 0, "sliding", 1, 0 },
+	{ "count", 0, "count", 1, 0 },
+	{ "lateness", 0, "lateness", 1, 0 },
+	{ "partial", 0, "partial", 1, 1 },
+	{ "merge", 0, "merge", 1, 1 },
+	{ "max-groups", 0, "max-groups", 1, 0 },
+	{ NULL, 0, NULL, 0, 0 }
+};
+
 static const struct ss_stage_spec stages[] = {
 	{ "map", map_args, "expr", check_map },
 	{ "match", match_args, "expr", check_match },
+	{ "reduce", reduce_args, NULL, check_reduce },
 };
 
 const struct ss_stage_spec *
@@ -139,5 +169,5 @@ const char *
 ss_stage_names(void)
 {
 
-	return ("ss-map, ss-match");
+	return ("ss-map, ss-match, ss-reduce");
 }
