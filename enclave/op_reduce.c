@@ -82,7 +82,7 @@ struct group {
 	struct group * prev, * next;	/* in its window, first seen first */
 	struct window * w;
 	uint64_t nrecs;		/* --count: records since the last output */
-	uint8_t * key;		/* start[8] then len[4] value, per group field */
+	uint8_t * key;		/* start[8], then len[4] value per group field */
 	size_t keylen;
 	struct facc f[];
 };
@@ -115,6 +115,7 @@ struct reduce {
 	struct window * whead, * wtail;
 	uint64_t ngroups;
 	uint64_t ndistinct;	/* values held for distinct_count */
+	int limit;		/* the error is --max-groups' (no prefix) */
 	int have_max;		/* a time seen */
 	double maxt;
 	int form;		/* of the first time seen */
@@ -326,6 +327,7 @@ set_add(struct reduce * R, struct facc * a, const uint8_t * v, size_t len)
 	if (a->set->cap > 0 && ht_find(a->set, h, v, len)->item != NULL)
 		return (0);
 	if (R->ndistinct >= R->c.max_groups) {
+		R->limit = 1;
 		ss_err_set(SS_EXIT_DATA, "reduce: more than %llu distinct "
 		    "values held for distinct_count (see --max-groups)",
 		    (unsigned long long)R->c.max_groups);
@@ -461,6 +463,7 @@ group_get(struct reduce * R, int64_t start, size_t klen)
 	    (e = ht_find(&R->groups, h, R->kbuf, klen))->item != NULL)
 		return (e->item);
 	if (R->ngroups >= R->c.max_groups) {
+		R->limit = 1;
 		ss_err_set(SS_EXIT_DATA, "reduce: more than %llu groups (see "
 		    "--max-groups)", (unsigned long long)R->c.max_groups);
 		return (NULL);
@@ -880,8 +883,13 @@ add_record(struct reduce * R, struct group * g, const struct ss_batch * in,
 
 	for (i = 0; i < R->c.nfields; i++) {
 		v = ss_batch_field(in, r, R->fcol[i], &len);
-		if (facc_add(R, &g->f[i], v, len))
+		if (facc_add(R, &g->f[i], v, len)) {
+			if (!R->limit)
+				ss_err_prefix("reduce: record %llu: field "
+				    "'%s'", (unsigned long long)R->nrec,
+				    R->c.fields[i]);
 			return (-1);
+		}
 	}
 	return (0);
 }
@@ -907,6 +915,18 @@ time_record(struct reduce * R, const struct ss_batch * in, size_t r,
 	}
 	if (!R->have_max)
 		R->form = form;
+	/*
+	 * Close what the new watermark passes first: the record's own
+	 * windows end after it, so they stay open, and memory holds at
+	 * most the groups of the windows still open.
+	 */
+	if (!R->have_max || t > R->maxt) {
+		R->have_max = 1;
+		R->maxt = t;
+		while (R->whead != NULL && closed(R, R->whead->start))
+			if (window_close(R, R->whead, f))
+				return (-1);
+	}
 	last = window_of(t, R->c.step);
 	for (s = last - R->c.size + R->c.step; s <= last; s += R->c.step) {
 		if (closed(R, s)) {
@@ -918,13 +938,6 @@ time_record(struct reduce * R, const struct ss_batch * in, size_t r,
 			return (-1);
 	}
 	R->nlate += late;
-	if (!R->have_max || t > R->maxt) {
-		R->have_max = 1;
-		R->maxt = t;
-		while (R->whead != NULL && closed(R, R->whead->start))
-			if (window_close(R, R->whead, f))
-				return (-1);
-	}
 	return (0);
 }
 
@@ -1002,8 +1015,8 @@ merge_field(struct reduce * R, struct facc * a, const struct spos * p,
 	const uint8_t * v;
 	size_t len;
 	uint64_t n, nnum, dn50, nset;
-	double x, dfirst, dlast;
-	int have1, have2;
+	double x = 0, dfirst, dlast;
+	int have1, have2, isnum;
 
 	*what = "_n";
 	v = cell(in, r, p->n, &len);
@@ -1034,8 +1047,9 @@ merge_field(struct reduce * R, struct facc * a, const struct spos * p,
 		v = cell(in, r, p->min, &len);
 		if ((len == 0) != (n == 0))
 			goto bad;
-		if (len > 0 && extreme_offer(&a->min, -1, v, len,
-		    ss_expr_number(v, len, &x), x))
+		isnum = ss_expr_number(v, len, &x);
+		if (len > 0 && extreme_offer(&a->min, -1, v, len, isnum,
+		    x))
 			return (-1);
 	}
 	*what = "_max";
@@ -1043,8 +1057,9 @@ merge_field(struct reduce * R, struct facc * a, const struct spos * p,
 		v = cell(in, r, p->max, &len);
 		if ((len == 0) != (n == 0))
 			goto bad;
-		if (len > 0 && extreme_offer(&a->max, 1, v, len,
-		    ss_expr_number(v, len, &x), x))
+		isnum = ss_expr_number(v, len, &x);
+		if (len > 0 && extreme_offer(&a->max, 1, v, len, isnum,
+		    x))
 			return (-1);
 	}
 	*what = "_first";
@@ -1143,9 +1158,10 @@ merge_row(struct reduce * R, const struct ss_batch * in, size_t r)
 		return (-1);
 	for (i = 0; i < R->c.nfields; i++)
 		if (merge_field(R, &g->f[i], &R->pos[i], in, r, &what)) {
-			ss_err_prefix("reduce: --merge: row %llu: column "
-			    "'%s%s'", (unsigned long long)R->nrec,
-			    R->c.fields[i], what);
+			if (!R->limit)
+				ss_err_prefix("reduce: --merge: row %llu: "
+				    "column '%s%s'", (unsigned long long)R->nrec,
+				    R->c.fields[i], what);
 			return (-1);
 		}
 	return (0);

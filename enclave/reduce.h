@@ -60,7 +60,7 @@ struct ss_reduce_conf {
 	int64_t size, step;	/* time windows, in seconds */
 	uint64_t count;		/* --count */
 	int64_t lateness;	/* seconds */
-	const char * lateness_text;	/* as given, or "0" */
+	char * lateness_text;	/* as given, or "0" */
 	int partial, merge;
 	uint64_t max_groups;
 	/* The columns of results, and of partial state (--partial's output,

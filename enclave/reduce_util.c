@@ -118,9 +118,9 @@ make_columns(const struct ss_reduce_conf * c, int partial, char *** v,
 	for (i = 0; i < c->nfields; i++) {
 		if (partial) {
 			for (k = 0; k < sizeof(state) / sizeof(state[0]); k++)
-				if ((state[k].need & c->need) == state[k].need &&
-				    add_column(v, n, c->fields[i],
-				    state[k].suffix))
+				if ((state[k].need & c->need) ==
+				    state[k].need && add_column(v, n,
+				    c->fields[i], state[k].suffix))
 					return (-1);
 			continue;
 		}
@@ -135,10 +135,10 @@ make_columns(const struct ss_reduce_conf * c, int partial, char *** v,
 	for (i = 0; i < *n; i++)
 		for (j = 0; j < i; j++)
 			if (strcmp((*v)[i], (*v)[j]) == 0) {
-				ss_err_set(SS_EXIT_SYS, "two %scolumns would be "
-				    "named '%s' (rename a field with ss-map "
-				    "first)", partial ? "partial-state " :
-				    "output ", (*v)[i]);
+				ss_err_set(SS_EXIT_SYS, "two %scolumns would "
+				    "be named '%s' (rename a field with "
+				    "ss-map first)", partial ?
+				    "partial-state " : "output ", (*v)[i]);
 				return (-1);
 			}
 	return (0);
@@ -153,7 +153,8 @@ parse_uint(const char * s, uint64_t lo, uint64_t hi, uint64_t * v)
 	if (*s == '\0')
 		return (-1);
 	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9' || x > (hi - (uint64_t)(*s - '0')) / 10)
+		if (*s < '0' || *s > '9' ||
+		    x > (hi - (uint64_t)(*s - '0')) / 10)
 			return (-1);
 		x = x * 10 + (uint64_t)(*s - '0');
 	}
@@ -185,8 +186,8 @@ parse_accs(struct ss_reduce_conf * c, const char * list)
 		}
 		for (j = 0; j < c->nacc; j++)
 			if (c->acc[j] == (int)k) {
-				ss_err_set(SS_EXIT_SYS, "-a: '%s' given twice",
-				    v[i]);
+				ss_err_set(SS_EXIT_SYS, "-a: '%s' given more "
+				    "than once", v[i]);
 				goto done;
 			}
 		c->acc[c->nacc++] = (int)k;
@@ -209,8 +210,8 @@ unique(char * const * v, size_t n, const char * what)
 	for (i = 0; i < n; i++)
 		for (j = 0; j < i; j++)
 			if (strcmp(v[i], v[j]) == 0) {
-				ss_err_set(SS_EXIT_SYS, "%s: '%s' given twice",
-				    what, v[i]);
+				ss_err_set(SS_EXIT_SYS, "%s: '%s' given more "
+				    "than once", what, v[i]);
 				return (-1);
 			}
 	return (0);
@@ -282,7 +283,11 @@ parse_windows(struct ss_reduce_conf * c, const struct ss_program * p)
 		    "--sliding windows");
 		return (-1);
 	}
-	c->lateness_text = "0";
+	if ((c->lateness_text = strdup(lateness != NULL ? lateness : "0")) ==
+	    NULL) {
+		ss_err_errno("strdup");
+		return (-1);
+	}
 	if (lateness != NULL) {
 		if (c->window != SS_WINDOW_TIME) {
 			ss_err_set(SS_EXIT_SYS, "--lateness is only for "
@@ -295,7 +300,6 @@ parse_windows(struct ss_reduce_conf * c, const struct ss_program * p)
 			    "duration (0, 10s, 5m, 1h, 1d)", lateness);
 			return (-1);
 		}
-		c->lateness_text = lateness;
 	}
 	if (c->window == SS_WINDOW_COUNT && (c->partial || c->merge)) {
 		ss_err_set(SS_EXIT_SYS, "--count windows cannot be merged "
@@ -336,7 +340,7 @@ ss_reduce_conf_parse(struct ss_reduce_conf * c, const struct ss_program * p)
 		    (ss_program_get(p, keys[k]) != p->e[i].val ||
 		    strlen(p->e[i].val) != p->e[i].vallen)) {
 			ss_err_set(SS_EXIT_SYS, "program argument '%s' given "
-			    "twice, or not text", p->e[i].key);
+			    "more than once, or not text", p->e[i].key);
 			return (-1);
 		}
 	}
@@ -410,6 +414,7 @@ ss_reduce_conf_free(struct ss_reduce_conf * c)
 	free_list(c->columns, c->ncolumns);
 	free_list(c->state, c->nstate);
 	free(c->time);
+	free(c->lateness_text);
 	memset(c, 0, sizeof(*c));
 }
 
