@@ -91,8 +91,9 @@ int ss_flow_emit(struct ss_flow *, const uint8_t * const *, const size_t *);
  * ss_flow_notice(f, fmt, ...):
  * For operators, before finish() returns: leave a one-line notice (a
  * warning) that follows the final output chunk and that the host prints
- * on its standard error, replacing any earlier one.  It must say only what the program or counts say, never a byte of
- * the stream's contents: the host is not trusted with them.
+ * on its standard error, replacing any earlier one.  It must say only
+ * what the program or counts say, never a byte of the stream's
+ * contents: the host is not trusted with them.
  */
 void ss_flow_notice(struct ss_flow *, const char *, ...)
     __attribute__((format(printf, 2, 3)));

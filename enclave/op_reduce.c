@@ -82,7 +82,7 @@ struct group {
 	struct group * prev, * next;	/* in its window, first seen first */
 	struct window * w;
 	uint64_t nrecs;		/* --count: records since the last output */
-	uint8_t * key;		/* start[8], then len[4] value per group field */
+	uint8_t * key;		/* start[8], then len[4] value per group */
 	size_t keylen;
 	struct facc f[];
 };
@@ -1160,7 +1160,8 @@ merge_row(struct reduce * R, const struct ss_batch * in, size_t r)
 		if (merge_field(R, &g->f[i], &R->pos[i], in, r, &what)) {
 			if (!R->limit)
 				ss_err_prefix("reduce: --merge: row %llu: "
-				    "column '%s%s'", (unsigned long long)R->nrec,
+				    "column '%s%s'",
+				    (unsigned long long)R->nrec,
 				    R->c.fields[i], what);
 			return (-1);
 		}
