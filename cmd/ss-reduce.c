@@ -10,8 +10,8 @@ main(int argc, char * argv[])
 
 	return (ss_stage_main("reduce", argc, argv,
 "usage: ss-reduce -a ACC[,ACC...] -f FIELD[,FIELD...] [-g FIELD[,FIELD...]]\n"
-"                 [--tumbling DURATION | --sliding SIZE,STEP] --time FIELD\n"
-"                 [--lateness DURATION] | [--count N]] [--partial | --merge]\n"
+"                 [(--tumbling DURATION | --sliding SIZE,STEP) --time FIELD\n"
+"                  [--lateness DURATION] | --count N] [--partial | --merge]\n"
 "                 [--max-groups N] (-r PUBKEY | -R FILE)...\n"
 "                 (--sealed FILE | -i IDENTITY) [-o FILE] [--tee process|none]\n"
 "                 [--chunk-size N] < STREAM\n"
