@@ -38,7 +38,14 @@
  *			out: the output stream's header.
  *	SS_ECALL_CHUNK	in: flags[1] (SS_CHUNK_FLUSH) and one input chunk
  *			as on the wire (prefix, ciphertext, tag).
- *			out: zero or more output chunks as on the wire.
+ *			out: zero or more output chunks as on the wire;
+ *			after the output's final chunk, the operator's
+ *			notice if it left one: a line of text, without a
+ *			newline, that the host prints on its standard
+ *			error (ss-reduce: how many records came too late
+ *			for their window).  Like error messages, it never
+ *			holds stream contents, only counts and the
+ *			program's words.
  *	SS_ECALL_PULL	in: nothing.  out: more output chunks, after a
  *			call that returned SS_ECALL_MORE.
  *

@@ -1,3 +1,5 @@
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,6 +51,8 @@ struct ss_flow {
 	/* Sealed output waiting for the host. */
 	uint8_t * q;
 	size_t qsize, qlen;
+
+	char notice[256];		/* for the host's stderr, or "" */
 };
 
 /* Make room for ${n} more queued bytes. */
@@ -513,7 +517,7 @@ int
 ss_flow_chunk_from(struct ss_flow * f, size_t k, unsigned flags,
     const uint8_t * wire, size_t len)
 {
-	size_t need, i;
+	size_t need, i, n;
 	int final;
 
 	if (k >= f->nin || f->in[k].aead == NULL || f->in[k].done) {
@@ -537,6 +541,18 @@ ss_flow_chunk_from(struct ss_flow * f, size_t k, unsigned flags,
 		for (i = 0; i < f->nout; i++)
 			if (seal_batch(f, i, SS_BATCH_RECORDS, 1))
 				return (-1);
+		/*
+		 * The notice follows the final chunk (ecall.h); framed
+		 * answers have no place for one (no framed operator sets
+		 * one).
+		 */
+		n = strlen(f->notice);
+		if (n > 0 && !f->framed) {
+			if (queue_room(f, n))
+				return (-1);
+			memcpy(f->q + f->qlen, f->notice, n);
+			f->qlen += n;
+		}
 		return (0);
 	}
 	if (flags & SS_CHUNK_FLUSH) {
@@ -591,6 +607,16 @@ ss_flow_pull(struct ss_flow * f, uint8_t * out, size_t cap, size_t * len)
 	*len = n;
 	f->qlen = 0;
 	return (0);
+}
+
+void
+ss_flow_notice(struct ss_flow * f, const char * fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(f->notice, sizeof(f->notice), fmt, ap);
+	va_end(ap);
 }
 
 void

@@ -62,6 +62,7 @@ extern const struct ss_op ss_op_map;
 extern const struct ss_op ss_op_match;
 extern const struct ss_op ss_op_route;
 extern const struct ss_op ss_op_merge;
+extern const struct ss_op ss_op_reduce;
 
 /**
  * ss_op_find(name):
@@ -172,6 +173,17 @@ int ss_flow_emit_to(struct ss_flow *, size_t, const uint8_t * const *,
  */
 size_t ss_flow_input(const struct ss_flow *);
 int ss_flow_input_done(const struct ss_flow *, size_t);
+
+/**
+ * ss_flow_notice(f, fmt, ...):
+ * For operators, before finish() returns: leave a one-line notice (a
+ * warning) that follows the final output chunk and that the host prints
+ * on its standard error, replacing any earlier one.  It must say only
+ * what the program or counts say, never a byte of the stream's
+ * contents: the host is not trusted with them.
+ */
+void ss_flow_notice(struct ss_flow *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /**
  * ss_flow_free(f):

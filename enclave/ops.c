@@ -9,6 +9,7 @@ static const struct ss_op * const ops[] = {
 	&ss_op_match,
 	&ss_op_route,
 	&ss_op_merge,
+	&ss_op_reduce,
 };
 
 const struct ss_op *

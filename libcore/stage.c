@@ -677,15 +677,52 @@ next_chunk(void * cookie, const uint8_t ** req, size_t * len)
 struct sink {
 	struct ss_output * out;
 	int live;
+	int opened;			/* the header (OPEN's answer) is out */
 };
+
+/* A notice from the enclave: one line of printable text on stderr. */
+static void
+print_notice(const uint8_t * msg, size_t len)
+{
+	size_t i;
+
+	fprintf(stderr, "%s: ", ss_cli_name());
+	for (i = 0; i < len; i++)
+		fputc((msg[i] >= 0x20 && msg[i] < 0x7f) ? msg[i] : '?',
+		    stderr);
+	fputc('\n', stderr);
+}
 
 static int
 take_output(void * cookie, const uint8_t * buf, size_t len)
 {
 	struct sink * sk = cookie;
+	size_t pos = 0, wl;
+	uint32_t clen;
+	int final = 0;
 
-	if (ss_output_write(sk->out, buf, len))
+	/* First the output stream's header, as it came. */
+	if (!sk->opened) {
+		sk->opened = 1;
+		if (ss_output_write(sk->out, buf, len))
+			return (-1);
+		return (sk->live ? ss_output_flush(sk->out) : 0);
+	}
+	/* Whole chunks; after the final one, the operator's notice. */
+	while (pos < len && !final) {
+		if (len - pos < SS_CHUNK_PREFIX_LEN ||
+		    ss_frame_prefix_read(buf + pos, &clen, &final) ||
+		    (wl = SS_CHUNK_WIRE_LEN(clen)) > len - pos) {
+			ss_err_set(SS_EXIT_SYS, "enclave answer is not whole "
+			    "chunks");
+			return (-1);
+		}
+		pos += wl;
+	}
+	if (ss_output_write(sk->out, buf, pos))
 		return (-1);
+	if (pos < len)
+		print_notice(buf + pos, len - pos);
 	return (sk->live ? ss_output_flush(sk->out) : 0);
 }
 
@@ -743,7 +780,7 @@ done:
 int
 ss_stage_run(const struct ss_stage_opts * o)
 {
-	struct sink sk = { NULL, 0 };
+	struct sink sk = { NULL, 0, 0 };
 	int rc = -1;
 
 	if ((sk.out = ss_output_open(o->output, SS_OUTPUT_BINARY)) == NULL)

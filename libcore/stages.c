@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../enclave/expr.h"
+#include "../enclave/reduce.h"
 #include "cli.h"
 #include "err.h"
 #include "program.h"
@@ -111,6 +112,20 @@ check_match(const struct ss_program * p,
 	ss_expr_free(e);
 }
 
+/* ss-reduce: the same reading of the program as the enclave's. */
+static void
+check_reduce(const struct ss_program * p, const struct ss_stage_opts * o)
+{
+	struct ss_reduce_conf c;
+
+	(void)o;
+	if (ss_reduce_conf_parse(&c, p)) {
+		ss_reduce_conf_free(&c);
+		ss_cli_usage_error("%s", ss_err_msg());
+	}
+	ss_reduce_conf_free(&c);
+}
+
 static const struct ss_stage_arg map_args[] = {
 	{ "fields", 'f', "fields", 1, 0, 0 },
 	{ NULL, 0, NULL, 0, 0, 0 }
@@ -188,6 +203,21 @@ static const struct ss_stage_arg merge_args[] = {
 	{ NULL, 0, NULL, 0, 0, 0 }
 };
 
+static const struct ss_stage_arg reduce_args[] = {
+	{ "accumulators", 'a', "acc", 1, 0, 0 },
+	{ "fields", 'f', "fields", 1, 0, 0 },
+	{ "group-by", 'g', "groups", 1, 0, 0 },
+	{ "time", 0, "time", 1, 0, 0 },
+	{ "tumbling", 0, "tumbling", 1, 0, 0 },
+	{ "sliding", 0, "sliding", 1, 0, 0 },
+	{ "count", 0, "count", 1, 0, 0 },
+	{ "lateness", 0, "lateness", 1, 0, 0 },
+	{ "partial", 0, "partial", 1, 1, 0 },
+	{ "merge", 0, "merge", 1, 1, 0 },
+	{ "max-groups", 0, "max-groups", 1, 0, 0 },
+	{ NULL, 0, NULL, 0, 0, 0 }
+};
+
 static const struct ss_stage_spec stages[] = {
 	{ "map", map_args, "expr", check_map, NULL, 0, NULL },
 	{ "match", match_args, "expr", check_match, NULL, 0, NULL },
@@ -195,6 +225,7 @@ static const struct ss_stage_spec stages[] = {
 	    ss_stage_run_route },
 	{ "merge", merge_args, NULL, check_merge, NULL, 256,
 	    ss_stage_run_merge },
+	{ "reduce", reduce_args, NULL, check_reduce, NULL, 0, NULL },
 };
 
 const struct ss_stage_spec *
@@ -214,5 +245,5 @@ const char *
 ss_stage_names(void)
 {
 
-	return ("ss-map, ss-match, ss-route, ss-merge");
+	return ("ss-map, ss-match, ss-reduce, ss-route, ss-merge");
 }
