@@ -184,6 +184,9 @@ ss_flow_check_outputs(const struct ss_op * op, void * opstate,
 	for (i = 0; i < nout; i++) {
 		if ((r[i] = ss_program_output_recipients(p, i)) == NULL)
 			break;
+		if (op->recipients != NULL &&
+		    op->recipients(opstate, i, r[i]))
+			break;
 		if (r[i]->n == 0) {
 			ss_err_set(SS_EXIT_SYS, "the program names no "
 			    "recipient of output %zu", i);

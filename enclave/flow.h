@@ -52,6 +52,10 @@ struct ss_op {
 	   SS_FLOW_ANY (NULL: any input will do).  The operator may keep
 	   pointers into a batch of input K until it needs input K. */
 	size_t (* need)(void *);
+	/* Add the recipients output K has besides the program's own
+	   (ss-route --subs: a subscriber's key, from the subscribers
+	   file, which the program measures by its digest); NULL: none. */
+	int (* recipients)(void *, size_t, struct ss_recipients *);
 };
 
 /* Any input (ss_op's need()); no input at all, once all have ended. */
