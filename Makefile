@@ -24,7 +24,7 @@ MAN1		= $(BINS:%=man/%.1)
 MAN5		= man/ss-format.5
 MAN7		= man/securestreams.7 man/ss-enclave.7 man/ss-expr.7
 
-PKGS		= libcrypto libsodium libpcre2-8
+PKGS		= libcrypto libsodium libpcre2-8 jansson
 SS_CPPFLAGS	= -D_GNU_SOURCE -DSS_VERSION='"$(VERSION)"' -iquote libcore
 SS_CFLAGS	:= -std=c11 -Wall -Wextra -Werror -Wshadow -Wpointer-arith \
 		  -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
@@ -47,7 +47,7 @@ ENCLAVE_IMG	= $(BINDIR)/../libexec/securestreams/ss-enclave
 # (Sanitizer runtimes cannot be linked statically: those builds link the
 # image dynamically.)  Debug sections are stripped: less to copy and hash.
 ENCLAVE_LDFLAGS	= $(if $(findstring -fsanitize,$(CFLAGS)),,-static -Wl,-S)
-ENCLAVE_LIBS	:= -lcrypto -lsodium -lpcre2-8 -lseccomp -lpthread -lm
+ENCLAVE_LIBS	:= -lcrypto -lsodium -lpcre2-8 -ljansson -lseccomp -lpthread -lm
 LIBS_ALL	= -Wl,--start-group $(LIBCORE) $(LIBENCLAVE) -Wl,--end-group
 UNIT_SRCS	= $(wildcard tests/unit/test_*.c)
 UNIT_BINS	= $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)

@@ -92,6 +92,8 @@ struct ss_expr {
 	uint32_t * args;
 	size_t nargs, argsize;
 	uint32_t root;
+	uint32_t * parts;	/* a condition's top-level && operands */
+	size_t nparts;
 	pcre2_match_context * mctx;	/* limits for every regex */
 };
 
@@ -783,6 +785,39 @@ parse_or(struct parser * p, uint32_t * i)
 	return (parse_binary(p, i, parse_and, ops, kinds, T_COND));
 }
 
+/*
+ * List the parts of the condition ${root}: the operands of the &&s at its
+ * top, from left to right, whatever their grouping.
+ */
+static int
+find_parts(struct parser * p, uint32_t root)
+{
+	struct ss_expr * e = p->e;
+	uint32_t * stack;
+	size_t n = 0;
+	uint32_t i;
+
+	if (e->nodes[root].type != T_COND)
+		return (0);
+	if ((stack = malloc((e->nnodes + 1) * sizeof(*stack))) == NULL ||
+	    (e->parts = malloc(e->nnodes * sizeof(*e->parts))) == NULL) {
+		free(stack);
+		return (fail_nomem(p));
+	}
+	/* An && pushes two and pops one: at most nnodes + 1 are waiting. */
+	stack[n++] = root;
+	while (n > 0) {
+		i = stack[--n];
+		if (e->nodes[i].kind == N_AND) {
+			stack[n++] = e->nodes[i].b;
+			stack[n++] = e->nodes[i].a;
+		} else
+			e->parts[e->nparts++] = i;
+	}
+	free(stack);
+	return (0);
+}
+
 static struct ss_expr *
 compile(struct parser * p, int type)
 {
@@ -818,6 +853,8 @@ compile(struct parser * p, int type)
 		    "condition (compare it: ... > 0)");
 		goto err;
 	}
+	if (find_parts(p, root))
+		goto err;
 	free(p->pending);
 	p->e->root = root;
 	return (p->e);
@@ -941,6 +978,7 @@ ss_expr_free(struct ss_expr * e)
 		pcre2_code_free(e->nodes[i].re);
 	}
 	pcre2_match_context_free(e->mctx);
+	free(e->parts);
 	free(e->nodes);
 	free(e->args);
 	free(e);
@@ -1077,14 +1115,20 @@ compare(struct ss_expr * e, uint32_t ia, struct val * a, uint32_t ib,
 {
 	double x, y;
 	size_t n;
-	int c;
+	int c, xnum, ynum;
 
 	if (a->t == V_NA || b->t == V_NA)
 		return (2);
-	if (numeric(a, &x) && numeric(b, &y))
+	/*
+	 * A comparison is numeric if either side is a number or reads as
+	 * one; then a side that is not a number gives no answer.  Only
+	 * two pieces of text that are not numbers compare as text.
+	 */
+	xnum = numeric(a, &x);
+	ynum = numeric(b, &y);
+	if (xnum && ynum)
 		return ((x < y) ? -1 : (x > y) ? 1 : (x == y) ? 0 : 2);
-	/* A number against text that is not one: no answer. */
-	if (a->t == V_NUM || b->t == V_NUM)
+	if (xnum || ynum)
 		return (2);
 	text(e, ia, a);
 	text(e, ib, b);
@@ -1401,8 +1445,9 @@ test(struct ss_expr * e, uint32_t i, const struct ss_expr_row * row)
 	case N_GE:
 		if (eval(e, n->a, row, &a) || eval(e, n->b, row, &b))
 			return (-1);
+		/* No answer: false, but != is always the negation of ==. */
 		if ((c = compare(e, n->a, &a, n->b, &b)) == 2)
-			return (0);
+			return (n->kind == N_NE);
 		switch (n->kind) {
 		case N_EQ:
 			return (c == 0);
@@ -1468,4 +1513,104 @@ ss_expr_text(struct ss_expr * e, const struct ss_expr_row * row,
 	text(e, e->root, &v);
 	*len = v.len;
 	return (v.s);
+}
+
+/* Parts of conditions. */
+
+size_t
+ss_expr_nparts(const struct ss_expr * e)
+{
+
+	return (e->nparts);
+}
+
+/* Node ${c} as a constant, into ${pred}; 0 if it is not one. */
+static int
+constant(const struct ss_expr * e, const struct node * c,
+    struct ss_expr_pred * pred)
+{
+	double x;
+	int neg = 0, nneg = 0;
+
+	/* -5 is a minus on a number; --5 too. */
+	while (c->kind == N_NEG) {
+		neg = !neg;
+		nneg++;
+		c = &e->nodes[c->a];
+	}
+	if (c->kind == N_NUM) {
+		x = c->num;
+	} else if (c->kind == N_STR &&
+	    ss_expr_number((const uint8_t *)c->str, c->len, &x)) {
+		/* "5" compares as 5. */
+	} else if (c->kind == N_STR && nneg == 0) {
+		/* (A minus on text that is not a number gives no value.) */
+		pred->isnum = 0;
+		pred->str = (const uint8_t *)c->str;
+		pred->len = c->len;
+		return (1);
+	} else
+		return (0);
+	pred->isnum = 1;
+	pred->num = neg ? -x : x;
+	pred->str = NULL;
+	pred->len = 0;
+	return (1);
+}
+
+int
+ss_expr_part(const struct ss_expr * e, size_t i, struct ss_expr_pred * pred)
+{
+	static const int flip[] = {
+		[SS_EXPR_EQ] = SS_EXPR_EQ, [SS_EXPR_NE] = SS_EXPR_NE,
+		[SS_EXPR_LT] = SS_EXPR_GT, [SS_EXPR_LE] = SS_EXPR_GE,
+		[SS_EXPR_GT] = SS_EXPR_LT, [SS_EXPR_GE] = SS_EXPR_LE,
+	};
+	const struct node * n = &e->nodes[e->parts[i]], * f, * c;
+	int op;
+
+	switch (n->kind) {
+	case N_EQ:
+		op = SS_EXPR_EQ;
+		break;
+	case N_NE:
+		op = SS_EXPR_NE;
+		break;
+	case N_LT:
+		op = SS_EXPR_LT;
+		break;
+	case N_LE:
+		op = SS_EXPR_LE;
+		break;
+	case N_GT:
+		op = SS_EXPR_GT;
+		break;
+	case N_GE:
+		op = SS_EXPR_GE;
+		break;
+	default:
+		return (0);
+	}
+	f = &e->nodes[n->a];
+	c = &e->nodes[n->b];
+	if (f->kind != N_FIELD) {
+		/* CONSTANT op FIELD is FIELD op' CONSTANT. */
+		f = c;
+		c = &e->nodes[n->a];
+		op = flip[op];
+	}
+	if (f->kind != N_FIELD || !constant(e, c, pred))
+		return (0);
+	pred->op = op;
+	pred->name = f->str;
+	pred->namelen = f->len;
+	pred->field = f->field;
+	return (1);
+}
+
+int
+ss_expr_test_part(struct ss_expr * e, size_t i, const struct ss_expr_row * row)
+{
+
+	return (test(e, e->parts[i], row));
 }

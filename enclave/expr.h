@@ -10,9 +10,12 @@
  * record's fields or of space the expression owns.
  *
  * Values are text until used.  A field's text is a number where a
- * number is needed only if all of it is one; a cell that is empty or
- * not a number ("NA") makes a numeric comparison false and arithmetic
- * on it gives no value, which is empty text and false in comparisons.
+ * number is needed only if all of it is one.  A comparison is numeric
+ * if either side is, or reads as, a number; then a side that is not one
+ * (an empty cell, "NA") makes it false, and only two pieces of text that
+ * are not numbers compare bytewise.  != is always the negation of ==.
+ * Arithmetic on text that is not a number gives no value, which is
+ * empty text, and false in comparisons but !=.
  */
 
 #include <stddef.h>
@@ -111,5 +114,57 @@ int ss_expr_number(const uint8_t *, size_t, double *);
  */
 #define SS_EXPR_NUMBUF	32
 size_t ss_expr_format(double, char *);
+
+/*
+ * The parts of a condition, for indexes over many conditions (enclave/
+ * subs.c): the conditions joined by && at its top level, whatever their
+ * grouping ("a > 1 && (b == 2 && c =~ \"x\")" has three parts), or the
+ * whole condition if it is no &&.  A part that compares a field with a
+ * constant can be read as FIELD op CONSTANT.
+ */
+#define SS_EXPR_EQ	1
+#define SS_EXPR_NE	2
+#define SS_EXPR_LT	3
+#define SS_EXPR_LE	4
+#define SS_EXPR_GT	5
+#define SS_EXPR_GE	6
+
+struct ss_expr_pred {
+	int op;			/* SS_EXPR_EQ ... SS_EXPR_GE */
+	const char * name;	/* the field's name (NUL-terminated) */
+	size_t namelen;
+	size_t field;		/* its column, once bound */
+	int isnum;		/* the constant reads as a number, */
+	double num;		/* this one; */
+	const uint8_t * str;	/* else it is this text */
+	size_t len;
+};
+
+/**
+ * ss_expr_nparts(e):
+ * The number of parts of the condition ${e} (0 if ${e} is a value).
+ */
+size_t ss_expr_nparts(const struct ss_expr *);
+
+/**
+ * ss_expr_part(e, i, pred):
+ * If part ${i} of ${e} compares a field with a constant, either way round
+ * ("x > 5", "5 < x", "x == -1.5", "x != \"NA\"", "x == \"7\""),
+ * describe it in ${pred} as FIELD op CONSTANT and return 1; else return
+ * 0.  A quoted constant that reads as a number is that number, as the
+ * comparison treats it.  The part means, by the comparison rules: if the
+ * constant is a number, the field reads as a number and op holds for it;
+ * else the field does not read as a number and op holds bytewise; and
+ * for SS_EXPR_NE, not SS_EXPR_EQ.  ${pred}'s pointers live as long as
+ * ${e}.
+ */
+int ss_expr_part(const struct ss_expr *, size_t, struct ss_expr_pred *);
+
+/**
+ * ss_expr_test_part(e, i, row):
+ * Evaluate part ${i} of the bound condition ${e} on ${row}, as
+ * ss_expr_test() does the whole.
+ */
+int ss_expr_test_part(struct ss_expr *, size_t, const struct ss_expr_row *);
 
 #endif /* !SS_EXPR_H */

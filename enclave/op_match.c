@@ -1,6 +1,9 @@
 /*
  * ss-match: keep the records for which the program's condition ("expr")
- * holds.  The output has the input's columns.
+ * holds, or that match one of the subscriptions of its file ("subs", see
+ * subs.h).  The output has the input's columns; with "tag", a column of
+ * that name lists the IDs of the subscriptions a record matched, joined
+ * with ';' (it replaces an input column of that name, in place).
  */
 
 #include <stdlib.h>
@@ -10,13 +13,23 @@
 #include "expr.h"
 #include "flow.h"
 #include "program.h"
+#include "subs.h"
 
 struct match {
-	struct ss_expr * cond;
-	size_t n;
+	struct ss_expr * cond;		/* "expr", or */
+	struct ss_subs * subs;		/* "subs" */
+	char * tag;			/* "tag", or NULL */
+	size_t taglen;
+	size_t n;			/* input columns */
+	size_t nout;			/* output columns */
+	size_t tagcol;			/* the tag's output column */
 	const uint8_t ** fields;	/* one record */
 	size_t * lens;
+	uint8_t * tagbuf;		/* its tag */
+	size_t tagsize;
 };
+
+static const char * const match_files[] = { "subs", NULL };
 
 static void
 match_free(void * cookie)
@@ -26,50 +39,91 @@ match_free(void * cookie)
 	if (m == NULL)
 		return;
 	ss_expr_free(m->cond);
+	ss_subs_free(m->subs);
+	free(m->tag);
 	free(m->fields);
 	free(m->lens);
+	free(m->tagbuf);
 	free(m);
+}
+
+/* Keep the one entry called ${key} in ${*x}; a second is an error. */
+static int
+one(const struct ss_program_entry * e, const struct ss_program_entry ** x,
+    const char * what)
+{
+
+	if (*x != NULL) {
+		ss_err_set(SS_EXIT_SYS, "match: more than one %s", what);
+		return (-1);
+	}
+	*x = e;
+	return (0);
 }
 
 static void *
 match_new(const struct ss_program * p)
 {
 	struct ss_expr_err err;
+	struct ss_subs_err serr;
 	struct match * m;
-	const struct ss_program_entry * x = NULL;
+	const struct ss_program_entry * x = NULL, * subs = NULL, * tag = NULL;
 	size_t i;
 
 	for (i = 0; i < p->n; i++) {
 		if (strcmp(p->e[i].key, "expr") == 0) {
-			if (x != NULL) {
-				ss_err_set(SS_EXIT_SYS, "match: more than one "
-				    "expression");
+			if (one(&p->e[i], &x, "expression"))
 				return (NULL);
-			}
-			x = &p->e[i];
+		} else if (strcmp(p->e[i].key, "subs") == 0) {
+			if (one(&p->e[i], &subs, "subscription file"))
+				return (NULL);
+		} else if (strcmp(p->e[i].key, "tag") == 0) {
+			if (one(&p->e[i], &tag, "tag"))
+				return (NULL);
 		} else if (strcmp(p->e[i].key, SS_PROGRAM_RECIPIENT) != 0) {
 			ss_err_set(SS_EXIT_SYS, "match: unknown program "
 			    "argument '%s'", p->e[i].key);
 			return (NULL);
 		}
 	}
-	if (x == NULL) {
-		ss_err_set(SS_EXIT_SYS, "match: no expression");
+	if ((x == NULL) == (subs == NULL)) {
+		ss_err_set(SS_EXIT_SYS, "match: %s", (x == NULL) ?
+		    "no expression" : "an expression and subscriptions");
+		return (NULL);
+	}
+	if (tag != NULL && (subs == NULL || tag->vallen == 0)) {
+		ss_err_set(SS_EXIT_SYS, "match: a tag %s", (subs == NULL) ?
+		    "without subscriptions" : "with no name");
 		return (NULL);
 	}
 	if ((m = calloc(1, sizeof(*m))) == NULL) {
 		ss_err_errno("calloc");
 		return (NULL);
 	}
-	if ((m->cond = ss_expr_compile(x->val, x->vallen, SS_EXPR_COND,
-	    &err)) == NULL) {
+	if (x != NULL && (m->cond = ss_expr_compile(x->val, x->vallen,
+	    SS_EXPR_COND, &err)) == NULL) {
 		if (err.col != 0)
 			ss_err_set(SS_EXIT_SYS, "match: expression, column "
 			    "%zu: %s", err.col, err.msg);
-		match_free(m);
-		return (NULL);
+		goto err;
+	}
+	if (subs != NULL && (m->subs = ss_subs_parse((const uint8_t *)subs->val,
+	    subs->vallen, "subscriptions", &serr)) == NULL) {
+		ss_err_prefix("match");
+		goto err;
+	}
+	if (tag != NULL) {
+		if ((m->tag = malloc(tag->vallen)) == NULL) {
+			ss_err_errno("malloc");
+			goto err;
+		}
+		memcpy(m->tag, tag->val, tag->vallen);
+		m->taglen = tag->vallen;
 	}
 	return (m);
+err:
+	match_free(m);
+	return (NULL);
 }
 
 static int
@@ -78,19 +132,66 @@ match_schema(void * cookie, const struct ss_batch * in, struct ss_flow * f)
 	struct match * m = cookie;
 	size_t i;
 
-	m->n = in->nfields;
-	if ((m->fields = calloc(m->n + 1, sizeof(*m->fields))) == NULL ||
-	    (m->lens = calloc(m->n + 1, sizeof(*m->lens))) == NULL) {
+	m->n = m->nout = in->nfields;
+	if ((m->fields = calloc(m->n + 2, sizeof(*m->fields))) == NULL ||
+	    (m->lens = calloc(m->n + 2, sizeof(*m->lens))) == NULL) {
 		ss_err_errno("calloc");
 		return (-1);
 	}
 	for (i = 0; i < m->n; i++)
 		m->fields[i] = ss_batch_field(in, 0, i, &m->lens[i]);
-	if (ss_expr_bind(m->cond, m->fields, m->lens, m->n)) {
+	if ((m->cond != NULL && ss_expr_bind(m->cond, m->fields, m->lens,
+	    m->n)) || (m->subs != NULL && ss_subs_bind(m->subs, m->fields,
+	    m->lens, m->n))) {
 		ss_err_prefix("match");
 		return (-1);
 	}
-	return (ss_flow_schema(f, m->fields, m->lens, m->n));
+	if (m->tag != NULL) {
+		/* A column of that name (the last) is replaced, in place. */
+		for (i = m->n; i > 0; i--)
+			if (m->lens[i - 1] == m->taglen &&
+			    memcmp(m->fields[i - 1], m->tag, m->taglen) == 0)
+				break;
+		if (i > 0)
+			m->tagcol = i - 1;
+		else
+			m->tagcol = m->nout++;
+		m->fields[m->tagcol] = (const uint8_t *)m->tag;
+		m->lens[m->tagcol] = m->taglen;
+	}
+	return (ss_flow_schema(f, m->fields, m->lens, m->nout));
+}
+
+/* The IDs of the ${n} subscriptions ${ids}, joined by ';', as the tag. */
+static int
+make_tag(struct match * m, const uint32_t * ids, size_t n)
+{
+	const char * id;
+	uint8_t * p;
+	size_t i, len, need = 0;
+
+	for (i = 0; i < n; i++) {
+		(void)ss_subs_id(m->subs, ids[i], &len);
+		need += len + 1;
+	}
+	if (need > m->tagsize) {
+		if ((p = realloc(m->tagbuf, need)) == NULL) {
+			ss_err_errno("realloc");
+			return (-1);
+		}
+		m->tagbuf = p;
+		m->tagsize = need;
+	}
+	for (i = 0, len = 0, p = m->tagbuf; i < n; i++) {
+		if (i > 0)
+			*p++ = ';';
+		id = ss_subs_id(m->subs, ids[i], &len);
+		memcpy(p, id, len);
+		p += len;
+	}
+	m->fields[m->tagcol] = m->tagbuf;
+	m->lens[m->tagcol] = (size_t)(p - m->tagbuf);
+	return (0);
 }
 
 static int
@@ -99,17 +200,27 @@ match_records(void * cookie, const struct ss_batch * in,
 {
 	struct match * m = cookie;
 	struct ss_expr_row row = { in, 0, NULL, NULL };
-	size_t r, i;
+	const uint32_t * ids = NULL;
+	size_t r, i, nids = 0;
 	int t;
 
 	for (r = 0; r < in->nrecords; r++) {
 		row.rec = r;
-		if ((t = ss_expr_test(m->cond, &row)) == -1)
-			return (-1);
-		if (t == 0)
-			continue;
+		if (m->cond != NULL) {
+			if ((t = ss_expr_test(m->cond, &row)) == -1)
+				return (-1);
+			if (t == 0)
+				continue;
+		} else {
+			if (ss_subs_match(m->subs, &row, &ids, &nids))
+				return (-1);
+			if (nids == 0)
+				continue;
+		}
 		for (i = 0; i < m->n; i++)
 			m->fields[i] = ss_batch_field(in, r, i, &m->lens[i]);
+		if (m->tag != NULL && make_tag(m, ids, nids))
+			return (-1);
 		if (ss_flow_emit(f, m->fields, m->lens))
 			return (-1);
 	}
@@ -118,6 +229,7 @@ match_records(void * cookie, const struct ss_batch * in,
 
 const struct ss_op ss_op_match = {
 	.name = "match",
+	.files = match_files,
 	.new = match_new,
 	.schema = match_schema,
 	.records = match_records,

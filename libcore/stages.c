@@ -10,6 +10,7 @@
 
 #include "../enclave/expr.h"
 #include "../enclave/reduce.h"
+#include "../enclave/subs.h"
 #include "cli.h"
 #include "err.h"
 #include "program.h"
@@ -86,20 +87,87 @@ check_map(const struct ss_program * p, const struct ss_stage_opts * o)
 	}
 }
 
-/* ss-match: one condition. */
+/* The entry of ${p} named ${key}, or NULL. */
+static const struct ss_program_entry *
+entry(const struct ss_program * p, const char * key)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (strcmp(p->e[i].key, key) == 0)
+			return (&p->e[i]);
+	return (NULL);
+}
+
+/*
+ * ss-match --subs: the subscription file ${x} (its content) must read;
+ * an error with a place shows the line, with a caret under the column.
+ */
+static void
+check_subs(const struct ss_program_entry * x, const struct ss_stage_opts * o)
+{
+	struct ss_subs_err err;
+	struct ss_subs * s;
+	const char * path = "subs", * line, * end;
+	char * copy;
+	size_t i, n;
+
+	for (i = 0; i < o->nfiles; i++)
+		if (strcmp(o->files[i].key, x->key) == 0)
+			path = o->files[i].path;
+	if ((s = ss_subs_parse((const uint8_t *)x->val, x->vallen, path,
+	    &err)) != NULL) {
+		ss_subs_free(s);
+		return;
+	}
+	if (err.line == 0)
+		ss_cli_fatal();
+	for (line = x->val, i = 1; i < err.line; i++) {
+		if ((end = memchr(line, '\n', (size_t)(x->val + x->vallen -
+		    line))) == NULL)
+			break;
+		line = end + 1;
+	}
+	if ((end = memchr(line, '\n', (size_t)(x->val + x->vallen -
+	    line))) == NULL)
+		end = x->val + x->vallen;
+	if (end > line && end[-1] == '\r')
+		end--;
+	n = (size_t)(end - line);
+	if ((copy = malloc(n + 1)) == NULL)
+		ss_cli_fatal();		/* the message is the file's */
+	/* (NULs shown as blanks, as other control characters are.) */
+	for (i = 0; i < n; i++)
+		copy[i] = (line[i] == '\0') ? ' ' : line[i];
+	copy[n] = '\0';
+	ss_cli_usage_error_at(copy, err.col, "%s", ss_err_msg());
+}
+
+/* ss-match: one condition, or a subscription file (--subs). */
 static void
 check_match(const struct ss_program * p,
     const struct ss_stage_opts * o)
 {
 	struct ss_expr_err err;
 	struct ss_expr * e;
-	const struct ss_program_entry * x = NULL;
+	const struct ss_program_entry * x = NULL, * subs = entry(p, "subs"),
+	    * tag = entry(p, "tag");
 	size_t n = count(p, "expr"), i;
 
-	(void)o;
+	if (tag != NULL && tag->vallen == 0)
+		ss_cli_usage_error("--tag: empty field name");
+	if (subs != NULL) {
+		if (n > 0)
+			ss_cli_usage_error("give EXPR or --subs FILE, not "
+			    "both; the stream is read from standard input");
+		check_subs(subs, o);
+		return;
+	}
+	if (tag != NULL)
+		ss_cli_usage_error("--tag FIELD goes with --subs FILE");
 	if (n == 0)
 		ss_cli_usage_error("no expression: give the condition records "
-		    "must meet ('ArrDelay > 0')");
+		    "must meet ('ArrDelay > 0'), or --subs FILE");
 	if (n > 1)
 		ss_cli_usage_error("one expression only (join conditions "
 		    "with && or ||); the stream is read from standard input");
@@ -132,6 +200,8 @@ static const struct ss_stage_arg map_args[] = {
 };
 
 static const struct ss_stage_arg match_args[] = {
+	{ "subs", 0, "subs", 1, 0, 1 },
+	{ "tag", 0, "tag", 1, 0, 0 },
 	{ NULL, 0, NULL, 0, 0, 0 }
 };
 

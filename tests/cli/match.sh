@@ -37,8 +37,17 @@ awk -F, 'NR > 1 && $23 == "" { e = 1 } NR > 1 && $23 != "" { n = 1 }
     END { exit !(e && n) }' air.csv || fail "test bug: CancellationCode is never (or always) empty"
 ss_encrypt -r "$ST" -o air.ss air.csv || fail "encrypt air.csv"
 
-# num(x): x is all one number, as ss-expr(7) reads it.
-AWKLIB='function num(x) { return x ~ /^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$/ }'
+# num(x): x is all one number, as ss-expr(7) reads it.  cmp(x, y): how
+# ss-expr(7) compares two cells: -1, 0, 1, or 2 for no answer (one is a
+# number and the other is not); as numbers if either is one, else bytewise.
+AWKLIB='function num(x) { return x ~ /^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$/ }
+function cmp(x, y) {
+	if (num(x) && num(y))
+		return (x + 0 < y + 0) ? -1 : (x + 0 > y + 0)
+	if (num(x) || num(y))
+		return 2
+	return (x "" < y "") ? -1 : (x "" > y "")
+}'
 
 # matches EXPR AWKCOND [ARGS...]: ss-match -i stage.key -r C ARGS EXPR on
 # air.ss succeeds silently and keeps exactly the rows of air.csv for which
@@ -62,21 +71,30 @@ matches() {
 }
 
 # --- Filters, against awk. ---
-# Numbers: a cell that is not a number (NA) fails every numeric comparison,
-# != included; a negation of a comparison keeps it.
+# Numbers: a cell that is not a number (NA) fails every numeric comparison
+# but !=, the negation of ==; a negation of a comparison keeps it.
 matches 'ArrDelay > 0' 'num($15) && $15 + 0 > 0'
 matches 'ArrDelay <= 0' 'num($15) && $15 + 0 <= 0'
-matches 'ArrDelay != 0' 'num($15) && $15 + 0 != 0'
+matches 'ArrDelay != 0' '!(num($15) && $15 + 0 == 0)'
 matches 'ArrDelay == 0' 'num($15) && $15 + 0 == 0'
 matches '!(ArrDelay > 0)' '!(num($15) && $15 + 0 > 0)'
 matches '!is_num(ArrDelay)' '!num($15)'
 matches 'ArrDelay == "NA"' '$15 == "NA"'
 matches 'ArrDelay >= 1e1 && ArrDelay < 60.5' 'num($15) && $15 + 0 >= 10 && $15 + 0 < 60.5'
-# Two fields compare as numbers only if both are numbers, else as text
-# (ss-match(1)): "NA" > "13".  Arithmetic leaves the NA rows out.
-matches 'ArrDelay > DepDelay' '(num($15) && num($16)) ? $15 + 0 > $16 + 0 : $15 "" > $16 ""'
+# Two fields compare as numbers if either is a number, and then a cell
+# NA makes the comparison false (but != true); two NA cells are text, and
+# equal.  A quoted "0" is a number too.  Arithmetic leaves the NA rows out.
+matches 'ArrDelay > DepDelay' 'cmp($15, $16) == 1'
+matches 'ArrDelay > DepDelay' 'num($15) && num($16) && $15 + 0 > $16 + 0'
+matches 'ArrDelay <= DepDelay' 'cmp($15, $16) == -1 || cmp($15, $16) == 0'
+matches 'ArrDelay == DepDelay' 'cmp($15, $16) == 0'
+matches 'ArrDelay != DepDelay' 'cmp($15, $16) != 0'
 matches 'ArrDelay - DepDelay > 0' 'num($15) && num($16) && $15 - $16 > 0'
-matches 'ArrDelay > "0"' 'num($15) ? $15 + 0 > 0 : $15 "" > "0"'
+matches 'ArrDelay > "0"' 'num($15) && $15 + 0 > 0'
+matches 'ArrDelay <= "0"' 'num($15) && $15 + 0 <= 0'
+matches 'ArrDelay != "0"' '!(num($15) && $15 + 0 == 0)'
+matches 'ArrDelay != "NA"' 'num($15) || $15 != "NA"'
+matches 'ArrDelay in ("0", "NA")' 'num($15) ? $15 + 0 == 0 : $15 == "NA"'
 matches 'ArrDelay + DepDelay > 60' 'num($15) && num($16) && $15 + $16 > 60'
 matches 'Distance / 60 > 10' 'num($19) && $19 / 60 > 10'
 matches 'abs(ArrDelay) > 30' 'num($15) && ($15 < -30 || $15 > 30)'
@@ -134,8 +152,9 @@ fi
 
 # --- Nothing kept: the header alone. ---
 head -n 1 air.csv > want.csv
-# A number and text that is not one: false whatever the operator.
-for e in 'Origin > 0' 'Origin != 0' 'UniqueCarrier == "ZZ"' 'ArrDelay > 1e9'; do
+# A number and text that is not one: false whatever the operator but !=.
+for e in 'Origin > 0' 'Origin == 0' 'UniqueCarrier == "ZZ"' 'ArrDelay > 1e9' \
+    'ArrDelay == "NA" && ArrDelay > "-1e9"' 'Origin != Origin'; do
 	rm -f out.ss
 	expect_status 0 ss_match -i stage.key -r "$C" "$e" -o out.ss < air.ss
 	[ ! -s "$TMP/stderr" ] || fail "ss-match '$e' said: $(cat "$TMP/stderr")"
@@ -193,7 +212,7 @@ usage() {
 	expect_no_output . out.ss
 }
 rm -f out.ss
-usage -i stage.key -r "$C" "^ss-match: no expression: give the condition records must meet \('ArrDelay > 0'\)$"
+usage -i stage.key -r "$C" "^ss-match: no expression: give the condition records must meet \('ArrDelay > 0'\), or --subs FILE$"
 usage -i stage.key -r "$C" 'ArrDelay > 0' 'Origin == "SFO"' \
     '^ss-match: one expression only \(join conditions with && or \|\|\); the stream is read from standard input$'
 # A file name after the expression is not read: the stream is stdin.
@@ -370,10 +389,214 @@ expect_status 2 ss_match --sealed m.sealed -r "$C" --tee none "$COND" -o out.ss 
 expect_stderr_is 'ss-match: m.sealed: a sealed stage key opens only in an isolated enclave, not with --tee none (use -i IDENTITY to debug)'
 expect_no_output . out.ss
 
+# --- Subscriptions: --subs FILE, --tag FIELD. ---
+# subs_run WANT ARGS...: ss-match -i stage.key -r C ARGS on air.ss succeeds
+# silently and gives exactly the CSV file WANT.
+subs_run() {
+	s_want=$1
+	shift
+	rm -f out.ss
+	expect_status 0 ss_match -i stage.key -r "$C" "$@" -o out.ss < air.ss
+	[ ! -s "$TMP/stderr" ] || fail "ss-match $* said: $(cat "$TMP/stderr")"
+	expect_status 0 ss_decrypt -i consumer.key -o got.csv out.ss
+	expect_same "$s_want" got.csv "ss-match $*"
+}
+# subs_want AWK: into want.csv, the rows of air.csv for which the awk code
+# AWK (which calls add(ID) for each subscription a row matches, in file
+# order) finds some, with their IDs joined by ';' in a last column named
+# subs; into plain.csv, the same without that column.
+subs_want() {
+	{ echo "$(head -n 1 air.csv),subs"; tail -n +2 air.csv |
+	    awk -F, "$AWKLIB"'
+	    function add(id) { tag = tag (tag == "" ? "" : ";") id }
+	    { tag = ""; '"$1"'; if (tag != "") print $0 "," tag }'; } > want.csv
+	sed 's/,[^,]*$//' want.csv > plain.csv
+	s_kept=$(( $(wc -l < want.csv) - 1 ))
+	[ "$s_kept" -gt 0 ] && [ "$s_kept" -lt "$rows" ] ||
+	    fail "test bug: the subscriptions match $s_kept of $rows rows"
+}
+# The line form: equalities, ranges, NA cells, in lists, ||, functions;
+# comments, blank lines, tabs and leading blanks.
+cat > subs.txt <<'EOF'
+# Airline subscriptions: ID CONDITION.
+late ArrDelay > 60
+
+sfo_late	Origin == "SFO" && ArrDelay > 0
+aa UniqueCarrier == "AA" && Distance >= 1000
+early ArrDelay <= -20 && DepDelay < 0
+na !is_num(ArrDelay)
+  ord Dest in ("ORD", "MDW") && ArrDelay > 15
+short 200 > Distance
+wn.dl:1 UniqueCarrier == "WN" || UniqueCarrier == "DL"
+delayed-na ArrDelay != 0 && DepDelay > "30"
+EOF
+SUBS_AWK='
+	if (num($15) && $15 + 0 > 60) add("late")
+	if ($17 == "SFO" && num($15) && $15 + 0 > 0) add("sfo_late")
+	if ($9 == "AA" && num($19) && $19 + 0 >= 1000) add("aa")
+	if (num($15) && $15 + 0 <= -20 && num($16) && $16 + 0 < 0) add("early")
+	if (!num($15)) add("na")
+	if (($18 == "ORD" || $18 == "MDW") && num($15) && $15 + 0 > 15) add("ord")
+	if (num($19) && $19 + 0 < 200) add("short")
+	if ($9 == "WN" || $9 == "DL") add("wn.dl:1")
+	if (!(num($15) && $15 + 0 == 0) && num($16) && $16 + 0 > 30) add("delayed-na")'
+subs_want "$SUBS_AWK"
+for tee in $(some process none); do
+	subs_run want.csv --subs subs.txt --tag subs --tee $tee
+done
+subs_run plain.csv --subs subs.txt
+# --tag naming an input column replaces it, in place.
+awk -F, 'BEGIN { OFS = "," } { if (NR > 1) $17 = $NF; NF--; print }' \
+    want.csv > origin.csv
+subs_run origin.csv --subs subs.txt --tag Origin
+# The JSON form of PubSub-SGX: IDs are positions, unless given.
+cat > subs.json <<'EOF'
+[
+  [{"key": "ArrDelay", "val": 60, "op": "gt"}],
+  [{"key": "Origin", "val": "SFO", "op": "eq"},
+   {"key": "ArrDelay", "val": 0, "op": "gt"}],
+  {"id": "aa", "constraints": [{"key": "UniqueCarrier", "val": "AA", "op": "eq"},
+                               {"key": "Distance", "val": "1000", "op": "ge"}]},
+  [{"op": "le", "key": "ArrDelay", "val": -20}, {"key": "DepDelay", "val": 0.0, "op": "lt"}],
+  [{"key": "ArrDelay", "val": "NA", "op": "eq"}],
+  [{"key": "Dest", "val": "ORD", "op": "ne"}, {"key": "Distance", "val": 2000.5, "op": "gt"}],
+  [{"key": "CancellationCode", "val": "", "op": "ne"}],
+  [{"key": "DepDelay", "val": 1e1, "op": "ge"}, {"key": "DepDelay", "val": 12, "op": "le"}]
+]
+EOF
+subs_want '
+	if (num($15) && $15 + 0 > 60) add(1)
+	if ($17 == "SFO" && num($15) && $15 + 0 > 0) add(2)
+	if ($9 == "AA" && num($19) && $19 + 0 >= 1000) add("aa")
+	if (num($15) && $15 + 0 <= -20 && num($16) && $16 + 0 < 0) add(4)
+	if ($15 == "NA") add(5)
+	if ($18 != "ORD" && num($19) && $19 + 0 > 2000.5) add(6)
+	if ($23 != "") add(7)
+	if (num($16) && $16 + 0 >= 10 && $16 + 0 <= 12) add(8)'
+subs_run want.csv --subs subs.json --tag subs
+# Many subscriptions over a few fields, against awk evaluating each one.
+if ! slow; then
+	awk 'BEGIN {
+		srand(7)
+		f[0] = "ArrDelay"; f[1] = "DepDelay"; f[2] = "Distance"
+		for (i = 0; i < 400; i++) {
+			k = int(rand() * 3); lo = int(rand() * 100) - 20
+			if (k == 2)
+				lo *= 20
+			hi = lo + 1 + int(rand() * (k == 2 ? 400 : 30))
+			printf "r%d %s >= %d && %s < %d", i, f[k], lo, f[k], hi
+			if (rand() < 0.3)
+				printf " && UniqueCarrier == \"%s\"", (rand() < 0.5 ? "WN" : "AA")
+			printf "\n"
+		}
+	}' > many.txt
+	many_awk=$(sed -E 's/^([^ ]+) ([A-Za-z]+) >= (-?[0-9]+) && [A-Za-z]+ < (-?[0-9]+)( && UniqueCarrier == "([A-Z]+)")?$/\1 \2 \3 \4 \6/' many.txt |
+	    awk 'BEGIN { c["ArrDelay"] = 15; c["DepDelay"] = 16; c["Distance"] = 19 }
+		{ x = "$" c[$2]
+		  printf "if (num(%s) && %s + 0 >= %d && %s + 0 < %d%s) add(\"%s\")\n",
+		      x, x, $3, x, $4, ($5 == "" ? "" : " && $9 == \"" $5 "\""), $1 }')
+	[ "$(printf '%s\n' "$many_awk" | grep -c '^if')" = 400 ] ||
+	    fail "test bug: many.txt reads as $(printf '%s\n' "$many_awk" | grep -c '^if') subscriptions"
+	subs_want "$many_awk"
+	subs_run want.csv --subs many.txt --tag subs
+fi
+
+# Bad subscription files: exit 2 before any enclave starts, with the line
+# and a caret where the problem has a place; no -o file.
+# subs_bad FILE MESSAGE [SHOWN CARET]
+subs_bad() {
+	rm -f out.ss
+	expect_status 2 ss_match -r "$C" --subs "$1" -o out.ss < air.ss
+	if [ $# -eq 4 ]; then
+		printf 'ss-match: %s\n  %s\n  %s\n' "$2" "$3" "$4" > want.err
+		expect_same want.err "$TMP/stderr" "ss-match --subs $1"
+	else
+		expect_stderr_is "ss-match: $2"
+	fi
+	expect_no_output . out.ss
+}
+printf 'ok ArrDelay > 1\nbad ArrDelay > (1\n' > bad1.txt
+subs_bad bad1.txt "bad1.txt: line 2: column 18: expected ')', found the end" \
+    'bad ArrDelay > (1' '                 ^'
+printf 'a ArrDelay > 1\na Origin == "SFO"\n' > bad2.txt
+subs_bad bad2.txt "bad2.txt: line 2: column 1: subscription ID 'a' given twice" \
+    'a Origin == "SFO"' '^'
+printf 'x{y} > 1\n' > bad3.txt
+subs_bad bad3.txt "bad3.txt: line 1: column 2: expected a blank after the subscription ID, found '{'" \
+    'x{y} > 1' ' ^'
+printf '# nothing\n\n' > bad4.txt
+subs_bad bad4.txt 'bad4.txt: no subscriptions'
+printf '[[{"key": "ArrDelay", "val": 1, "op": "eq"}],\n [{"key": "ArrDelay", "val": 1, "op": "gte"}]]\n' > bad5.json
+subs_bad bad5.json "bad5.json: subscription 2: constraint 1: unknown op 'gte' (use eq, ne, gt, ge, lt or le)" \
+    ' [{"key": "ArrDelay", "val": 1, "op": "gte"}]]' ' ^'
+printf '[[{"key": "ArrDelay", "val": tru, "op": "eq"}]]' > bad6.json
+subs_bad bad6.json "bad6.json: line 1: column 32: invalid token near 'tru'" \
+    '[[{"key": "ArrDelay", "val": tru, "op": "eq"}]]' '                               ^'
+printf 'a ArrDelay > 1\n\0b x\n' > bad7.txt
+subs_bad bad7.txt "bad7.txt: line 2: column 1: expected a subscription ID (letters, digits, '_', '.', ':', '-'), found byte 0x00" \
+    ' b x' '^'
+printf '{"subscriptions": []}' > bad8.json
+subs_bad bad8.json 'bad8.json: line 1: column 1: expected an array of subscriptions, not an object' \
+    '{"subscriptions": []}' '^'
+# Usage: exit 2, with the --help hint.
+rm -f out.ss
+usage --subs subs.txt -i stage.key -r "$C" 'ArrDelay > 0' \
+    '^ss-match: give EXPR or --subs FILE, not both; the stream is read from standard input$'
+usage --tag t -i stage.key -r "$C" 'ArrDelay > 0' '^ss-match: --tag FIELD goes with --subs FILE$'
+usage --subs subs.txt --tag '' -i stage.key -r "$C" '^ss-match: --tag: empty field name$'
+usage --subs subs.txt --subs subs.json -i stage.key -r "$C" '^ss-match: option --subs given more than once$'
+usage --subs - -i stage.key -r "$C" '^ss-match: --subs -: standard input holds the stream: give a file$'
+rm -f out.ss
+expect_status 2 ss_match --subs nonexistent.txt -i stage.key -r "$C" -o out.ss < air.ss
+expect_stderr '^ss-match: nonexistent.txt: '
+expect_no_output . out.ss
+# A field the stream does not have: exit 1, once the columns are read.
+printf 'a ArrDelay > 1\nb Nope == 2\n' > nofield.txt
+cp air.ss t.ss
+refused "match: no field 'Nope' in the input stream" -i stage.key --subs nofield.txt
+printf '[[{"key": "arrdelay", "val": 1, "op": "eq"}]]' > nofield.json
+refused "match: no field 'arrdelay' in the input stream" -i stage.key --subs nofield.json
+
+# Sealed: the subscription file is part of the program, by its digest.
+MS=$(ss_attest measure -- ss-match --subs subs.txt --tag subs -r "$C") ||
+    fail "measure ss-match --subs"
+seen="$seen $MS "
+differs ss-match --subs subs.json --tag subs -r "$C"
+differs ss-match --subs subs.txt -r "$C"
+differs ss-match --subs subs.txt --tag Origin -r "$C"
+{ cat subs.txt; echo 'extra ArrDelay > 1000'; } > subs2.txt
+differs ss-match --subs subs2.txt --tag subs -r "$C"
+cp subs.txt same.txt
+[ "$(ss_attest measure -- ss-match --subs same.txt --tag subs -r "$C")" = "$MS" ] ||
+    fail "the same subscriptions in another file measure differently"
+expect_status 0 ss_attest new -o s.sealed -- ss-match --subs subs.txt --tag subs -r "$C" > squote
+ss_attest show squote > shown
+grep -qx "  subs: sha256:$(sha256sum subs.txt | cut -d' ' -f1)" shown ||
+    fail "ss-attest show does not give the file's SHA-256: $(cat shown)"
+S2=$(ss_attest verify --platform plat.pub --allow-software --measurement "$MS" squote) ||
+    fail "verify the ss-match --subs quote"
+ss_encrypt -r "$S2" -o owner2.ss air.csv || fail "encrypt to the sealed --subs stage"
+subs_want "$SUBS_AWK"
+rm -f out.ss
+expect_status 0 ss_match --sealed s.sealed -r "$C" --subs same.txt --tag subs -o out.ss < owner2.ss
+expect_status 0 ss_decrypt -i consumer.key -o got.csv out.ss
+expect_same want.csv got.csv "the sealed ss-match --subs"
+rm -f out.ss
+# Another file, even one byte off, is another program.
+cp owner2.ss t.ss
+refused "s.sealed: $PROG" --sealed s.sealed --subs subs2.txt --tag subs
+sed 's/> 60/>= 61/' subs.txt > subs3.txt
+refused "s.sealed: $PROG" --sealed s.sealed --subs subs3.txt --tag subs
+refused "s.sealed: $PROG" --sealed s.sealed --subs subs.txt --tag other
+refused "s.sealed: $PROG" --sealed s.sealed "$COND"
+
 # --- Help and version. ---
 expect_status 0 ss_match --help > help
 [ ! -s "$TMP/stderr" ] || fail "ss-match --help said: $(cat "$TMP/stderr")"
-grep -q '^usage: ss-match EXPR ' help || fail "ss-match --help: $(head -n 1 help)"
+grep -q '^usage: ss-match (EXPR | --subs FILE \[--tag FIELD\])$' help ||
+    fail "ss-match --help: $(head -n 1 help)"
+grep -q -- '--subs FILE' help && grep -q -- '--tag FIELD' help ||
+    fail "ss-match --help does not tell --subs and --tag"
 grep -q 'ss-expr(7)' help || fail "ss-match --help does not point to ss-expr(7)"
 expect_status 0 ss_match -h > help2
 expect_same help help2 "ss-match -h"

@@ -164,17 +164,67 @@ static const struct cond_case {
 	{ "a == \"10.0\"", "a=10", 1 },
 	{ "\"9\" < \"10\"", "", 1 },
 
-	/* NA and empty cells: every comparison with a number is false. */
+	/*
+	 * NA and empty cells: every comparison with a number is false but
+	 * !=, which is always the negation of ==.
+	 */
 	{ "ArrDelay > 0", "ArrDelay=NA", 0 },
 	{ "ArrDelay < 0", "ArrDelay=NA", 0 },
 	{ "ArrDelay >= 0", "ArrDelay=NA", 0 },
 	{ "ArrDelay <= 0", "ArrDelay=NA", 0 },
 	{ "ArrDelay == 0", "ArrDelay=NA", 0 },
-	{ "ArrDelay != 0", "ArrDelay=NA", 0 },
+	{ "ArrDelay != 0", "ArrDelay=NA", 1 },
+	{ "!(ArrDelay == 0)", "ArrDelay=NA", 1 },
 	{ "ArrDelay > 0", "", 0 },
-	{ "ArrDelay != 0", "", 0 },
+	{ "ArrDelay == 0", "", 0 },
+	{ "ArrDelay != 0", "", 1 },
 	{ "!(ArrDelay > 0)", "ArrDelay=NA", 1 },
 	{ "ArrDelay > 0 || ArrDelay <= 0", "ArrDelay=NA", 0 },
+	/* The same with a field on the other side: numeric if either
+	 * side reads as a number. */
+	{ "a > b", "a=NA;b=13", 0 },
+	{ "a < b", "a=NA;b=13", 0 },
+	{ "a >= b", "a=NA;b=13", 0 },
+	{ "a <= b", "a=NA;b=13", 0 },
+	{ "a == b", "a=NA;b=13", 0 },
+	{ "a != b", "a=NA;b=13", 1 },
+	{ "!(a == b)", "a=NA;b=13", 1 },
+	{ "a > b", "a=13;b=NA", 0 },
+	{ "a < b", "a=13;b=NA", 0 },
+	{ "a > b", "a=;b=-1", 0 },
+	{ "a < b", "a=;b=1", 0 },
+	{ "a == b", "a=;b=0", 0 },
+	{ "a != b", "a=;b=0", 1 },
+	{ "a > b", "a=5;b=", 0 },
+	{ "a < b", "a=10;b=9x", 0 },	/* "9x" is text, "10" a number */
+	/* Two pieces of text that are not numbers: bytewise. */
+	{ "a == b", "a=NA;b=NA", 1 },
+	{ "a != b", "a=NA;b=NA", 0 },
+	{ "a > b", "a=NA;b=", 1 },
+	{ "a == b", "", 1 },
+	/* And with a quoted literal that reads as a number. */
+	{ "ArrDelay > \"0\"", "ArrDelay=NA", 0 },
+	{ "ArrDelay < \"0\"", "ArrDelay=NA", 0 },
+	{ "ArrDelay >= \"0\"", "ArrDelay=NA", 0 },
+	{ "ArrDelay <= \"0\"", "ArrDelay=NA", 0 },
+	{ "ArrDelay == \"0\"", "ArrDelay=NA", 0 },
+	{ "ArrDelay != \"0\"", "ArrDelay=NA", 1 },
+	{ "ArrDelay > \"0\"", "", 0 },
+	{ "ArrDelay == \"0\"", "", 0 },
+	{ "ArrDelay != \"0\"", "", 1 },
+	{ "ArrDelay > \"0\"", "ArrDelay=5", 1 },
+	{ "ArrDelay > \"0\"", "ArrDelay=-5", 0 },
+	{ "ArrDelay < \"10\"", "ArrDelay=9", 1 },
+	{ "\"0\" < ArrDelay", "ArrDelay=NA", 0 },
+	{ "\"0\" != ArrDelay", "ArrDelay=NA", 1 },
+	{ "\"abc\" < \"10\"", "", 0 },
+	{ "\"abc\" != \"10\"", "", 1 },
+	/* Text against a string that is not a number: bytewise, and a
+	 * number is never equal to it. */
+	{ "a != \"\"", "a=5", 1 },
+	{ "a == \"\"", "a=5", 0 },
+	{ "a > \"\"", "a=5", 0 },
+	{ "a > \"\"", "a=x", 1 },
 	/* Text that is not a number is not one: no spaces, no hex. */
 	{ "a == 5", "a= 5", 0 },
 	{ "a == 5", "a=5 ", 0 },
@@ -182,7 +232,7 @@ static const struct cond_case {
 	{ "a == 1000", "a=1,000", 0 },
 	{ "a > 0", "a=inf", 0 },
 	{ "a > 0", "a=Infinity", 0 },
-	{ "a != 0", "a=nan", 0 },
+	{ "a != 0", "a=nan", 1 },
 	{ "a > 0", "a=1e400", 0 },
 	{ "a > 0", "a=1e", 0 },
 	{ "a > 0", "a=.", 0 },
@@ -193,6 +243,9 @@ static const struct cond_case {
 	{ "ArrDelay == \"NA\"", "ArrDelay=NA", 1 },
 	{ "ArrDelay != \"NA\"", "ArrDelay=NA", 0 },
 	{ "ArrDelay != \"NA\"", "ArrDelay=15", 1 },
+	{ "ArrDelay == \"NA\"", "ArrDelay=15", 0 },
+	{ "ArrDelay > \"NA\"", "ArrDelay=15", 0 },
+	{ "ArrDelay < \"NA\"", "ArrDelay=15", 0 },
 	{ "ArrDelay == \"\"", "", 1 },
 	{ "e == ''", "", 1 },
 	{ "e != ''", "e=x", 1 },
@@ -206,7 +259,6 @@ static const struct cond_case {
 	{ "a <= b", "a=abc;b=abc", 1 },
 	{ "a >= b", "a=abc;b=abc", 1 },
 	{ "a != b", "a=abc;b=ABC", 1 },
-	{ "a < b", "a=10;b=9x", 1 },	/* "9x" is text */
 	{ "a < b", "a=;b=a", 1 },
 	{ "a > b", "a=\xc3\xa9;b=z", 1 },	/* UTF-8 after ASCII */
 	{ "Origin == \"SFO\"", "Origin=SFO", 1 },
@@ -214,17 +266,19 @@ static const struct cond_case {
 	{ "Origin == \"sfo\"", "Origin=SFO", 0 },
 	{ "Origin == \"SFO\"", "Origin=SFO ", 0 },
 
-	/* A number against text that is not one: false, all six ways. */
+	/* A number against text that is not one: false, but != true. */
 	{ "a == 5", "a=abc", 0 },
-	{ "a != 5", "a=abc", 0 },
+	{ "a != 5", "a=abc", 1 },
 	{ "a < 5", "a=abc", 0 },
 	{ "a <= 5", "a=abc", 0 },
 	{ "a > 5", "a=abc", 0 },
 	{ "a >= 5", "a=abc", 0 },
-	{ "5 != a", "a=abc", 0 },
+	{ "5 != a", "a=abc", 1 },
+	{ "5 > a", "a=abc", 0 },
 	{ "a + 0 == \"x\"", "a=1", 0 },
-	{ "a + 0 != \"x\"", "a=1", 0 },
-	{ "len(a) != \"x\"", "a=1", 0 },
+	{ "a + 0 != \"x\"", "a=1", 1 },
+	{ "a + 0 > \"x\"", "a=1", 0 },
+	{ "len(a) != \"x\"", "a=1", 1 },
 
 	/* Arithmetic, and its precedence. */
 	{ "1 + 2 * 3 == 7", "", 1 },
@@ -245,14 +299,17 @@ static const struct cond_case {
 	{ "a * 2 > 10", "a=5.5", 1 },
 	{ "a / 60 > 1", "a=90", 1 },
 	{ "ArrDelay - 10 > 0", "ArrDelay=15", 1 },
-	/* No value: false in every comparison. */
+	/* No value: false in every comparison but !=. */
 	{ "a + 1 > 0", "a=NA", 0 },
-	{ "a + 1 != 0", "a=NA", 0 },
+	{ "a + 1 == 0", "a=NA", 0 },
+	{ "a + 1 != 0", "a=NA", 1 },
 	{ "a + 1 == \"\"", "a=NA", 0 },
+	{ "a + 1 != \"\"", "a=NA", 1 },
+	{ "a + 1 == b + 1", "a=NA;b=NA", 0 },
 	{ "-a < 0", "a=NA", 0 },
 	{ "1 / a > 0", "a=0", 0 },
 	{ "1 / a < 0", "a=0", 0 },
-	{ "1 / a != 0", "a=0", 0 },
+	{ "1 / a != 0", "a=0", 1 },
 	{ "1 % a == 0", "a=0", 0 },
 	{ "a * 10 > 0", "a=1e308", 0 },
 
@@ -270,6 +327,14 @@ static const struct cond_case {
 	{ "a + 1 in (1, \"\")", "a=NA", 0 },
 	{ "a in (\"x\", 1)", "a=x", 1 },
 	{ "a in (\"\")", "", 1 },
+	{ "a in (1, 2)", "", 0 },
+	{ "a in (\"1\", \"x\")", "a=1.0", 1 },	/* "1" is a number */
+	{ "a in (\"1\", \"x\")", "a=x", 1 },
+	{ "a in (\"1\", \"x\")", "a=NA", 0 },
+	{ "a in (\"0\")", "a=NA", 0 },
+	{ "a in (b)", "a=NA;b=13", 0 },
+	{ "a in (\"\", 5)", "a=5", 1 },
+	{ "!(a in (1, 2))", "a=NA", 1 },
 	{ "ArrDelay > 0 && Origin in (\"SFO\", \"OAK\")",
 	    "ArrDelay=3;Origin=OAK", 1 },
 	{ "ArrDelay > 0 && Origin in (\"SFO\", \"OAK\")",
@@ -525,6 +590,8 @@ static const struct value_case {
 	/* Conditions as values. */
 	{ "a > 1", "a=2", "true" },
 	{ "a > 1", "a=NA", "false" },
+	{ "a != 1", "a=NA", "true" },
+	{ "a > b", "a=NA;b=1", "false" },
 	{ "true", "", "true" },
 	{ "false", "", "false" },
 	{ "!(a == 1)", "a=1", "false" },
@@ -1390,6 +1457,124 @@ START_TEST(test_regex_limit)
 END_TEST
 
 /*
+ * Parts of conditions (ss_expr_part): ${src} has ${nparts} parts, and
+ * part ${part} is FIELD op CONSTANT as given, or (${op} 0) is not one.
+ */
+static const struct part_case {
+	const char * src;
+	size_t nparts, part;
+	int op;
+	const char * name;
+	int isnum;
+	double num;
+	const char * str;
+} parts[] = {
+	{ "a > 1", 1, 0, SS_EXPR_GT, "a", 1, 1, NULL },
+	{ "a < 1", 1, 0, SS_EXPR_LT, "a", 1, 1, NULL },
+	{ "a <= 1", 1, 0, SS_EXPR_LE, "a", 1, 1, NULL },
+	{ "a == 1", 1, 0, SS_EXPR_EQ, "a", 1, 1, NULL },
+	{ "a != 1", 1, 0, SS_EXPR_NE, "a", 1, 1, NULL },
+	{ "1 < a", 1, 0, SS_EXPR_GT, "a", 1, 1, NULL },
+	{ "1 <= a", 1, 0, SS_EXPR_GE, "a", 1, 1, NULL },
+	{ "1 > a", 1, 0, SS_EXPR_LT, "a", 1, 1, NULL },
+	{ "1 >= a", 1, 0, SS_EXPR_LE, "a", 1, 1, NULL },
+	{ "1 == a", 1, 0, SS_EXPR_EQ, "a", 1, 1, NULL },
+	{ "a >= -2.5", 1, 0, SS_EXPR_GE, "a", 1, -2.5, NULL },
+	{ "--3 <= a", 1, 0, SS_EXPR_GE, "a", 1, 3, NULL },
+	{ "a > -(1e3)", 1, 0, SS_EXPR_GT, "a", 1, -1000, NULL },
+	{ "a == \"7\"", 1, 0, SS_EXPR_EQ, "a", 1, 7, NULL },
+	{ "a == -\"7\"", 1, 0, SS_EXPR_EQ, "a", 1, -7, NULL },
+	{ "a != \"NA\"", 1, 0, SS_EXPR_NE, "a", 0, 0, "NA" },
+	{ "a == ''", 1, 0, SS_EXPR_EQ, "a", 0, 0, "" },
+	{ "\"x\" > Origin", 1, 0, SS_EXPR_LT, "Origin", 0, 0, "x" },
+	{ "${Arr Delay} < 5", 1, 0, SS_EXPR_LT, "Arr Delay", 1, 5, NULL },
+	{ "$a == (2)", 1, 0, SS_EXPR_EQ, "a", 1, 2, NULL },
+	{ "a > 1 && b < 2 && Origin == \"SFO\"", 3, 2, SS_EXPR_EQ, "Origin",
+	    0, 0, "SFO" },
+	{ "a > 1 && b < 2 && Origin == \"SFO\"", 3, 1, SS_EXPR_LT, "b", 1, 2,
+	    NULL },
+	{ "a > 1 && (b < 2 && (a == b && e > 0))", 4, 2, 0, NULL, 0, 0, NULL },
+	{ "a > 1 && (b < 2 && (a == b && e > 0))", 4, 3, SS_EXPR_GT, "e", 1, 0,
+	    NULL },
+	{ "(a > 1 || b < 2) && e > 0", 2, 0, 0, NULL, 0, 0, NULL },
+	{ "(a > 1 || b < 2) && e > 0", 2, 1, SS_EXPR_GT, "e", 1, 0, NULL },
+	{ "true && a > 1", 2, 1, SS_EXPR_GT, "a", 1, 1, NULL },
+	/* Not FIELD op CONSTANT. */
+	{ "a > 1 || b < 2", 1, 0, 0, NULL, 0, 0, NULL },
+	{ "!(a > 1)", 1, 0, 0, NULL, 0, 0, NULL },
+	{ "a + 1 > 2", 1, 0, 0, NULL, 0, 0, NULL },
+	{ "a > 1 + 1", 1, 0, 0, NULL, 0, 0, NULL },
+	{ "a in (1)", 1, 0, 0, NULL, 0, 0, NULL },
+	{ "-\"x\" == a", 1, 0, 0, NULL, 0, 0, NULL },
+	{ "--\"x\" == a", 1, 0, 0, NULL, 0, 0, NULL },	/* no value */
+	{ "1 < 2", 1, 0, 0, NULL, 0, 0, NULL },
+	{ "a == b", 1, 0, 0, NULL, 0, 0, NULL },
+	{ "a =~ \"x\"", 1, 0, 0, NULL, 0, 0, NULL },
+	{ "is_num(a)", 1, 0, 0, NULL, 0, 0, NULL },
+};
+
+START_TEST(test_part)
+{
+	const struct part_case * c = &parts[_i];
+	static const char * const recs[] = {
+		"", "a=1", "a=2;b=1;e=1", "a=NA", "a=7;Origin=SFO;b=0;e=3",
+		"a=-7", "Origin=a", "Arr Delay=4", "a=-1000",
+	};
+	struct ss_expr_pred pr;
+	struct ss_expr * e;
+	struct rec r;
+	size_t i, k;
+	int whole, parts_and;
+
+	e = compile_bound(c->src, SS_EXPR_COND);
+	ck_assert_uint_eq(ss_expr_nparts(e), c->nparts);
+	memset(&pr, 0, sizeof(pr));
+	if (c->op == 0) {
+		ck_assert_int_eq(ss_expr_part(e, c->part, &pr), 0);
+	} else {
+		ck_assert_msg(ss_expr_part(e, c->part, &pr) == 1, "%s", c->src);
+		ck_assert_int_eq(pr.op, c->op);
+		ck_assert_uint_eq(pr.namelen, strlen(c->name));
+		ck_assert_str_eq(pr.name, c->name);
+		for (k = 0; k < NNAMES; k++)
+			if (strcmp(colnames[k], c->name) == 0)
+				ck_assert_uint_eq(pr.field, k);
+		ck_assert_int_eq(pr.isnum, c->isnum);
+		if (c->isnum)
+			ck_assert(pr.num == c->num);
+		else {
+			ck_assert_uint_eq(pr.len, strlen(c->str));
+			ck_assert(memcmp(pr.str, c->str, pr.len) == 0);
+		}
+	}
+	/* The parts together are the whole. */
+	for (i = 0; i < sizeof(recs) / sizeof(recs[0]); i++) {
+		rec_make(&r, recs[i]);
+		whole = ss_expr_test(e, &r.row);
+		parts_and = 1;
+		for (k = 0; k < ss_expr_nparts(e); k++)
+			if (ss_expr_test_part(e, k, &r.row) != 1)
+				parts_and = 0;
+		ck_assert_msg(whole == parts_and, "%s on %s", c->src, recs[i]);
+		rec_free(&r);
+	}
+	ss_expr_free(e);
+}
+END_TEST
+
+START_TEST(test_part_value)
+{
+	struct ss_expr * e = compile_bound("a + 1", SS_EXPR_VALUE);
+
+	ck_assert_uint_eq(ss_expr_nparts(e), 0);
+	ss_expr_free(e);
+	e = compile_bound("a > 1", SS_EXPR_VALUE);
+	ck_assert_uint_eq(ss_expr_nparts(e), 1);
+	ss_expr_free(e);
+}
+END_TEST
+
+/*
  * Evaluation allocates nothing once warm.  The test program's own
  * malloc(), calloc() and realloc() count calls and pass them to glibc's;
  * not under the sanitizers, which bring their own.
@@ -1592,6 +1777,8 @@ expr_suite(void)
 	tcase_add_test(te, test_regex_limit);
 	tcase_add_test(te, test_no_alloc);
 	tcase_add_test(te, test_deep);
+	tcase_add_loop_test(te, test_part, 0, NELEM(parts));
+	tcase_add_test(te, test_part_value);
 	tcase_set_timeout(te, 60);
 	suite_add_tcase(s, te);
 	tcase_add_loop_test(tc, test_error, 0, NELEM(errors));

@@ -1,0 +1,1601 @@
+/*
+ * Subscription sets (subs.h): the two file forms, and the index that
+ * matches a record against many subscriptions without evaluating each.
+ *
+ * Every subscription is a list of predicates, FIELD op CONSTANT, stored
+ * together in s->preds, and maybe a rest: the parts of its condition
+ * that are not predicates, evaluated by the expression that holds them.
+ * A predicate's meaning is the comparison's (ss-expr(7)): with a number,
+ * the field must read as a number and op hold; with text, the field must
+ * not read as a number and op hold bytewise; != is never ==.
+ *
+ * Once all are read (build()), every predicate gets an estimate of how
+ * often it holds, from the constants all the subscriptions compare the
+ * same field with; each subscription's predicates are sorted by it, and
+ * the first, if it is an equality or a numeric bound, is its access
+ * predicate, filed in the index:
+ *   - numeric bounds x > c, x >= c as "x >= lo" (x > c is x >= the next
+ *     double after c), per field, lo ascending: a value v meets the
+ *     prefix lo <= v;
+ *   - x < c, x <= c as "x <= hi", hi ascending: v meets the suffix;
+ *   - equalities in one hash table of (field, constant).
+ * Each subscription is in one list at most, so the candidates a record
+ * finds are distinct, and need no counters.
+ */
+
+#include <sys/random.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "err.h"
+#include "expr.h"
+#include "subs.h"
+
+struct pred {
+	double num;		/* numeric constant */
+	uint32_t attr;		/* field: index in s->attrs */
+	uint32_t str, len;	/* text constant: in s->text */
+	uint8_t op;		/* SS_EXPR_EQ ... */
+	uint8_t isnum;
+};
+
+struct sub {
+	uint32_t id, idlen;	/* in s->text */
+	uint32_t pred0, npred;	/* s->preds[pred0 ...] */
+	uint32_t res0, nres;	/* the rest: parts s->res[res0 ...] of e */
+	struct ss_expr * e;	/* NULL if there is no rest */
+	int access;		/* preds[pred0] is in the index */
+};
+
+struct attr {
+	uint32_t name, namelen;	/* in s->text */
+	size_t col;		/* bound column */
+	uint32_t lo0, nlo;	/* "x >= lo": s->bounds[lo0 ...] */
+	uint32_t hi0, nhi;	/* "x <= hi" */
+	int eqnum, eqtext;	/* has equalities in the index */
+};
+
+/* A field's value in the current record. */
+struct aval {
+	uint64_t gen;		/* read for record s->gen */
+	int isnum;
+	double num;
+	const uint8_t * s;
+	size_t len;
+};
+
+/* A slot of the equality table: subscriptions eqsubs[first ...]. */
+struct eqslot {
+	uint64_t hash;
+	double num;
+	uint32_t attr;
+	uint32_t isnum;
+	uint32_t str, len;
+	uint32_t first, count;	/* count 0: empty slot */
+};
+
+struct ss_subs {
+	struct sub * subs;
+	size_t nsubs, subsize;
+	struct pred * preds;
+	size_t npreds, predsize;
+	uint32_t * res;
+	size_t nres, ressize;
+	uint8_t * text;		/* IDs, field names, text constants */
+	size_t ntext, textsize;
+	struct attr * attrs;
+	size_t nattrs, attrsize;
+
+	/* While reading: IDs and field names by hash (index + 1). */
+	uint32_t * idmap;
+	size_t idmapsize;
+	uint32_t * attrmap;
+	size_t attrmapsize;
+
+	/* The index. */
+	double * bounds;
+	uint32_t * boundsubs;
+	struct eqslot * eq;
+	size_t eqmask;
+	uint32_t * eqsubs;
+	uint32_t * always;	/* no access predicate: in file order */
+	size_t nalways;
+	uint32_t * accattrs;	/* fields with access predicates */
+	size_t naccattrs;
+
+	/* Matching. */
+	int bound;
+	struct aval * vals;
+	uint64_t gen;
+	uint32_t * out;
+	size_t nout;
+	uint64_t * bits;	/* for putting many matches in order */
+};
+
+/* Memory. */
+
+/* Make room for ${need} elements of ${elem} bytes in ${*p}. */
+static int
+grow(void * pp, size_t * size, size_t need, size_t elem)
+{
+	void ** p = pp;
+	size_t n = *size ? *size : 16;
+	void * q;
+
+	if (need <= *size)
+		return (0);
+	while (n < need) {
+		if (n > SIZE_MAX / 2 / elem)
+			goto nomem;
+		n *= 2;
+	}
+	if ((q = realloc(*p, n * elem)) == NULL)
+		goto nomem;
+	*p = q;
+	*size = n;
+	return (0);
+nomem:
+	ss_err_set(SS_EXIT_SYS, "out of memory reading subscriptions");
+	return (-1);
+}
+
+/* Copy ${len} bytes to s->text; their offset in ${*off}. */
+static int
+text_add(struct ss_subs * s, const void * p, size_t len, uint32_t * off)
+{
+
+	if (len > UINT32_MAX - s->ntext) {
+		ss_err_set(SS_EXIT_SYS, "out of memory reading subscriptions");
+		return (-1);
+	}
+	if (grow(&s->text, &s->textsize, s->ntext + len + 1, 1))
+		return (-1);
+	if (len > 0)
+		memcpy(s->text + s->ntext, p, len);
+	*off = (uint32_t)s->ntext;
+	s->ntext += len;
+	return (0);
+}
+
+/* Hashing: FNV-1a, then a finalizer to spread the bits. */
+
+static uint64_t
+mix64(uint64_t x)
+{
+
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return (x);
+}
+
+static uint64_t
+hash_bytes(const uint8_t * p, size_t len, uint64_t h)
+{
+	size_t i;
+
+	h ^= 0xcbf29ce484222325ULL;
+	for (i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return (mix64(h));
+}
+
+static uint64_t
+hash_num(double x, uint64_t h)
+{
+	uint64_t bits;
+
+	if (x == 0)
+		x = 0;		/* -0 == 0 */
+	memcpy(&bits, &x, sizeof(bits));
+	return (mix64(bits ^ mix64(h + 0x9e3779b97f4a7c15ULL)));
+}
+
+/* Messages. */
+
+/* ${p} for a message: at most ${max} bytes, control bytes as \xNN. */
+static const char *
+shown(char * buf, size_t size, const void * pp, size_t len, size_t max)
+{
+	const uint8_t * p = pp;
+	size_t i, n = 0;
+
+	for (i = 0; i < len && i < max && n + 8 < size; i++) {
+		if (p[i] < 0x20 || p[i] == 0x7f)
+			n += (size_t)snprintf(buf + n, size - n, "\\x%02x",
+			    p[i]);
+		else
+			buf[n++] = (char)p[i];
+	}
+	if (i < len && n + 4 < size) {
+		memcpy(buf + n, "...", 3);
+		n += 3;
+	}
+	buf[n] = '\0';
+	return (buf);
+}
+
+/* One byte, for "found ..." */
+static const char *
+shown_byte(char * buf, size_t size, int c)
+{
+
+	if (c > 0x20 && c < 0x7f)
+		snprintf(buf, size, "'%c'", c);
+	else
+		snprintf(buf, size, "byte 0x%02x", c);
+	return (buf);
+}
+
+/* Reading. */
+
+static int
+is_id_byte(int c)
+{
+
+	return ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '_' || c == '.' || c == ':' ||
+	    c == '-');
+}
+
+/* Is the ${len} bytes ${p} an ID? */
+static int
+is_id(const uint8_t * p, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || len > SS_SUBS_ID_MAX)
+		return (0);
+	for (i = 0; i < len; i++)
+		if (!is_id_byte(p[i]))
+			return (0);
+	return (1);
+}
+
+/* Rebuild the open-addressing table ${*map} of ${n} entries for twice
+ * as many; key(s, i) hashes entry i. */
+static int
+map_grow(struct ss_subs * s, uint32_t ** map, size_t * mapsize, size_t n,
+    uint64_t (* key)(const struct ss_subs *, uint32_t))
+{
+	uint32_t * m;
+	size_t size = 64, i, j;
+
+	while (size < 2 * (n + 1))
+		size *= 2;
+	if (size <= *mapsize)
+		return (0);
+	if ((m = calloc(size, sizeof(*m))) == NULL) {
+		ss_err_set(SS_EXIT_SYS, "out of memory reading subscriptions");
+		return (-1);
+	}
+	for (i = 0; i < n; i++) {
+		for (j = key(s, (uint32_t)i) & (size - 1); m[j] != 0;
+		    j = (j + 1) & (size - 1))
+			;
+		m[j] = (uint32_t)i + 1;
+	}
+	free(*map);
+	*map = m;
+	*mapsize = size;
+	return (0);
+}
+
+static uint64_t
+id_key(const struct ss_subs * s, uint32_t i)
+{
+
+	return (hash_bytes(s->text + s->subs[i].id, s->subs[i].idlen, 0));
+}
+
+static uint64_t
+attr_key(const struct ss_subs * s, uint32_t i)
+{
+
+	return (hash_bytes(s->text + s->attrs[i].name, s->attrs[i].namelen,
+	    0));
+}
+
+/* The subscription with ID ${p}, or -1. */
+static long
+find_id(const struct ss_subs * s, const uint8_t * p, size_t len)
+{
+	const struct sub * b;
+	size_t j;
+
+	if (s->idmapsize == 0)
+		return (-1);
+	for (j = hash_bytes(p, len, 0) & (s->idmapsize - 1); s->idmap[j] != 0;
+	    j = (j + 1) & (s->idmapsize - 1)) {
+		b = &s->subs[s->idmap[j] - 1];
+		if (b->idlen == len && memcmp(s->text + b->id, p, len) == 0)
+			return ((long)s->idmap[j] - 1);
+	}
+	return (-1);
+}
+
+/* Start a subscription with the (new) ID ${p}. */
+static int
+sub_add(struct ss_subs * s, const uint8_t * p, size_t len)
+{
+	struct sub * b;
+	size_t j;
+
+	if (grow(&s->subs, &s->subsize, s->nsubs + 1, sizeof(*s->subs)) ||
+	    map_grow(s, &s->idmap, &s->idmapsize, s->nsubs, id_key))
+		return (-1);
+	b = &s->subs[s->nsubs];
+	memset(b, 0, sizeof(*b));
+	if (text_add(s, p, len, &b->id))
+		return (-1);
+	b->idlen = (uint32_t)len;
+	b->pred0 = (uint32_t)s->npreds;
+	b->res0 = (uint32_t)s->nres;
+	for (j = id_key(s, (uint32_t)s->nsubs) & (s->idmapsize - 1);
+	    s->idmap[j] != 0; j = (j + 1) & (s->idmapsize - 1))
+		;
+	s->idmap[j] = (uint32_t)s->nsubs + 1;
+	s->nsubs++;
+	return (0);
+}
+
+/* The field called ${name}, added if new. */
+static int
+attr_get(struct ss_subs * s, const void * name, size_t len, uint32_t * a)
+{
+	struct attr * t;
+	size_t j;
+
+	if (len > UINT32_MAX)
+		len = UINT32_MAX;	/* unreachable: bounded by the file */
+	if (s->attrmapsize > 0) {
+		for (j = hash_bytes(name, len, 0) & (s->attrmapsize - 1);
+		    s->attrmap[j] != 0; j = (j + 1) & (s->attrmapsize - 1)) {
+			t = &s->attrs[s->attrmap[j] - 1];
+			if (t->namelen == len &&
+			    memcmp(s->text + t->name, name, len) == 0) {
+				*a = s->attrmap[j] - 1;
+				return (0);
+			}
+		}
+	}
+	if (grow(&s->attrs, &s->attrsize, s->nattrs + 1, sizeof(*s->attrs)) ||
+	    map_grow(s, &s->attrmap, &s->attrmapsize, s->nattrs,
+	    attr_key))
+		return (-1);
+	t = &s->attrs[s->nattrs];
+	memset(t, 0, sizeof(*t));
+	if (text_add(s, name, len, &t->name))
+		return (-1);
+	t->namelen = (uint32_t)len;
+	for (j = attr_key(s, (uint32_t)s->nattrs) & (s->attrmapsize - 1);
+	    s->attrmap[j] != 0; j = (j + 1) & (s->attrmapsize - 1))
+		;
+	s->attrmap[j] = (uint32_t)s->nattrs + 1;
+	*a = (uint32_t)s->nattrs++;
+	return (0);
+}
+
+/* Add FIELD ${name} op CONSTANT to the last subscription. */
+static int
+pred_add(struct ss_subs * s, const void * name, size_t namelen, int op,
+    int isnum, double num, const uint8_t * str, size_t len)
+{
+	struct pred * p;
+
+	if (s->npreds >= SS_SUBS_PREDS_MAX) {
+		ss_err_set(SS_EXIT_SYS, "more than %d predicates in all",
+		    SS_SUBS_PREDS_MAX);
+		return (-1);
+	}
+	if (grow(&s->preds, &s->predsize, s->npreds + 1, sizeof(*s->preds)))
+		return (-1);
+	p = &s->preds[s->npreds];
+	memset(p, 0, sizeof(*p));
+	if (attr_get(s, name, namelen, &p->attr))
+		return (-1);
+	p->op = (uint8_t)op;
+	p->isnum = (uint8_t)isnum;
+	if (isnum)
+		p->num = num;
+	else {
+		if (text_add(s, str, len, &p->str))
+			return (-1);
+		p->len = (uint32_t)len;
+	}
+	s->npreds++;
+	s->subs[s->nsubs - 1].npred++;
+	return (0);
+}
+
+/* The line and column of byte ${off} of ${buf}. */
+static void
+place(const uint8_t * buf, size_t off, struct ss_subs_err * err)
+{
+	size_t i;
+
+	err->line = 1;
+	err->col = 1;
+	for (i = 0; i < off; i++) {
+		if (buf[i] == '\n') {
+			err->line++;
+			err->col = 1;
+		} else
+			err->col++;
+	}
+}
+
+/* The line form. */
+
+static int
+is_blank(int c)
+{
+
+	return (c == ' ' || c == '\t' || c == '\r');
+}
+
+/* Add the subscription ${id} CONDITION from ${src}. */
+static int
+line_sub(struct ss_subs * s, const uint8_t * id, size_t idlen,
+    const char * src, size_t len, struct ss_expr_err * eerr)
+{
+	struct ss_expr_pred pr;
+	struct ss_expr * e;
+	struct sub * b;
+	size_t i, n;
+
+	if ((e = ss_expr_compile(src, len, SS_EXPR_COND, eerr)) == NULL)
+		return (-1);
+	if (sub_add(s, id, idlen))
+		goto err;
+	n = ss_expr_nparts(e);
+	for (i = 0; i < n; i++) {
+		if (ss_expr_part(e, i, &pr)) {
+			if (pred_add(s, pr.name, pr.namelen, pr.op, pr.isnum,
+			    pr.num, pr.str, pr.len))
+				goto err;
+			continue;
+		}
+		if (i > UINT32_MAX || grow(&s->res, &s->ressize, s->nres + 1,
+		    sizeof(*s->res)))
+			goto err;
+		s->res[s->nres++] = (uint32_t)i;
+		s->subs[s->nsubs - 1].nres++;
+	}
+	b = &s->subs[s->nsubs - 1];
+	if (b->nres > 0)
+		b->e = e;
+	else
+		ss_expr_free(e);	/* its predicates say it all */
+	return (0);
+err:
+	ss_expr_free(e);
+	eerr->col = 0;
+	return (-1);
+}
+
+static int
+parse_lines(struct ss_subs * s, const uint8_t * buf, size_t len,
+    const char * name, struct ss_subs_err * err)
+{
+	struct ss_expr_err eerr;
+	const uint8_t * line, * nl;
+	char b1[200], b2[32];
+	size_t pos = 0, lineno = 0, n, i, j, k;
+	long dup;
+
+	while (pos < len) {
+		lineno++;
+		line = buf + pos;
+		nl = memchr(line, '\n', len - pos);
+		n = (nl != NULL) ? (size_t)(nl - line) : len - pos;
+		pos += n + (nl != NULL);
+		err->line = lineno;
+		for (i = 0; i < n && is_blank(line[i]); i++)
+			;
+		if (i == n || line[i] == '#')
+			continue;
+		for (j = i; j < n && is_id_byte(line[j]); j++)
+			;
+		err->col = i + 1;
+		if (j == i) {
+			ss_err_set(SS_EXIT_SYS, "%s: line %zu: column %zu: "
+			    "expected a subscription ID (letters, digits, "
+			    "'_', '.', ':', '-'), found %s", name, lineno,
+			    i + 1, shown_byte(b2, sizeof(b2), line[i]));
+			return (-1);
+		}
+		if (j - i > SS_SUBS_ID_MAX) {
+			ss_err_set(SS_EXIT_SYS, "%s: line %zu: column %zu: "
+			    "subscription ID longer than %d bytes", name,
+			    lineno, i + 1, SS_SUBS_ID_MAX);
+			return (-1);
+		}
+		if (j < n && !is_blank(line[j])) {
+			err->col = j + 1;
+			ss_err_set(SS_EXIT_SYS, "%s: line %zu: column %zu: "
+			    "expected a blank after the subscription ID, "
+			    "found %s", name, lineno, j + 1,
+			    shown_byte(b2, sizeof(b2), line[j]));
+			return (-1);
+		}
+		for (k = j; k < n && is_blank(line[k]); k++)
+			;
+		if (k == n) {
+			err->col = k + 1;
+			ss_err_set(SS_EXIT_SYS, "%s: line %zu: column %zu: "
+			    "no condition after the subscription ID '%.*s'",
+			    name, lineno, k + 1, (int)(j - i), line + i);
+			return (-1);
+		}
+		if ((dup = find_id(s, line + i, j - i)) != -1) {
+			ss_err_set(SS_EXIT_SYS, "%s: line %zu: column %zu: "
+			    "subscription ID '%.*s' given twice", name, lineno,
+			    i + 1, (int)(j - i), line + i);
+			return (-1);
+		}
+		if (s->nsubs >= SS_SUBS_MAX) {
+			ss_err_set(SS_EXIT_SYS, "%s: line %zu: more than %d "
+			    "subscriptions", name, lineno, SS_SUBS_MAX);
+			return (-1);
+		}
+		/* The condition runs to the end of the line, \r and all. */
+		if (line_sub(s, line + i, j - i, (const char *)line + k,
+		    n - k, &eerr)) {
+			if (eerr.col == 0) {
+				err->col = 0;
+				ss_err_prefix("%s: line %zu", name, lineno);
+				return (-1);
+			}
+			err->col = k + eerr.col;
+			ss_err_set(SS_EXIT_SYS, "%s: line %zu: column %zu: %s",
+			    name, lineno, err->col,
+			    shown(b1, sizeof(b1), eerr.msg, strlen(eerr.msg),
+			    SIZE_MAX));
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+/* The JSON form. */
+
+static int
+is_json_space(int c)
+{
+
+	return (c == ' ' || c == '\t' || c == '\n' || c == '\r');
+}
+
+static size_t
+skip_json_space(const uint8_t * buf, size_t len, size_t pos)
+{
+
+	while (pos < len && is_json_space(buf[pos]))
+		pos++;
+	return (pos);
+}
+
+/* Constraint ${k} (from 1) of subscription ${nth}: ${c}. */
+static int
+json_constraint(struct ss_subs * s, const char * name, size_t nth,
+    size_t k, json_t * c)
+{
+	static const char * const ops[] = {
+		[SS_EXPR_EQ] = "eq", [SS_EXPR_NE] = "ne", [SS_EXPR_LT] = "lt",
+		[SS_EXPR_LE] = "le", [SS_EXPR_GT] = "gt", [SS_EXPR_GE] = "ge",
+	};
+	json_t * key = NULL, * val = NULL, * op = NULL, * m;
+	const char * member, * str = NULL;
+	char b1[200];
+	size_t i, keylen, len = 0;
+	double num = 0;
+	int o = 0, isnum = 0;
+
+#define CERR(...) do {							\
+	ss_err_set(SS_EXIT_SYS, __VA_ARGS__);				\
+	ss_err_prefix("%s: subscription %zu: constraint %zu", name, nth, k); \
+	return (-1);							\
+} while (0)
+
+	if (!json_is_object(c))
+		CERR("expected an object {\"key\": ..., \"val\": ..., "
+		    "\"op\": ...}");
+	json_object_foreach(c, member, m) {
+		if (strcmp(member, "key") == 0)
+			key = m;
+		else if (strcmp(member, "val") == 0)
+			val = m;
+		else if (strcmp(member, "op") == 0)
+			op = m;
+		else
+			CERR("unknown member '%s' (a constraint has key, val "
+			    "and op)", shown(b1, sizeof(b1), member,
+			    strlen(member), 40));
+	}
+	if (key == NULL)
+		CERR("no key");
+	if (!json_is_string(key))
+		CERR("the key is not a string");
+	keylen = json_string_length(key);
+	if (keylen == 0)
+		CERR("empty key");
+	if (keylen > SS_SUBS_KEY_MAX)
+		CERR("key longer than %d bytes", SS_SUBS_KEY_MAX);
+	for (i = 0; i < keylen; i++)
+		if ((uint8_t)json_string_value(key)[i] < 0x20 ||
+		    json_string_value(key)[i] == 0x7f)
+			CERR("key '%s' holds a control character",
+			    shown(b1, sizeof(b1), json_string_value(key),
+			    keylen, 40));
+	if (op == NULL)
+		CERR("no op");
+	if (!json_is_string(op))
+		CERR("the op is not a string (use eq, ne, gt, ge, lt or le)");
+	for (i = 1; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (strlen(ops[i]) == json_string_length(op) &&
+		    strcmp(ops[i], json_string_value(op)) == 0)
+			o = (int)i;
+	if (o == 0)
+		CERR("unknown op '%s' (use eq, ne, gt, ge, lt or le)",
+		    shown(b1, sizeof(b1), json_string_value(op),
+		    json_string_length(op), 40));
+	if (val == NULL)
+		CERR("no val");
+	if (json_is_integer(val)) {
+		isnum = 1;
+		num = (double)json_integer_value(val);
+	} else if (json_is_real(val)) {
+		isnum = 1;
+		num = json_real_value(val);
+	} else if (json_is_string(val)) {
+		str = json_string_value(val);
+		len = json_string_length(val);
+		if (len > SS_EXPR_SRC_MAX)
+			CERR("val longer than %d bytes", SS_EXPR_SRC_MAX);
+		/* "5" compares as 5, as in an expression. */
+		isnum = ss_expr_number((const uint8_t *)str, len, &num);
+	} else
+		CERR("the val is not a number or a string");
+	if (pred_add(s, json_string_value(key), keylen, o, isnum, num,
+	    (const uint8_t *)str, len)) {
+		ss_err_prefix("%s: subscription %zu: constraint %zu", name, nth,
+		    k);
+		return (-1);
+	}
+	return (0);
+#undef CERR
+}
+
+/* Subscription ${nth} (from 1): ${j}. */
+static int
+json_sub(struct ss_subs * s, const char * name, size_t nth, json_t * j)
+{
+	json_t * cons = NULL, * id = NULL, * m;
+	const char * member;
+	char num[24], b1[200];
+	const uint8_t * idp;
+	size_t i, n, idlen;
+	long dup;
+
+#define SERR(...) do {							\
+	ss_err_set(SS_EXIT_SYS, __VA_ARGS__);				\
+	ss_err_prefix("%s: subscription %zu", name, nth);		\
+	return (-1);							\
+} while (0)
+
+	if (json_is_array(j))
+		cons = j;
+	else {
+		json_object_foreach(j, member, m) {
+			if (strcmp(member, "id") == 0)
+				id = m;
+			else if (strcmp(member, "constraints") == 0)
+				cons = m;
+			else
+				SERR("unknown member '%s' (a subscription "
+				    "object has id and constraints)",
+				    shown(b1, sizeof(b1), member,
+				    strlen(member), 40));
+		}
+		if (cons == NULL)
+			SERR("no constraints");
+		if (!json_is_array(cons))
+			SERR("the constraints are not an array");
+	}
+	if (id != NULL) {
+		if (!json_is_string(id))
+			SERR("the id is not a string");
+		idp = (const uint8_t *)json_string_value(id);
+		idlen = json_string_length(id);
+		if (!is_id(idp, idlen))
+			SERR("id '%s' is not a subscription ID (1 to %d "
+			    "letters, digits, '_', '.', ':', '-')",
+			    shown(b1, sizeof(b1), idp, idlen, 40),
+			    SS_SUBS_ID_MAX);
+	} else {
+		idlen = (size_t)snprintf(num, sizeof(num), "%zu", nth);
+		idp = (const uint8_t *)num;
+	}
+	if ((dup = find_id(s, idp, idlen)) != -1)
+		SERR("ID '%.*s' given twice", (int)idlen, idp);
+	n = json_array_size(cons);
+	if (n == 0)
+		SERR("no constraints");
+	if (n > SS_SUBS_CONSTRAINTS_MAX)
+		SERR("more than %d constraints", SS_SUBS_CONSTRAINTS_MAX);
+	if (s->nsubs >= SS_SUBS_MAX)
+		SERR("more than %d subscriptions", SS_SUBS_MAX);
+	if (sub_add(s, idp, idlen)) {
+		ss_err_prefix("%s: subscription %zu", name, nth);
+		return (-1);
+	}
+	for (i = 0; i < n; i++)
+		if (json_constraint(s, name, nth, i + 1,
+		    json_array_get(cons, i)))
+			return (-1);
+	return (0);
+#undef SERR
+}
+
+static int
+parse_json(struct ss_subs * s, const uint8_t * buf, size_t len,
+    const char * name, struct ss_subs_err * err)
+{
+	json_error_t jerr;
+	json_t * j;
+	char b1[200], b2[32];
+	const char * what;
+	size_t pos, nth = 0;
+	size_t seed = 0;
+	int rc;
+
+	/*
+	 * Jansson seeds its hash tables from /dev/urandom, which the
+	 * enclave cannot open; give it a seed first (only the first call
+	 * counts).
+	 */
+	if (getrandom(&seed, sizeof(seed), 0) != (ssize_t)sizeof(seed))
+		seed = 0x5eed;
+	json_object_seed(seed | 1);
+
+	pos = skip_json_space(buf, len, 0);
+	if (buf[pos] == '{') {
+		place(buf, pos, err);
+		ss_err_set(SS_EXIT_SYS, "%s: line %zu: column %zu: expected an "
+		    "array of subscriptions, not an object", name, err->line,
+		    err->col);
+		return (-1);
+	}
+	pos = skip_json_space(buf, len, pos + 1);
+	if (pos < len && buf[pos] == ']')
+		pos++;
+	else for (;;) {
+		nth++;
+		if (pos >= len) {
+			what = "the end of the file";
+			goto unexpected;
+		}
+		if (buf[pos] != '[' && buf[pos] != '{') {
+			place(buf, pos, err);
+			ss_err_set(SS_EXIT_SYS, "%s: line %zu: column %zu: "
+			    "subscription %zu: expected an array of "
+			    "constraints, or an object, found %s", name,
+			    err->line, err->col, nth,
+			    shown_byte(b2, sizeof(b2), buf[pos]));
+			return (-1);
+		}
+		if ((j = json_loadb((const char *)buf + pos, len - pos,
+		    JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES,
+		    &jerr)) == NULL) {
+			place(buf, pos + (jerr.position > 0 ?
+			    (size_t)jerr.position - 1 : 0), err);
+			ss_err_set(SS_EXIT_SYS, "%s: line %zu: column %zu: "
+			    "%s", name, err->line, err->col,
+			    shown(b1, sizeof(b1), jerr.text,
+			    strlen(jerr.text), SIZE_MAX));
+			return (-1);
+		}
+		place(buf, pos, err);
+		rc = json_sub(s, name, nth, j);
+		json_decref(j);
+		if (rc)
+			return (-1);
+		pos = skip_json_space(buf, len, pos + (size_t)jerr.position);
+		if (pos < len && buf[pos] == ']') {
+			pos++;
+			break;
+		}
+		if (pos < len && buf[pos] == ',') {
+			pos = skip_json_space(buf, len, pos + 1);
+			continue;
+		}
+		what = (pos < len) ? shown_byte(b2, sizeof(b2), buf[pos]) :
+		    "the end of the file";
+		place(buf, pos, err);
+		ss_err_set(SS_EXIT_SYS, "%s: line %zu: column %zu: expected "
+		    "',' or ']' after subscription %zu, found %s", name,
+		    err->line, err->col, nth, what);
+		return (-1);
+	}
+	pos = skip_json_space(buf, len, pos);
+	if (pos < len) {
+		place(buf, pos, err);
+		ss_err_set(SS_EXIT_SYS, "%s: line %zu: column %zu: unexpected "
+		    "%s after the array of subscriptions", name, err->line,
+		    err->col, shown_byte(b2, sizeof(b2), buf[pos]));
+		return (-1);
+	}
+	memset(err, 0, sizeof(*err));
+	return (0);
+unexpected:
+	place(buf, pos, err);
+	ss_err_set(SS_EXIT_SYS, "%s: line %zu: column %zu: expected "
+	    "subscription %zu, found %s", name, err->line, err->col, nth,
+	    what);
+	return (-1);
+}
+
+/* Building the index. */
+
+/*
+ * Sort ${n} elements of ${size} bytes (at most 64) at ${base} by ${cmp}:
+ * a heapsort.  Not qsort(): glibc's asks the kernel how much memory
+ * there is (sysinfo), which the enclave's seccomp filter does not allow.
+ */
+static void
+sort(void * base, size_t n, size_t size,
+    int (* cmp)(const void *, const void *, void *), void * arg)
+{
+	uint8_t * b = base, t[64];
+	size_t start, end, root, child;
+
+#define EL(i)	(b + (i) * size)
+#define SWAP(i, j) do {							\
+	memcpy(t, EL(i), size);						\
+	memcpy(EL(i), EL(j), size);					\
+	memcpy(EL(j), t, size);						\
+} while (0)
+	if (n < 2)
+		return;
+	for (start = n / 2, end = n; ; ) {
+		if (start > 0)
+			start--;
+		else if (--end > 0)
+			SWAP(0, end);
+		else
+			break;
+		for (root = start; (child = 2 * root + 1) < end; root = child) {
+			if (child + 1 < end &&
+			    cmp(EL(child), EL(child + 1), arg) < 0)
+				child++;
+			if (cmp(EL(root), EL(child), arg) >= 0)
+				break;
+			SWAP(root, child);
+		}
+	}
+#undef SWAP
+#undef EL
+}
+
+static int
+cmp_double(const void * a, const void * b, void * arg)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	(void)arg;
+	return ((x < y) ? -1 : (x > y));
+}
+
+/* How many of the ${n} ascending ${b} are <= ${v}; < ${v}. */
+static size_t
+count_le(const double * b, size_t n, double v)
+{
+	size_t lo = 0, half;
+
+	while (n > 0) {
+		half = n / 2;
+		if (b[lo + half] <= v) {
+			lo += half + 1;
+			n -= half + 1;
+		} else
+			n = half;
+	}
+	return (lo);
+}
+
+static size_t
+count_lt(const double * b, size_t n, double v)
+{
+	size_t lo = 0, half;
+
+	while (n > 0) {
+		half = n / 2;
+		if (b[lo + half] < v) {
+			lo += half + 1;
+			n -= half + 1;
+		} else
+			n = half;
+	}
+	return (lo);
+}
+
+/* An equality's key, and the subscription it is for. */
+struct eqkey {
+	double num;
+	uint32_t attr, isnum, str, len, sub;
+};
+
+/* For sort(): ${text} is s->text. */
+static int
+cmp_eqkey(const void * pa, const void * pb, void * text)
+{
+	const struct eqkey * a = pa, * b = pb;
+	const uint8_t * eqkey_text = text;
+	size_t n;
+	int c;
+
+	if (a->attr != b->attr)
+		return ((a->attr < b->attr) ? -1 : 1);
+	if (a->isnum != b->isnum)
+		return ((a->isnum < b->isnum) ? -1 : 1);
+	if (a->isnum) {
+		if (a->num != b->num)
+			return ((a->num < b->num) ? -1 : 1);
+	} else {
+		n = (a->len < b->len) ? a->len : b->len;
+		if ((c = memcmp(eqkey_text + a->str, eqkey_text + b->str,
+		    n)) != 0)
+			return (c);
+		if (a->len != b->len)
+			return ((a->len < b->len) ? -1 : 1);
+	}
+	return ((a->sub < b->sub) ? -1 : (a->sub > b->sub));
+}
+
+static int
+same_eqkey(const struct eqkey * a, const struct eqkey * b,
+    const uint8_t * text)
+{
+
+	if (a->attr != b->attr || a->isnum != b->isnum)
+		return (0);
+	if (a->isnum)
+		return (a->num == b->num);
+	return (a->len == b->len &&
+	    memcmp(text + a->str, text + b->str, a->len) == 0);
+}
+
+static uint64_t
+eq_hash(uint32_t attr, int isnum, double num, const uint8_t * str,
+    size_t len)
+{
+
+	return (isnum ? hash_num(num, attr) : hash_bytes(str, len, attr));
+}
+
+/* A predicate and its estimated frequency, while sorting one
+ * subscription's predicates. */
+struct ranked {
+	double sel;
+	uint32_t pos;
+	struct pred p;
+};
+
+_Static_assert(sizeof(struct ranked) <= 64, "sort() moves at most 64 bytes");
+_Static_assert(sizeof(struct eqkey) <= 64, "sort() moves at most 64 bytes");
+
+static int
+cmp_ranked(const void * pa, const void * pb, void * arg)
+{
+	const struct ranked * a = pa, * b = pb;
+
+	(void)arg;
+	if (a->sel != b->sel)
+		return ((a->sel < b->sel) ? -1 : 1);
+	return ((a->pos < b->pos) ? -1 : (a->pos > b->pos));
+}
+
+/* A bound and its subscription, while sorting a field's bounds. */
+struct bound {
+	double v;
+	uint32_t sub;
+};
+
+static int
+cmp_bound(const void * pa, const void * pb, void * arg)
+{
+	const struct bound * a = pa, * b = pb;
+
+	(void)arg;
+	if (a->v != b->v)
+		return ((a->v < b->v) ? -1 : 1);
+	return ((a->sub < b->sub) ? -1 : (a->sub > b->sub));
+}
+
+/* Can ${p} be an access predicate? */
+static int
+accessible(const struct pred * p)
+{
+
+	return (p->op == SS_EXPR_EQ || (p->isnum && p->op != SS_EXPR_NE));
+}
+
+/* Is ${p} a lower bound (x > c, x >= c)? */
+static int
+is_lower(const struct pred * p)
+{
+
+	return (p->op == SS_EXPR_GT || p->op == SS_EXPR_GE);
+}
+
+static int
+build(struct ss_subs * s)
+{
+	size_t * cstart = NULL, * distinct = NULL, * fill = NULL;
+	size_t * hifill = NULL;
+	double * consts = NULL, sel, n;
+	struct eqkey * keys = NULL;
+	struct ranked * rk = NULL;
+	struct bound * bd = NULL;
+	struct sub * b;
+	struct pred * p;
+	struct attr * t;
+	struct eqslot * q;
+	size_t nkeys = 0, maxpred = 0, i, k, a, m, nb = 0, size, slot;
+	size_t ngroups = 0, neq = 0;
+	uint64_t h;
+	int rc = -1;
+
+	/*
+	 * For each field, the numeric constants of its equalities and
+	 * bounds, sorted (a stand-in for the values records will have),
+	 * and the number of distinct constants it is compared for
+	 * equality with.
+	 */
+	if ((cstart = calloc(s->nattrs + 1, sizeof(*cstart))) == NULL ||
+	    (fill = calloc(s->nattrs + 1, sizeof(*fill))) == NULL ||
+	    (distinct = calloc(s->nattrs + 1, sizeof(*distinct))) == NULL ||
+	    (hifill = calloc(s->nattrs + 1, sizeof(*hifill))) == NULL)
+		goto nomem;
+	for (i = 0; i < s->npreds; i++) {
+		p = &s->preds[i];
+		if (p->isnum && p->op != SS_EXPR_NE)
+			cstart[p->attr + 1]++;
+		if (p->op == SS_EXPR_EQ)
+			nkeys++;
+	}
+	for (a = 0; a < s->nattrs; a++)
+		cstart[a + 1] += cstart[a];
+	if ((consts = malloc((cstart[s->nattrs] + 1) *
+	    sizeof(*consts))) == NULL ||
+	    (keys = malloc((nkeys + 1) * sizeof(*keys))) == NULL)
+		goto nomem;
+	nkeys = 0;
+	for (b = s->subs; b < s->subs + s->nsubs; b++) {
+		for (i = b->pred0; i < b->pred0 + b->npred; i++) {
+			p = &s->preds[i];
+			if (p->isnum && p->op != SS_EXPR_NE)
+				consts[cstart[p->attr] + fill[p->attr]++] =
+				    p->num;
+			if (p->op == SS_EXPR_EQ) {
+				keys[nkeys].attr = p->attr;
+				keys[nkeys].isnum = p->isnum;
+				keys[nkeys].num = p->isnum ?
+				    (p->num == 0 ? 0 : p->num) : 0;
+				keys[nkeys].str = p->str;
+				keys[nkeys].len = p->len;
+				keys[nkeys].sub = (uint32_t)(b - s->subs);
+				nkeys++;
+			}
+		}
+		if (b->npred > maxpred)
+			maxpred = b->npred;
+	}
+	for (a = 0; a < s->nattrs; a++)
+		sort(consts + cstart[a], cstart[a + 1] - cstart[a],
+		    sizeof(*consts), cmp_double, NULL);
+	sort(keys, nkeys, sizeof(*keys), cmp_eqkey, s->text);
+	for (i = 0; i < nkeys; i++)
+		if (i == 0 || !same_eqkey(&keys[i - 1], &keys[i], s->text))
+			distinct[keys[i].attr]++;
+
+	/*
+	 * Sort each subscription's predicates by how often they are
+	 * estimated to hold: an equality 1 / (distinct constants + 2), a
+	 * bound the share of the field's constants it admits, != and text
+	 * ranges last.
+	 */
+	if ((rk = malloc((maxpred + 1) * sizeof(*rk))) == NULL)
+		goto nomem;
+	for (b = s->subs; b < s->subs + s->nsubs; b++) {
+		for (i = 0; i < b->npred; i++) {
+			p = &s->preds[b->pred0 + i];
+			m = cstart[p->attr + 1] - cstart[p->attr];
+			n = (double)m;
+			if (p->op == SS_EXPR_NE)
+				sel = 3;
+			else if (p->op == SS_EXPR_EQ)
+				sel = 1.0 / ((double)distinct[p->attr] + 2);
+			else if (!p->isnum)
+				sel = 2;
+			else {
+				const double * c = consts + cstart[p->attr];
+
+				switch (p->op) {
+				case SS_EXPR_GT:
+					k = m - count_le(c, m, p->num);
+					break;
+				case SS_EXPR_GE:
+					k = m - count_lt(c, m, p->num);
+					break;
+				case SS_EXPR_LT:
+					k = count_lt(c, m, p->num);
+					break;
+				default:
+					k = count_le(c, m, p->num);
+					break;
+				}
+				sel = ((double)k + 1) / (n + 2);
+			}
+			rk[i].sel = sel;
+			rk[i].pos = (uint32_t)i;
+			rk[i].p = *p;
+		}
+		sort(rk, b->npred, sizeof(*rk), cmp_ranked, NULL);
+		for (i = 0; i < b->npred; i++)
+			s->preds[b->pred0 + i] = rk[i].p;
+		b->access = (b->npred > 0 && accessible(&s->preds[b->pred0]));
+	}
+
+	/* The bounds: per field, the lower ones then the upper ones. */
+	memset(fill, 0, (s->nattrs + 1) * sizeof(*fill));
+	for (b = s->subs; b < s->subs + s->nsubs; b++) {
+		if (!b->access || s->preds[b->pred0].op == SS_EXPR_EQ)
+			continue;
+		p = &s->preds[b->pred0];
+		nb++;
+		if (is_lower(p))
+			s->attrs[p->attr].nlo++;
+		else
+			s->attrs[p->attr].nhi++;
+	}
+	for (a = 0, k = 0; a < s->nattrs; a++) {
+		t = &s->attrs[a];
+		t->lo0 = (uint32_t)k;
+		t->hi0 = (uint32_t)(k + t->nlo);
+		k += t->nlo + t->nhi;
+	}
+	if ((bd = malloc((nb + 1) * sizeof(*bd))) == NULL ||
+	    (s->bounds = malloc((nb + 1) * sizeof(*s->bounds))) == NULL ||
+	    (s->boundsubs = malloc((nb + 1) * sizeof(*s->boundsubs))) == NULL)
+		goto nomem;
+	for (b = s->subs; b < s->subs + s->nsubs; b++) {
+		if (!b->access || s->preds[b->pred0].op == SS_EXPR_EQ)
+			continue;
+		p = &s->preds[b->pred0];
+		t = &s->attrs[p->attr];
+		/* x > c is x >= the next double; x < c, x <= the one before. */
+		if (is_lower(p))
+			k = t->lo0 + fill[p->attr]++;
+		else
+			k = t->hi0 + hifill[p->attr]++;
+		bd[k].v = (p->op == SS_EXPR_GT) ? nextafter(p->num, INFINITY) :
+		    (p->op == SS_EXPR_LT) ? nextafter(p->num, -INFINITY) :
+		    p->num;
+		bd[k].sub = (uint32_t)(b - s->subs);
+	}
+	for (a = 0; a < s->nattrs; a++) {
+		t = &s->attrs[a];
+		sort(bd + t->lo0, t->nlo, sizeof(*bd), cmp_bound, NULL);
+		sort(bd + t->hi0, t->nhi, sizeof(*bd), cmp_bound, NULL);
+	}
+	for (k = 0; k < nb; k++) {
+		s->bounds[k] = bd[k].v;
+		s->boundsubs[k] = bd[k].sub;
+	}
+
+	/* The equalities: their keys are sorted; keep the access ones. */
+	for (i = 0, m = 0; i < nkeys; i++) {
+		b = &s->subs[keys[i].sub];
+		p = &s->preds[b->pred0];
+		if (!b->access || p->op != SS_EXPR_EQ ||
+		    !same_eqkey(&keys[i], &(struct eqkey){ .attr = p->attr,
+		    .isnum = p->isnum, .num = p->isnum ? p->num : 0,
+		    .str = p->str, .len = p->len }, s->text))
+			continue;
+		/* A subscription may test one key twice: file it once. */
+		if (m > 0 && keys[m - 1].sub == keys[i].sub &&
+		    same_eqkey(&keys[m - 1], &keys[i], s->text))
+			continue;
+		keys[m++] = keys[i];
+	}
+	for (i = 0; i < m; i++)
+		if (i == 0 || !same_eqkey(&keys[i - 1], &keys[i], s->text))
+			ngroups++;
+	for (size = 16; size < 2 * ngroups; size *= 2)
+		;
+	if ((s->eq = calloc(size, sizeof(*s->eq))) == NULL ||
+	    (s->eqsubs = malloc((m + 1) * sizeof(*s->eqsubs))) == NULL)
+		goto nomem;
+	s->eqmask = size - 1;
+	for (i = 0; i < m; i = k) {
+		for (k = i + 1; k < m && same_eqkey(&keys[i], &keys[k],
+		    s->text); k++)
+			;
+		h = eq_hash(keys[i].attr, (int)keys[i].isnum,
+		    keys[i].num, s->text + keys[i].str, keys[i].len);
+
+		for (slot = h & s->eqmask; s->eq[slot].count != 0;
+		    slot = (slot + 1) & s->eqmask)
+			;
+		q = &s->eq[slot];
+		q->hash = h;
+		q->attr = keys[i].attr;
+		q->isnum = keys[i].isnum;
+		q->num = keys[i].num;
+		q->str = keys[i].str;
+		q->len = keys[i].len;
+		q->first = (uint32_t)neq;
+		q->count = (uint32_t)(k - i);
+		for (; i < k; i++)
+			s->eqsubs[neq++] = keys[i].sub;
+		if (q->isnum)
+			s->attrs[q->attr].eqnum = 1;
+		else
+			s->attrs[q->attr].eqtext = 1;
+	}
+
+	/* The rest: fields to look at, and the subscriptions to try. */
+	if ((s->accattrs = malloc((s->nattrs + 1) *
+	    sizeof(*s->accattrs))) == NULL ||
+	    (s->always = malloc(s->nsubs * sizeof(*s->always))) == NULL ||
+	    (s->out = malloc(s->nsubs * sizeof(*s->out))) == NULL ||
+	    (s->bits = calloc(s->nsubs / 64 + 1, sizeof(*s->bits))) == NULL ||
+	    (s->vals = calloc(s->nattrs + 1, sizeof(*s->vals))) == NULL)
+		goto nomem;
+	for (a = 0; a < s->nattrs; a++) {
+		t = &s->attrs[a];
+		if (t->nlo || t->nhi || t->eqnum || t->eqtext)
+			s->accattrs[s->naccattrs++] = (uint32_t)a;
+	}
+	for (i = 0; i < s->nsubs; i++)
+		if (!s->subs[i].access)
+			s->always[s->nalways++] = (uint32_t)i;
+	rc = 0;
+	goto done;
+nomem:
+	ss_err_set(SS_EXIT_SYS, "out of memory indexing subscriptions");
+done:
+	free(cstart);
+	free(fill);
+	free(hifill);
+	free(distinct);
+	free(consts);
+	free(keys);
+	free(rk);
+	free(bd);
+	return (rc);
+}
+
+struct ss_subs *
+ss_subs_parse(const uint8_t * buf, size_t len, const char * name,
+    struct ss_subs_err * err)
+{
+	struct ss_subs * s;
+	size_t i;
+	int rc;
+
+	memset(err, 0, sizeof(*err));
+	if (len > SS_SUBS_FILE_MAX) {
+		ss_err_set(SS_EXIT_SYS, "%s: larger than %d MiB", name,
+		    SS_SUBS_FILE_MAX / (1024 * 1024));
+		return (NULL);
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		ss_err_set(SS_EXIT_SYS, "out of memory reading subscriptions");
+		return (NULL);
+	}
+	for (i = 0; i < len && is_json_space(buf[i]); i++)
+		;
+	if (i < len && (buf[i] == '[' || buf[i] == '{'))
+		rc = parse_json(s, buf, len, name, err);
+	else
+		rc = parse_lines(s, buf, len, name, err);
+	if (rc)
+		goto err;
+	memset(err, 0, sizeof(*err));
+	if (s->nsubs == 0) {
+		ss_err_set(SS_EXIT_SYS, "%s: no subscriptions", name);
+		goto err;
+	}
+	if (build(s))
+		goto err;
+	free(s->idmap);
+	s->idmap = NULL;
+	s->idmapsize = 0;
+	free(s->attrmap);
+	s->attrmap = NULL;
+	s->attrmapsize = 0;
+	return (s);
+err:
+	ss_subs_free(s);
+	return (NULL);
+}
+
+size_t
+ss_subs_count(const struct ss_subs * s)
+{
+
+	return (s->nsubs);
+}
+
+const char *
+ss_subs_id(const struct ss_subs * s, size_t i, size_t * len)
+{
+
+	*len = s->subs[i].idlen;
+	return ((const char *)s->text + s->subs[i].id);
+}
+
+int
+ss_subs_bind(struct ss_subs * s, const uint8_t * const * names,
+    const size_t * lens, size_t n)
+{
+	struct attr * t;
+	char b1[200];
+	size_t a, j;
+
+	s->bound = 0;
+	for (a = 0; a < s->nattrs; a++) {
+		t = &s->attrs[a];
+		/* The last column of the name, as ss_expr_bind(). */
+		for (j = n; j > 0; j--)
+			if (lens[j - 1] == t->namelen &&
+			    memcmp(names[j - 1], s->text + t->name,
+			    t->namelen) == 0)
+				break;
+		if (j == 0) {
+			ss_err_set(SS_EXIT_DATA, "no field '%s' in the input "
+			    "stream", shown(b1, sizeof(b1), s->text + t->name,
+			    t->namelen, 64));
+			return (-1);
+		}
+		t->col = j - 1;
+	}
+	for (j = 0; j < s->nsubs; j++)
+		if (s->subs[j].e != NULL &&
+		    ss_expr_bind(s->subs[j].e, names, lens, n))
+			return (-1);
+	s->bound = 1;
+	return (0);
+}
+
+/* Matching. */
+
+/* The value of field ${a} in ${row}, read once per record. */
+static const struct aval *
+value(struct ss_subs * s, uint32_t a, const struct ss_expr_row * row)
+{
+	struct aval * v = &s->vals[a];
+	size_t col = s->attrs[a].col;
+
+	if (v->gen == s->gen)
+		return (v);
+	v->gen = s->gen;
+	if (col < row->b->nfields)
+		v->s = ss_batch_field(row->b, row->rec, col, &v->len);
+	else {
+		v->s = row->extra[col - row->b->nfields];
+		v->len = row->extralen[col - row->b->nfields];
+	}
+	v->isnum = ss_expr_number(v->s, v->len, &v->num);
+	return (v);
+}
+
+/* Does ${p} hold for ${v}? */
+static int
+holds(const struct ss_subs * s, const struct pred * p,
+    const struct aval * v)
+{
+	size_t n;
+	int c;
+
+	if (p->isnum) {
+		if (!v->isnum)
+			return (p->op == SS_EXPR_NE);
+		switch (p->op) {
+		case SS_EXPR_EQ:
+			return (v->num == p->num);
+		case SS_EXPR_NE:
+			return (v->num != p->num);
+		case SS_EXPR_LT:
+			return (v->num < p->num);
+		case SS_EXPR_LE:
+			return (v->num <= p->num);
+		case SS_EXPR_GT:
+			return (v->num > p->num);
+		default:
+			return (v->num >= p->num);
+		}
+	}
+	if (v->isnum)
+		return (p->op == SS_EXPR_NE);
+	n = (v->len < p->len) ? v->len : p->len;
+	if ((c = (n > 0) ? memcmp(v->s, s->text + p->str, n) : 0) == 0)
+		c = (v->len < p->len) ? -1 : (v->len > p->len);
+	switch (p->op) {
+	case SS_EXPR_EQ:
+		return (c == 0);
+	case SS_EXPR_NE:
+		return (c != 0);
+	case SS_EXPR_LT:
+		return (c < 0);
+	case SS_EXPR_LE:
+		return (c <= 0);
+	case SS_EXPR_GT:
+		return (c > 0);
+	default:
+		return (c >= 0);
+	}
+}
+
+/* Check the subscriptions ${subs}[0 .. n), whose predicates from
+ * ${from} on are unchecked; add those that match to s->out. */
+static int
+check(struct ss_subs * s, const uint32_t * subs, size_t n, uint32_t from,
+    const struct ss_expr_row * row)
+{
+	const struct sub * b;
+	const struct pred * p;
+	size_t i, k;
+	int r;
+
+	for (i = 0; i < n; i++) {
+		b = &s->subs[subs[i]];
+		for (k = from; k < b->npred; k++) {
+			p = &s->preds[b->pred0 + k];
+			if (!holds(s, p, value(s, p->attr, row)))
+				break;
+		}
+		if (k < b->npred)
+			continue;
+		for (k = 0, r = 1; k < b->nres && r == 1; k++)
+			r = ss_expr_test_part(b->e, s->res[b->res0 + k], row);
+		if (r == -1)
+			return (-1);
+		if (r == 1)
+			s->out[s->nout++] = subs[i];
+	}
+	return (0);
+}
+
+/* The equality slot of (field ${a}, value ${v}), or NULL. */
+static const struct eqslot *
+eq_find(const struct ss_subs * s, uint32_t a, const struct aval * v)
+{
+	const struct eqslot * q;
+	uint64_t h = eq_hash(a, v->isnum, v->num, v->s, v->len);
+	size_t slot;
+
+	for (slot = h & s->eqmask; s->eq[slot].count != 0;
+	    slot = (slot + 1) & s->eqmask) {
+		q = &s->eq[slot];
+		if (q->hash != h || q->attr != a || q->isnum != (uint32_t)v->isnum)
+			continue;
+		if (v->isnum ? q->num == v->num : (q->len == v->len &&
+		    memcmp(s->text + q->str, v->s, v->len) == 0))
+			return (q);
+	}
+	return (NULL);
+}
+
+/* Put s->out in file order. */
+static void
+order(struct ss_subs * s)
+{
+	size_t i, n = 0, w;
+	uint64_t x;
+	uint32_t t;
+
+	if (s->nout <= 1)
+		return;
+	if (s->nout <= 16) {
+		for (i = 1; i < s->nout; i++) {
+			t = s->out[i];
+			for (w = i; w > 0 && s->out[w - 1] > t; w--)
+				s->out[w] = s->out[w - 1];
+			s->out[w] = t;
+		}
+		return;
+	}
+	/* Many: mark them, and read the marks in order. */
+	for (i = 0; i < s->nout; i++)
+		s->bits[s->out[i] / 64] |= (uint64_t)1 << (s->out[i] % 64);
+	for (w = 0; w <= s->nsubs / 64 && n < s->nout; w++) {
+		x = s->bits[w];
+		s->bits[w] = 0;
+		while (x != 0) {
+			s->out[n++] = (uint32_t)(w * 64 +
+			    (size_t)__builtin_ctzll(x));
+			x &= x - 1;
+		}
+	}
+}
+
+int
+ss_subs_match(struct ss_subs * s, const struct ss_expr_row * row,
+    const uint32_t ** ids, size_t * nids)
+{
+	const struct eqslot * q;
+	const struct aval * v;
+	const struct attr * t;
+	size_t i, k;
+
+	s->gen++;
+	s->nout = 0;
+	for (i = 0; i < s->naccattrs; i++) {
+		t = &s->attrs[s->accattrs[i]];
+		v = value(s, s->accattrs[i], row);
+		if (v->isnum) {
+			if (t->eqnum && (q = eq_find(s, s->accattrs[i],
+			    v)) != NULL && check(s, s->eqsubs + q->first,
+			    q->count, 1, row))
+				return (-1);
+			/* lo <= v: a prefix; hi >= v: a suffix. */
+			k = count_le(s->bounds + t->lo0, t->nlo, v->num);
+			if (check(s, s->boundsubs + t->lo0, k, 1, row))
+				return (-1);
+			k = count_lt(s->bounds + t->hi0, t->nhi, v->num);
+			if (check(s, s->boundsubs + t->hi0 + k, t->nhi - k, 1,
+			    row))
+				return (-1);
+		} else if (t->eqtext && (q = eq_find(s, s->accattrs[i],
+		    v)) != NULL && check(s, s->eqsubs + q->first, q->count, 1,
+		    row))
+			return (-1);
+	}
+	if (check(s, s->always, s->nalways, 0, row))
+		return (-1);
+	order(s);
+	*ids = s->out;
+	*nids = s->nout;
+	return (0);
+}
+
+void
+ss_subs_free(struct ss_subs * s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->nsubs; i++)
+		ss_expr_free(s->subs[i].e);
+	free(s->subs);
+	free(s->preds);
+	free(s->res);
+	free(s->text);
+	free(s->attrs);
+	free(s->idmap);
+	free(s->attrmap);
+	free(s->bounds);
+	free(s->boundsubs);
+	free(s->eq);
+	free(s->eqsubs);
+	free(s->always);
+	free(s->accattrs);
+	free(s->vals);
+	free(s->out);
+	free(s->bits);
+	free(s);
+}
