@@ -308,14 +308,12 @@ output_recipients(const struct ss_stage_spec * spec, struct ss_program * p,
 }
 
 char *
-ss_stage_expand(const char * template, size_t k)
+ss_stage_expand_name(const char * template, const char * name, size_t len)
 {
-	char num[32];
 	const char * s;
 	char * out, * d;
-	size_t n = 0, len;
+	size_t n = 0;
 
-	len = (size_t)snprintf(num, sizeof(num), "%zu", k);
 	for (s = template; (s = strstr(s, "{}")) != NULL; s += 2)
 		n++;
 	if ((out = malloc(strlen(template) + n * len + 1)) == NULL) {
@@ -324,7 +322,7 @@ ss_stage_expand(const char * template, size_t k)
 	}
 	for (s = template, d = out; *s != '\0'; ) {
 		if (s[0] == '{' && s[1] == '}') {
-			memcpy(d, num, len);
+			memcpy(d, name, len);
 			d += len;
 			s += 2;
 		} else
@@ -332,6 +330,15 @@ ss_stage_expand(const char * template, size_t k)
 	}
 	*d = '\0';
 	return (out);
+}
+
+char *
+ss_stage_expand(const char * template, size_t k)
+{
+	char num[32];
+
+	return (ss_stage_expand_name(template, num,
+	    (size_t)snprintf(num, sizeof(num), "%zu", k)));
 }
 
 void

@@ -144,6 +144,13 @@ int ss_stage_run(const struct ss_stage_opts *);
 char * ss_stage_expand(const char *, size_t);
 
 /**
+ * ss_stage_expand_name(template, name, len):
+ * ${template} with every "{}" replaced by the ${len} bytes ${name}, in a
+ * new string.
+ */
+char * ss_stage_expand_name(const char *, const char *, size_t);
+
+/**
  * ss_stage_start(o):
  * Start the enclave of stage ${o} and give it the program and key (the
  * INIT ecall).

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../enclave/ecall.h"
+#include "../enclave/subscribers.h"
 #include "cli.h"
 #include "enclave.h"
 #include "err.h"
@@ -61,6 +62,7 @@ bad:
 struct route {
 	const char * template;
 	size_t n;
+	struct ss_subscribers * subs;	/* --subs: "{}" is an ID */
 	struct ss_sink ** sinks;	/* opened at the first answer */
 	int live;
 	unsigned char * touched;	/* written since the last flush */
@@ -70,11 +72,17 @@ struct route {
 static int
 route_open(struct route * rt)
 {
+	const char * id;
 	char * dest;
-	size_t k;
+	size_t k, len;
 
 	for (k = 0; k < rt->n; k++) {
-		if ((dest = ss_stage_expand(rt->template, k)) == NULL)
+		if (rt->subs != NULL) {
+			id = ss_subs_id(rt->subs->subs, k, &len);
+			dest = ss_stage_expand_name(rt->template, id, len);
+		} else
+			dest = ss_stage_expand(rt->template, k);
+		if (dest == NULL)
 			return (-1);
 		rt->sinks[k] = ss_sink_open(dest, k);
 		free(dest);
@@ -114,6 +122,21 @@ route_take(void * cookie, const uint8_t * buf, size_t len)
 	return (0);
 }
 
+/* The subscribers of ss-route --subs FILE: output k is subscriber k. */
+static struct ss_subscribers *
+route_subscribers(const struct ss_stage_opts * o)
+{
+	struct ss_subs_err err;
+	size_t i;
+
+	for (i = 0; i < o->nfiles; i++)
+		if (strcmp(o->files[i].key, "subs") == 0)
+			return (ss_subscribers_parse(o->files[i].data,
+			    o->files[i].len, o->files[i].path, &err));
+	ss_err_set(SS_EXIT_SYS, "no subscribers file");
+	return (NULL);
+}
+
 int
 ss_stage_run_route(const struct ss_stage_opts * o)
 {
@@ -124,7 +147,13 @@ ss_stage_run_route(const struct ss_stage_opts * o)
 
 	memset(&rt, 0, sizeof(rt));
 	rt.template = o->output;
-	rt.n = (size_t)strtoul(ss_program_get(o->program, "n"), NULL, 10);
+	if (ss_program_get(o->program, "subs") != NULL) {
+		if ((rt.subs = route_subscribers(o)) == NULL)
+			return (-1);
+		rt.n = rt.subs->n;
+	} else
+		rt.n = (size_t)strtoul(ss_program_get(o->program, "n"), NULL,
+		    10);
 	if (rt.template == NULL)
 		ss_cli_usage_error("give -o TEMPLATE: where each partition "
 		    "goes ('part{}.ss', '|COMMAND')");
@@ -134,7 +163,8 @@ ss_stage_run_route(const struct ss_stage_opts * o)
 	if (rt.n > 1 && rt.template[0] != '|' &&
 	    strstr(rt.template, "{}") == NULL)
 		ss_cli_usage_error("-o %s: the template needs {} (the "
-		    "partition's number) for %zu files", rt.template, rt.n);
+		    "%s) for %zu files", rt.template, (rt.subs != NULL) ?
+		    "subscriber's ID" : "partition's number", rt.n);
 	if ((rt.sinks = calloc(rt.n, sizeof(*rt.sinks))) == NULL ||
 	    (rt.touched = calloc(rt.n, 1)) == NULL) {
 		ss_err_errno("calloc");
@@ -164,6 +194,7 @@ done:
 		ss_sink_abort(rt.sinks[k]);
 	free(rt.sinks);
 	free(rt.touched);
+	ss_subscribers_free(rt.subs);
 	return (rc);
 }
 

@@ -11,6 +11,7 @@
 #include "../enclave/expr.h"
 #include "../enclave/reduce.h"
 #include "../enclave/subs.h"
+#include "../enclave/subscribers.h"
 #include "cli.h"
 #include "err.h"
 #include "program.h"
@@ -99,27 +100,54 @@ entry(const struct ss_program * p, const char * key)
 	return (NULL);
 }
 
+/* The kinds of program file. */
+enum { FILE_SUBS, FILE_SUBSCRIBERS, FILE_POLICY };
+
+/* Read ${x}'s content, called ${path}, as a file of ${kind}. */
+static int
+parse_file(const struct ss_program_entry * x, const char * path, int kind,
+    struct ss_subs_err * err)
+{
+	const uint8_t * buf = (const uint8_t *)x->val;
+	struct ss_subscribers * sb;
+	struct ss_policies * pl;
+	struct ss_subs * s;
+
+	switch (kind) {
+	case FILE_SUBS:
+		s = ss_subs_parse(buf, x->vallen, path, err);
+		ss_subs_free(s);
+		return ((s == NULL) ? -1 : 0);
+	case FILE_SUBSCRIBERS:
+		sb = ss_subscribers_parse(buf, x->vallen, path, err);
+		ss_subscribers_free(sb);
+		return ((sb == NULL) ? -1 : 0);
+	default:
+		pl = ss_policies_parse(buf, x->vallen, path, err);
+		ss_policies_free(pl);
+		return ((pl == NULL) ? -1 : 0);
+	}
+}
+
 /*
- * ss-match --subs: the subscription file ${x} (its content) must read;
- * an error with a place shows the line, with a caret under the column.
+ * ss-match --subs, ss-route --subs and --policy: the file ${x} (its
+ * content) must read as a file of ${kind}; an error with a place shows
+ * the line, with a caret under the column.
  */
 static void
-check_subs(const struct ss_program_entry * x, const struct ss_stage_opts * o)
+check_subs(const struct ss_program_entry * x, const struct ss_stage_opts * o,
+    int kind)
 {
 	struct ss_subs_err err;
-	struct ss_subs * s;
-	const char * path = "subs", * line, * end;
+	const char * path = x->key, * line, * end;
 	char * copy;
 	size_t i, n;
 
 	for (i = 0; i < o->nfiles; i++)
 		if (strcmp(o->files[i].key, x->key) == 0)
 			path = o->files[i].path;
-	if ((s = ss_subs_parse((const uint8_t *)x->val, x->vallen, path,
-	    &err)) != NULL) {
-		ss_subs_free(s);
+	if (parse_file(x, path, kind, &err) == 0)
 		return;
-	}
 	if (err.line == 0)
 		ss_cli_fatal();
 	for (line = x->val, i = 1; i < err.line; i++) {
@@ -160,7 +188,7 @@ check_match(const struct ss_program * p,
 		if (n > 0)
 			ss_cli_usage_error("give EXPR or --subs FILE, not "
 			    "both; the stream is read from standard input");
-		check_subs(subs, o);
+		check_subs(subs, o, FILE_SUBS);
 		return;
 	}
 	if (tag != NULL)
@@ -226,25 +254,43 @@ static void
 check_route(const struct ss_program * p, const struct ss_stage_opts * o)
 {
 	size_t modes = count(p, "hash") + count(p, "round-robin") +
-	    count(p, "broadcast");
+	    count(p, "broadcast") + count(p, "subs");
 	const char * field = ss_program_get(p, "hash");
+	const struct ss_program_entry * subs = entry(p, "subs"),
+	    * pol = entry(p, "policy");
 
-	(void)o;
 	if (modes == 0)
 		ss_cli_usage_error("nothing to do: give --hash FIELD, "
-		    "--round-robin or --broadcast");
+		    "--round-robin, --broadcast or --subs FILE");
 	if (modes > 1)
-		ss_cli_usage_error("--hash, --round-robin and --broadcast "
-		    "cannot be used together");
+		ss_cli_usage_error("--hash, --round-robin, --broadcast and "
+		    "--subs cannot be used together");
 	if (field != NULL && field[0] == '\0')
 		ss_cli_usage_error("--hash: empty field name");
-	(void)check_count(p, "n", "-n", SS_PROGRAM_OUTPUTS_MAX);
+	if (subs == NULL) {
+		if (pol != NULL || entry(p, "deny-unlisted") != NULL)
+			ss_cli_usage_error("--policy and --deny-unlisted go "
+			    "with --subs FILE");
+		(void)check_count(p, "n", "-n", SS_PROGRAM_OUTPUTS_MAX);
+		return;
+	}
+	if (entry(p, "n") != NULL)
+		ss_cli_usage_error("-n: --subs makes one output per "
+		    "subscriber");
+	if (pol == NULL && entry(p, "deny-unlisted") != NULL)
+		ss_cli_usage_error("--deny-unlisted goes with --policy FILE");
+	check_subs(subs, o, FILE_SUBSCRIBERS);
+	if (pol != NULL)
+		check_subs(pol, o, FILE_POLICY);
 }
 
+/* With --subs, the outputs' recipients are the subscribers'. */
 static size_t
 route_outputs(const struct ss_program * p)
 {
 
+	if (ss_program_get(p, "subs") != NULL)
+		return (0);
 	return (ss_cli_uint(ss_program_get(p, "n"), "-n", 1,
 	    SS_PROGRAM_OUTPUTS_MAX));
 }
@@ -265,6 +311,9 @@ static const struct ss_stage_arg route_args[] = {
 	{ "round-robin", 0, "round-robin", 1, 1, 0 },
 	{ "broadcast", 0, "broadcast", 1, 1, 0 },
 	{ "partitions", 'n', "n", 1, 0, 0 },
+	{ "subs", 0, "subs", 1, 0, 1 },
+	{ "policy", 0, "policy", 1, 0, 1 },
+	{ "deny-unlisted", 0, "deny-unlisted", 1, 1, 0 },
 	{ NULL, 0, NULL, 0, 0, 0 }
 };
 

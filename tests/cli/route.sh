@@ -224,9 +224,9 @@ usage() {
 	expect_status 2 ss_route "$@" < air.ss
 	expect_usage_error "$u_want"
 }
-usage '^ss-route: nothing to do: give --hash FIELD, --round-robin or --broadcast$' \
+usage '^ss-route: nothing to do: give --hash FIELD, --round-robin, --broadcast or --subs FILE$' \
     -n 2 -i stage.key -r "$C" -o 'p{}'
-usage '^ss-route: --hash, --round-robin and --broadcast cannot be used together$' \
+usage '^ss-route: --hash, --round-robin, --broadcast and --subs cannot be used together$' \
     --hash a --broadcast -n 2 -i stage.key -r "$C" -o 'p{}'
 usage '^ss-route: give -n N$' --hash a -i stage.key -r "$C" -o 'p{}'
 usage "^ss-route: -n: invalid number '0'" --hash a -n 0 -i stage.key -r "$C" -o 'p{}'
