@@ -18,7 +18,8 @@ CFLAGS		?= -O2 -g
 FUZZ_SECONDS	?= 60
 FUZZ_SMOKE_SECONDS ?= 10
 
-BINS		= ss-keygen ss-encrypt ss-decrypt ss-info ss-attest ss-map ss-match
+BINS		= ss-keygen ss-encrypt ss-decrypt ss-info ss-attest ss-map ss-match \
+		  ss-reduce ss-route ss-merge
 MAN1		= $(BINS:%=man/%.1)
 MAN5		= man/ss-format.5
 MAN7		= man/securestreams.7 man/ss-enclave.7 man/ss-expr.7

@@ -203,15 +203,24 @@ finish_init(const struct ss_program * prog, const struct ss_op * op,
 		ss_identities_free(ids);
 		return (-1);
 	}
+	/* Several outputs: each has its own recipients. */
+	if (op->shape != NULL &&
+	    ss_flow_check_outputs(op, opstate, prog, NULL)) {
+		op->free(opstate);
+		ss_identities_free(ids);
+		return (-1);
+	}
 	if (ids == NULL) {
 		/* The operator is checked; ss-attest new needs no flow. */
 		op->free(opstate);
 		return (0);
 	}
-	if ((E.flow = ss_flow_new(op, opstate, ids, E.out_r, chunk_size)) ==
-	    NULL)
-		return (-1);
-	return (0);
+	if (op->shape != NULL)
+		E.flow = ss_flow_new_framed(op, opstate, ids, prog,
+		    chunk_size);
+	else
+		E.flow = ss_flow_new(op, opstate, ids, E.out_r, chunk_size);
+	return ((E.flow == NULL) ? -1 : 0);
 }
 
 /* The next piece of the next program file. */
@@ -375,7 +384,7 @@ do_init(const uint8_t * in, size_t inlen, uint8_t * out, size_t * outlen)
 	}
 	if ((E.out_r = ss_program_recipients(prog)) == NULL)
 		goto done;
-	if (E.out_r->n == 0) {
+	if (E.out_r->n == 0 && op->shape == NULL) {
 		ss_err_set(SS_EXIT_SYS, "the program names no output "
 		    "recipient");
 		goto done;
@@ -386,6 +395,12 @@ do_init(const uint8_t * in, size_t inlen, uint8_t * out, size_t * outlen)
 	if (E.nfiles == 0) {
 		if ((opstate = op->new(prog)) == NULL)
 			goto done;
+		/* Several outputs: each has its own recipients. */
+		if (op->shape != NULL &&
+		    ss_flow_check_outputs(op, opstate, prog, NULL)) {
+			op->free(opstate);
+			goto done;
+		}
 		op->free(opstate);
 	}
 
@@ -552,9 +567,12 @@ pull_pending(uint8_t * out, size_t cap, size_t * len)
 	return (0);
 }
 
-/* One or more input chunks, back to back; ${flags} apply to the last. */
+/*
+ * One or more input chunks of input ${k}, back to back; ${flags} apply to
+ * the last.
+ */
 static int
-do_chunks(unsigned flags, const uint8_t * p, size_t len)
+do_chunks(size_t k, unsigned flags, const uint8_t * p, size_t len)
 {
 	uint32_t clen;
 	size_t wl;
@@ -567,11 +585,36 @@ do_chunks(unsigned flags, const uint8_t * p, size_t len)
 			ss_err_set(SS_EXIT_DATA, "malformed chunk request");
 			return (-1);
 		}
-		if (ss_flow_chunk(E.flow, (wl == len) ? flags : 0, p, wl))
+		if (ss_flow_chunk_from(E.flow, k, (wl == len) ? flags : 0, p,
+		    wl))
 			return (-1);
 		p += wl;
 		len -= wl;
 	} while (len > 0);
+	return (0);
+}
+
+/* OPEN and CHUNK of a framed flow: with an input index. */
+static int
+do_framed(uint32_t id, const uint8_t * in, size_t inlen)
+{
+
+	if (id == SS_ECALL_OPEN) {
+		if (inlen < 4) {
+			ss_err_set(SS_EXIT_SYS, "malformed open request");
+			return (-1);
+		}
+		return (ss_flow_open_input(E.flow, ss_be32dec(in), in + 4,
+		    inlen - 4));
+	}
+	if (id == SS_ECALL_CHUNK) {
+		if (inlen < 5) {
+			ss_err_set(SS_EXIT_SYS, "malformed chunk request");
+			return (-1);
+		}
+		return (do_chunks(ss_be32dec(in + 1), in[0], in + 5,
+		    inlen - 5));
+	}
 	return (0);
 }
 
@@ -627,12 +670,14 @@ ss_enclave_ecall(uint32_t id, const uint8_t * in, size_t inlen,
 			ss_err_set(SS_EXIT_SYS, "enclave has no stage key");
 			break;
 		}
-		if (id == SS_ECALL_OPEN)
+		if (ss_flow_framed(E.flow))
+			rc = do_framed(id, in, inlen);
+		else if (id == SS_ECALL_OPEN)
 			rc = ss_flow_open(E.flow, in, inlen);
 		else if (id == SS_ECALL_CHUNK)
 			rc = (inlen < 1) ? (ss_err_set(SS_EXIT_SYS,
 			    "empty chunk request"), -1) :
-			    do_chunks(in[0], in + 1, inlen - 1);
+			    do_chunks(0, in[0], in + 1, inlen - 1);
 		else
 			rc = 0;
 		if (rc == 0)

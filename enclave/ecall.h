@@ -38,9 +38,42 @@
  *			out: the output stream's header.
  *	SS_ECALL_CHUNK	in: flags[1] (SS_CHUNK_FLUSH) and one input chunk
  *			as on the wire (prefix, ciphertext, tag).
- *			out: zero or more output chunks as on the wire.
+ *			out: zero or more output chunks as on the wire;
+ *			after the output's final chunk, the operator's
+ *			notice if it left one: a line of text, without a
+ *			newline, that the host prints on its standard
+ *			error (ss-reduce: how many records came too late
+ *			for their window).  Like error messages, it never
+ *			holds stream contents, only counts and the
+ *			program's words.
  *	SS_ECALL_PULL	in: nothing.  out: more output chunks, after a
  *			call that returned SS_ECALL_MORE.
+ *
+ * Framed flows: a stage whose operator has several inputs or outputs
+ * (ss-merge, ss-route; enclave/flow.h) names the input in its requests
+ * and frames its answers, so that the host can tell the outputs apart:
+ *
+ *	SS_ECALL_OPEN	in: in_index[4] and that input's header.
+ *	SS_ECALL_CHUNK	in: flags[1] in_index[4] and one or more chunks of
+ *			that input, as on the wire.
+ *	answers to OPEN, CHUNK and PULL: pieces, each
+ *			out_index[4] len[4] bytes[len]
+ *			where bytes are a header or one chunk of output
+ *			out_index (from 0), as on the wire, in order within
+ *			each output; then, last, always
+ *			SS_ECALL_NEED[4] len[4] = 4 need[4]
+ *			the input the enclave needs a chunk of next (from
+ *			0), or SS_ECALL_NEED (0xffffffff): any input will
+ *			do, or all have ended.
+ *
+ * The first OPEN answers every output's header; each output's final chunk
+ * comes once every input has ended.  An input index is checked, and so
+ * is need: a chunk of another input than the one needed is refused (the
+ * enclave holds at most one chunk of each input; ss-merge --sorted-by
+ * needs the input whose records it has used up).  Inputs are streams of
+ * their own, each authenticated end to end; one stream given as two
+ * inputs is refused.  A message about one of several inputs begins
+ * "input K: " (K from 1), which the host replaces with the input's name.
  *
  * Every ecall returns SS_ECALL_OK, SS_ECALL_MORE (output is waiting:
  * call SS_ECALL_PULL), SS_ECALL_SMALL (the next output needs a larger
@@ -92,9 +125,12 @@
 #define SS_CHUNK_FLUSH		1U
 #define SS_LOAD_END		1U
 
+/* A framed answer's last piece (out_index), and "any input" in it. */
+#define SS_ECALL_NEED		0xffffffffU
+
 /* Largest verifier nonce; smallest and largest ecall buffers. */
 #define SS_NONCE_MAX		64
-#define SS_ECALL_IN_MAX		(SS_CHUNK_WIRE_LEN(SS_CHUNK_MAX) + 1)
+#define SS_ECALL_IN_MAX		(SS_CHUNK_WIRE_LEN(SS_CHUNK_MAX) + 5)
 #define SS_ECALL_OUT_MIN	(128U * 1024)
 #define SS_ECALL_OUT_MAX	(64U * 1024 * 1024)
 

@@ -7,6 +7,9 @@
 static const struct ss_op * const ops[] = {
 	&ss_op_map,
 	&ss_op_match,
+	&ss_op_route,
+	&ss_op_merge,
+	&ss_op_reduce,
 };
 
 const struct ss_op *

@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,6 +76,81 @@ ss_program_add_recipients(struct ss_program * p,
 	return (0);
 }
 
+int
+ss_program_add_output_recipients(struct ss_program * p, size_t out,
+    const struct ss_recipients * r)
+{
+	char text[SS_PUBKEY_TEXT_LEN + 1];
+	char key[SS_PROGRAM_KEY_MAX + 1];
+	size_t i;
+
+	if (out >= SS_PROGRAM_OUTPUTS_MAX) {
+		ss_err_set(SS_EXIT_SYS, "more than %d outputs",
+		    SS_PROGRAM_OUTPUTS_MAX);
+		return (-1);
+	}
+	snprintf(key, sizeof(key), "out.%zu.%s", out, SS_PROGRAM_RECIPIENT);
+	for (i = 0; i < r->n; i++) {
+		if (ss_key_public_encode(text, r->pk[i]) ||
+		    ss_program_add(p, key, text, SS_PUBKEY_TEXT_LEN))
+			return (-1);
+	}
+	return (0);
+}
+
+int
+ss_program_recipient_key(const char * key, size_t * out)
+{
+	const char * s;
+	size_t n = 0;
+
+	if (strcmp(key, SS_PROGRAM_RECIPIENT) == 0)
+		return (1);
+	if (strncmp(key, "out.", 4) != 0)
+		return (0);
+	s = key + 4;
+	/* Decimal, no leading zero, below the limit. */
+	if (s[0] < '0' || s[0] > '9' || (s[0] == '0' && s[1] != '.'))
+		return (0);
+	for (; *s >= '0' && *s <= '9'; s++) {
+		n = n * 10 + (size_t)(*s - '0');
+		if (n >= SS_PROGRAM_OUTPUTS_MAX)
+			return (0);
+	}
+	if (s[0] != '.' || strcmp(s + 1, SS_PROGRAM_RECIPIENT) != 0)
+		return (0);
+	*out = n;
+	return (2);
+}
+
+struct ss_recipients *
+ss_program_output_recipients(const struct ss_program * p, size_t out)
+{
+	struct ss_recipients * r;
+	size_t i, j, n, k;
+	int kind;
+
+	if ((r = ss_recipients_new()) == NULL)
+		return (NULL);
+	for (i = 0; i < p->n; i++) {
+		kind = ss_program_recipient_key(p->e[i].key, &k);
+		if (kind == 0 || (kind == 2 && k != out))
+			continue;
+		n = r->n;
+		if (ss_recipients_add(r, p->e[i].val)) {
+			ss_recipients_free(r);
+			return (NULL);
+		}
+		/* A key given for every output and for this one: once. */
+		for (j = 0; j < n; j++)
+			if (memcmp(r->pk[j], r->pk[n], SS_KEY_LEN) == 0) {
+				r->n--;
+				break;
+			}
+	}
+	return (r);
+}
+
 const char *
 ss_program_get(const struct ss_program * p, const char * key)
 {
@@ -117,6 +193,15 @@ valcmp(const struct ss_program_entry * a, const struct ss_program_entry * b)
 	return ((a->vallen > b->vallen) - (a->vallen < b->vallen));
 }
 
+/* Entries named ${key} form a set (recipients)? */
+static int
+is_set(const char * key)
+{
+	size_t out;
+
+	return (ss_program_recipient_key(key, &out) != 0);
+}
+
 /* Canonical order: by key; recipients also by value. */
 static int
 entrycmp(const struct ss_program_entry * a, const struct ss_program_entry * b)
@@ -125,7 +210,7 @@ entrycmp(const struct ss_program_entry * a, const struct ss_program_entry * b)
 
 	if ((c = strcmp(a->key, b->key)) != 0)
 		return (c);
-	if (strcmp(a->key, SS_PROGRAM_RECIPIENT) == 0)
+	if (is_set(a->key))
 		return (valcmp(a, b));
 	return (0);
 }
@@ -144,7 +229,7 @@ canonicalize(struct ss_program * p)
 		p->e[j] = t;
 	}
 	for (i = k = 0; i < p->n; i++) {
-		if (k > 0 && strcmp(p->e[i].key, SS_PROGRAM_RECIPIENT) == 0 &&
+		if (k > 0 && is_set(p->e[i].key) &&
 		    entrycmp(&p->e[k - 1], &p->e[i]) == 0) {
 			free(p->e[i].val);
 			continue;
@@ -245,7 +330,7 @@ ss_program_decode(const uint8_t * buf, size_t len)
 			goto err;
 		pos += vallen;
 		if (i > 0 && entrycmp(&p->e[i - 1], &p->e[i]) >= 0 &&
-		    (strcmp(name, SS_PROGRAM_RECIPIENT) == 0 ||
+		    (is_set(name) ||
 		    entrycmp(&p->e[i - 1], &p->e[i]) > 0))
 			goto bad;
 	}

@@ -13,9 +13,16 @@
  *	nentries times: keylen[1] key[keylen] vallen[4] val[vallen]
  *
  * Entries are sorted by key; entries with the same key keep the order in
- * which they were given, except "recipient" entries, which are sorted
- * and free of duplicates (the set of recipients is what matters).  A
- * decoder refuses any other order, so equal programs have equal bytes.
+ * which they were given, except recipient entries ("recipient", and
+ * "out.N.recipient" below), which are sorted and free of duplicates (the
+ * set of recipients is what matters).  A decoder refuses any other
+ * order, so equal programs have equal bytes.
+ *
+ * A stage with several outputs (ss-route) seals output N (from 0) to the
+ * "recipient" entries, which apply to every output, and to its own
+ * "out.N.recipient" entries (N in decimal without leading zeros, below
+ * SS_PROGRAM_OUTPUTS_MAX).  The enclave refuses an output that has no
+ * recipient, and an "out.N.recipient" for an output the stage lacks.
  *
  * Output recipients are part of the program on purpose: a host that could
  * choose them could have the enclave re-encrypt the owner's data to the
@@ -33,6 +40,7 @@
 #define SS_PROGRAM_ENTRIES_MAX	(SS_RECIPIENTS_MAX + 64)
 #define SS_PROGRAM_KEY_MAX	32
 #define SS_PROGRAM_RECIPIENT	"recipient"
+#define SS_PROGRAM_OUTPUTS_MAX	256	/* outputs of one stage */
 
 /*
  * A program file (ss-match --subs FILE) is measured by its digest: the
@@ -75,6 +83,29 @@ int ss_program_add(struct ss_program *, const char *, const char *, size_t);
  */
 int ss_program_add_recipients(struct ss_program *,
     const struct ss_recipients *);
+
+/**
+ * ss_program_add_output_recipients(p, out, r):
+ * Add every key of ${r} as a recipient of output ${out} only
+ * ("out.${out}.recipient").
+ */
+int ss_program_add_output_recipients(struct ss_program *, size_t,
+    const struct ss_recipients *);
+
+/**
+ * ss_program_recipient_key(key, out):
+ * 1 if ${key} is "recipient"; 2 if it is "out.N.recipient" (a valid N,
+ * stored in ${out}); 0 otherwise.
+ */
+int ss_program_recipient_key(const char *, size_t *);
+
+/**
+ * ss_program_output_recipients(p, out):
+ * Return the recipients of output ${out} of ${p} ("recipient" and
+ * "out.${out}.recipient" entries, each key once) as a new list.
+ */
+struct ss_recipients * ss_program_output_recipients(
+    const struct ss_program *, size_t);
 
 /**
  * ss_program_get(p, key):

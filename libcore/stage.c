@@ -232,6 +232,115 @@ done:
 	return (rc);
 }
 
+/*
+ * The operands of a stage that reads several streams: each names one
+ * ("-" is standard input, once); their number is part of the program.
+ */
+static void
+stage_inputs(const struct ss_stage_spec * spec, int argc, char ** argv,
+    struct ss_stage_opts * o)
+{
+	char num[32];
+	size_t i, nstdin = 0;
+
+	o->inputs = argv + optind;
+	o->ninputs = (size_t)(argc - optind);
+	if (o->ninputs == 0)
+		ss_cli_usage_error("no input: give the streams to read "
+		    "(FILE..., - for standard input)");
+	for (i = 0; i < o->ninputs; i++)
+		if (strcmp(o->inputs[i], "-") == 0)
+			nstdin++;
+	if (nstdin > 1)
+		ss_cli_usage_error("standard input (-) can be read only once");
+	if (o->ninputs > (size_t)spec->inputs)
+		ss_cli_usage_error("more than %d inputs", spec->inputs);
+	snprintf(num, sizeof(num), "%zu", o->ninputs);
+	if (ss_program_add(o->program, "inputs", num, strlen(num)))
+		ss_cli_fatal();
+}
+
+/*
+ * Recipients of a stage with several outputs: -r KEY and -R FILE apply
+ * to every output, -R FILE with "{}" in its name to one each (the file
+ * with "{}" replaced by the output's number); every output needs one.
+ */
+static void
+output_recipients(const struct ss_stage_spec * spec, struct ss_program * p,
+    struct ss_recipients * r, const char ** rfiles, size_t nrfiles,
+    const char * input)
+{
+	struct ss_recipients * own;
+	char * path;
+	size_t nout = spec->noutputs(p), i, k;
+
+	for (i = 0; i < nrfiles; i++) {
+		if (strstr(rfiles[i], "{}") != NULL)
+			continue;
+		if (strcmp(rfiles[i], "-") == 0 &&
+		    (input == NULL || strcmp(input, "-") == 0))
+			ss_cli_usage_error("-R -: standard input cannot hold "
+			    "both the keys and the data (give the data as a "
+			    "file)");
+		if (ss_recipients_add_file(r, rfiles[i]))
+			ss_cli_fatal();
+	}
+	for (k = 0; k < nout; k++) {
+		if ((own = ss_recipients_new()) == NULL)
+			ss_cli_fatal();
+		for (i = 0; i < nrfiles; i++) {
+			if (strstr(rfiles[i], "{}") == NULL)
+				continue;
+			if ((path = ss_stage_expand(rfiles[i], k)) == NULL)
+				ss_cli_fatal();
+			if (ss_recipients_add_file(own, path))
+				ss_cli_fatal();
+			free(path);
+		}
+		if (r->n == 0 && own->n == 0)
+			ss_cli_usage_error("no recipient%s: give -r PUBKEY, "
+			    "-R FILE, or -R 'FILE{}' for one file per output",
+			    (nout > 1) ? "s" : "");
+		if (ss_program_add_output_recipients(p, k, own))
+			ss_cli_fatal();
+		ss_recipients_free(own);
+	}
+}
+
+char *
+ss_stage_expand_name(const char * template, const char * name, size_t len)
+{
+	const char * s;
+	char * out, * d;
+	size_t n = 0;
+
+	for (s = template; (s = strstr(s, "{}")) != NULL; s += 2)
+		n++;
+	if ((out = malloc(strlen(template) + n * len + 1)) == NULL) {
+		ss_err_errno("malloc");
+		return (NULL);
+	}
+	for (s = template, d = out; *s != '\0'; ) {
+		if (s[0] == '{' && s[1] == '}') {
+			memcpy(d, name, len);
+			d += len;
+			s += 2;
+		} else
+			*d++ = *s++;
+	}
+	*d = '\0';
+	return (out);
+}
+
+char *
+ss_stage_expand(const char * template, size_t k)
+{
+	char num[32];
+
+	return (ss_stage_expand_name(template, num,
+	    (size_t)snprintf(num, sizeof(num), "%zu", k)));
+}
+
 void
 ss_stage_parse(const struct ss_stage_spec * spec, int argc, char ** argv,
     int mode, struct ss_stage_opts * o, void (* usage)(void))
@@ -326,8 +435,10 @@ ss_stage_parse(const struct ss_stage_spec * spec, int argc, char ** argv,
 		}
 	}
 	free(longopts);
-	/* Operands: the operator's, or none (the stream is stdin). */
-	for (i = (size_t)optind; i < (size_t)argc; i++) {
+	/* Operands: input streams, the operator's, or none (stdin). */
+	if (spec->inputs)
+		stage_inputs(spec, argc, argv, o);
+	for (i = (size_t)optind; !spec->inputs && i < (size_t)argc; i++) {
 		if (spec->operand_key == NULL)
 			ss_cli_usage_error("unexpected operand '%s' (ss-%s "
 			    "reads its stream from standard input)", argv[i],
@@ -343,8 +454,12 @@ ss_stage_parse(const struct ss_stage_spec * spec, int argc, char ** argv,
 			ss_cli_usage_error("-R -: standard input holds the "
 			    "stream: give the recipients as a file");
 	check_with_files(spec, o);
-	ss_cli_load_recipients(r, rfiles, nrfiles,
-	    (mode == SS_STAGE_RUN) ? NULL : "");
+	if (spec->noutputs != NULL)
+		output_recipients(spec, o->program, r, rfiles, nrfiles,
+		    (mode == SS_STAGE_RUN) ? NULL : "");
+	else
+		ss_cli_load_recipients(r, rfiles, nrfiles,
+		    (mode == SS_STAGE_RUN) ? NULL : "");
 	if (ss_program_add_recipients(o->program, r))
 		ss_cli_fatal();
 	ss_recipients_free(r);
@@ -397,15 +512,15 @@ ss_stage_main(const char * op, int argc, char ** argv, const char * help,
     const char * program)
 {
 	struct ss_stage_opts o;
+	const struct ss_stage_spec * spec = ss_stage_find(op);
 	static char name[64];	/* the program name, for good */
 
 	snprintf(name, sizeof(name), "ss-%s", op);
 	ss_cli_init(name);
 	stage_help = help;
 	stage_program = program;
-	ss_stage_parse(ss_stage_find(op), argc, argv, SS_STAGE_RUN, &o,
-	    stage_usage);
-	if (ss_stage_run(&o))
+	ss_stage_parse(spec, argc, argv, SS_STAGE_RUN, &o, stage_usage);
+	if ((spec->run != NULL) ? spec->run(&o) : ss_stage_run(&o))
 		ss_cli_fatal();
 	ss_stage_opts_free(&o);
 	return (SS_EXIT_OK);
@@ -461,9 +576,8 @@ done:
 	return (rc);
 }
 
-/* Start the enclave and give it the stage's program and key. */
-static struct ss_enclave *
-start_stage(const struct ss_stage_opts * o)
+struct ss_enclave *
+ss_stage_start(const struct ss_stage_opts * o)
 {
 	struct ss_enclave * e;
 	uint8_t sealed[SEALED_FILE_MAX];
@@ -503,6 +617,9 @@ struct feed {
 	struct ss_stream_reader * r;
 	uint8_t * req;			/* flags[1] chunk[] */
 	size_t reqsize;
+	size_t batch;			/* most chunk bytes per request */
+	size_t skip;			/* flags[1], in a framed flow
+					   in_index[4] = 0 too */
 };
 
 /* Nothing more to read right now on a live input? */
@@ -527,7 +644,7 @@ next_chunk(void * cookie, const uint8_t ** req, size_t * len)
 	struct feed * fd = cookie;
 	const uint8_t * raw, * pt;
 	uint8_t * nreq;
-	size_t rawlen, ptlen, used = 1;
+	size_t rawlen, ptlen, used = fd->skip;
 	int rc, idle = 0;
 
 	for (;;) {
@@ -535,7 +652,7 @@ next_chunk(void * cookie, const uint8_t ** req, size_t * len)
 			if (rc == -1 && fd->in->owned &&
 			    ss_err_status() == SS_EXIT_DATA)
 				ss_err_prefix("%s", fd->in->name);
-			if (rc == 0 && used > 1)
+			if (rc == 0 && used > fd->skip)
 				break;
 			return (rc);
 		}
@@ -552,10 +669,12 @@ next_chunk(void * cookie, const uint8_t ** req, size_t * len)
 		used += rawlen;
 		/* The final chunk, or a live stream paused: send it now. */
 		if ((raw[0] & 0x80) != 0 ||
-		    (idle = input_idle(fd->in)) != 0 || used >= BATCH_BYTES)
+		    (idle = input_idle(fd->in)) != 0 || used >= fd->batch)
 			break;
 	}
 	fd->req[0] = idle ? SS_CHUNK_FLUSH : 0;
+	if (fd->skip == 5)
+		ss_be32enc(fd->req + 1, 0);
 	*req = fd->req;
 	*len = used;
 	return (1);
@@ -565,56 +684,119 @@ next_chunk(void * cookie, const uint8_t ** req, size_t * len)
 struct sink {
 	struct ss_output * out;
 	int live;
+	int opened;			/* the header (OPEN's answer) is out */
 };
+
+/* A notice from the enclave: one line of printable text on stderr. */
+static void
+print_notice(const uint8_t * msg, size_t len)
+{
+	size_t i;
+
+	fprintf(stderr, "%s: ", ss_cli_name());
+	for (i = 0; i < len; i++)
+		fputc((msg[i] >= 0x20 && msg[i] < 0x7f) ? msg[i] : '?',
+		    stderr);
+	fputc('\n', stderr);
+}
 
 static int
 take_output(void * cookie, const uint8_t * buf, size_t len)
 {
 	struct sink * sk = cookie;
+	size_t pos = 0, wl;
+	uint32_t clen;
+	int final = 0;
 
-	if (ss_output_write(sk->out, buf, len))
+	/* First the output stream's header, as it came. */
+	if (!sk->opened) {
+		sk->opened = 1;
+		if (ss_output_write(sk->out, buf, len))
+			return (-1);
+		return (sk->live ? ss_output_flush(sk->out) : 0);
+	}
+	/* Whole chunks; after the final one, the operator's notice. */
+	while (pos < len && !final) {
+		if (len - pos < SS_CHUNK_PREFIX_LEN ||
+		    ss_frame_prefix_read(buf + pos, &clen, &final) ||
+		    (wl = SS_CHUNK_WIRE_LEN(clen)) > len - pos) {
+			ss_err_set(SS_EXIT_SYS, "enclave answer is not whole "
+			    "chunks");
+			return (-1);
+		}
+		pos += wl;
+	}
+	if (ss_output_write(sk->out, buf, pos))
 		return (-1);
+	if (pos < len)
+		print_notice(buf + pos, len - pos);
 	return (sk->live ? ss_output_flush(sk->out) : 0);
 }
 
 int
-ss_stage_run(const struct ss_stage_opts * o)
+ss_stage_run_to(const struct ss_stage_opts * o, size_t batch, int framed,
+    int (* take)(void *, const uint8_t *, size_t), void * cookie, int * live)
 {
 	struct ss_enclave * e = NULL;
-	struct feed fd = { NULL, NULL, NULL, 0 };
-	struct sink sk = { NULL, 0 };
+	struct feed fd = { NULL, NULL, NULL, 0, batch, framed ? 5 : 1 };
 	const uint8_t * buf, * hdr;
+	uint8_t * open = NULL;
 	size_t len, hdrlen;
 	int rc = -1;
 
-	if ((sk.out = ss_output_open(o->output, SS_OUTPUT_BINARY)) == NULL)
-		return (-1);
-	if ((e = start_stage(o)) == NULL)
+	if ((e = ss_stage_start(o)) == NULL)
 		goto done;
 	if ((fd.in = ss_input_open(NULL)) == NULL)
 		goto done;
-	sk.live = !fd.in->is_regular;
+	*live = !fd.in->is_regular;
 	if ((fd.r = ss_stream_reader_new(fd.in, NULL)) == NULL) {
 		if (fd.in->owned && ss_err_status() == SS_EXIT_DATA)
 			ss_err_prefix("%s", fd.in->name);
 		goto done;
 	}
 	hdr = ss_stream_reader_header(fd.r, &hdrlen);
+	/* A framed flow's requests name the input: the one, 0. */
+	if (framed) {
+		if ((open = malloc(4 + hdrlen)) == NULL) {
+			ss_err_errno("malloc");
+			goto done;
+		}
+		ss_be32enc(open, 0);
+		memcpy(open + 4, hdr, hdrlen);
+		hdr = open;
+		hdrlen += 4;
+	}
 	if (ss_enclave_call(e, SS_ECALL_OPEN, hdr, hdrlen, &buf, &len) != 0 ||
-	    ss_output_write(sk.out, buf, len) || ss_output_flush(sk.out))
+	    take(cookie, buf, len))
 		goto done;
-	if (ss_enclave_pipeline(e, SS_ECALL_CHUNK, next_chunk, &fd,
-	    take_output, &sk))
+	if (ss_enclave_pipeline(e, SS_ECALL_CHUNK, next_chunk, &fd, take,
+	    cookie))
 		goto done;
 	ss_enclave_stop(e);
 	e = NULL;
-	rc = ss_output_commit(sk.out);
-	sk.out = NULL;
+	rc = 0;
 done:
-	ss_output_abort(sk.out);
 	ss_enclave_stop(e);
 	ss_stream_reader_free(fd.r);
 	ss_input_close(fd.in);
 	free(fd.req);
+	free(open);
+	return (rc);
+}
+
+int
+ss_stage_run(const struct ss_stage_opts * o)
+{
+	struct sink sk = { NULL, 0, 0 };
+	int rc = -1;
+
+	if ((sk.out = ss_output_open(o->output, SS_OUTPUT_BINARY)) == NULL)
+		return (-1);
+	if (ss_stage_run_to(o, BATCH_BYTES, 0, take_output, &sk, &sk.live))
+		goto done;
+	rc = ss_output_commit(sk.out);
+	sk.out = NULL;
+done:
+	ss_output_abort(sk.out);
 	return (rc);
 }

@@ -41,6 +41,9 @@ struct ss_stage_opts {
 	size_t chunk_size;
 	struct ss_stage_file files[SS_STAGE_FILES_MAX];
 	size_t nfiles;
+	char * const * inputs;		/* operands that name input streams
+					   (ss-merge), or NULL */
+	size_t ninputs;
 };
 
 /* An operator's own option: its value joins the program under ${key}. */
@@ -66,6 +69,16 @@ struct ss_stage_spec {
 	 */
 	void (* check)(const struct ss_program *,
 	    const struct ss_stage_opts *);
+	/* Several outputs (ss-route): how many the checked program has; a
+	   -R FILE whose name holds "{}" then names one recipients file per
+	   output ("{}" is the output's number, from 0).  NULL: one. */
+	size_t (* noutputs)(const struct ss_program *);
+	/* Operands are input streams (ss-merge), at most this many, not
+	   program arguments; their number joins the program as "inputs".
+	   0: they are not. */
+	int inputs;
+	/* The host loop; NULL: ss_stage_run(). */
+	int (* run)(const struct ss_stage_opts *);
 };
 
 /**
@@ -122,6 +135,50 @@ int ss_stage_load(struct ss_enclave *, const struct ss_stage_opts *);
  * Run the stage: standard input to ${o}->output.
  */
 int ss_stage_run(const struct ss_stage_opts *);
+
+/**
+ * ss_stage_expand(template, k):
+ * ${template} with every "{}" replaced by the number ${k}, in a new
+ * string.
+ */
+char * ss_stage_expand(const char *, size_t);
+
+/**
+ * ss_stage_expand_name(template, name, len):
+ * ${template} with every "{}" replaced by the ${len} bytes ${name}, in a
+ * new string.
+ */
+char * ss_stage_expand_name(const char *, const char *, size_t);
+
+/**
+ * ss_stage_start(o):
+ * Start the enclave of stage ${o} and give it the program and key (the
+ * INIT ecall).
+ */
+struct ss_enclave;
+struct ss_enclave * ss_stage_start(const struct ss_stage_opts *);
+
+/**
+ * ss_stage_run_to(o, batch, framed, take, cookie, live):
+ * The input half of ss_stage_run(): start the enclave, read the stream
+ * on standard input, and give the enclave its header (OPEN) and its
+ * chunks (CHUNK), up to ${batch} bytes of chunks per call, as input 0
+ * of a framed flow if ${framed} (enclave/ecall.h); every answer goes to
+ * ${take}(${cookie}, answer, len), in order.  ${*live} is set, before
+ * the first answer, if the input is live (not a regular file).  The
+ * enclave is stopped before it returns.
+ */
+int ss_stage_run_to(const struct ss_stage_opts *, size_t, int,
+    int (*)(void *, const uint8_t *, size_t), void *, int *);
+
+/**
+ * ss_stage_run_route(o), ss_stage_run_merge(o):
+ * The host loops of ss-route (one input, an output per partition from
+ * the -o template; sink.h) and of ss-merge (the streams ${o}->inputs,
+ * one output); stage_multi.c.
+ */
+int ss_stage_run_route(const struct ss_stage_opts *);
+int ss_stage_run_merge(const struct ss_stage_opts *);
 
 /**
  * ss_stage_init_request(o, image, attest, key, keylen, req, reqlen):

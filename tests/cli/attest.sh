@@ -111,7 +111,7 @@ expect_usage_error "^ss-attest: measure: unexpected operand 'ss-map'$"
 expect_status 2 measure --
 expect_usage_error "^ss-attest: measure: give the stage after '--'"
 expect_status 2 measure -- ss-cat -r "$C"
-expect_usage_error "^ss-attest: measure: unknown stage 'ss-cat' \(known: ss-map, ss-match\)$"
+expect_usage_error "^ss-attest: measure: unknown stage 'ss-cat' \(known: ss-map, ss-match, ss-reduce, ss-route, ss-merge\)$"
 expect_status 2 measure -- ss-map -f a,c
 expect_usage_error '^ss-attest: no recipient: give -r PUBKEY or -R FILE$'
 expect_status 2 measure -- ss-map -r "$C"

@@ -42,6 +42,19 @@
  *		Every output chunk must open with the output recipient's
  *		key (bytes 0x20 + i) and parse as a batch, in order.
  *
+ * 2 with bit 6 of the mode byte set: a framed flow (several inputs or
+ *   outputs, enclave/ecall.h).  prog[1]: by prog & 3, ss-route --hash b
+ *   (0), --round-robin (1) or --broadcast (2) with n = 1 + (prog >> 2 &
+ *   3), or (3) ss-merge of 1 + (prog >> 2 & 3) % 3 inputs, sorted by b
+ *   if prog & 0x10; then chunk[1] as in mode 2, a valid INIT, a valid OPEN
+ *   of every input (headers sealed to the stage key, each under a file
+ *   key of its own), and records as in mode 2 whose input is
+ *   (op >> 4) % ninputs.  Every answer must be well framed: output pieces
+ *   of outputs that exist, each output's chunks open with the output
+ *   recipient's key and parse, in order; then one need piece naming an
+ *   input or none.  A chunk of an input other than the one needed must be
+ *   refused.
+ *
  * In every mode: a status is OK, SMALL (with a size that is needed) or an
  * exit status with a message; once a call fails, every later call fails.
  * With $FUZZ_ECALL_TRACE set, every call and its answer is printed: run
@@ -52,7 +65,11 @@
  * record batches (widths 2 and 4, an empty final batch, 200 small records
  * for a 1024-byte chunk size), a missing field, a replayed chunk, chunks
  * after the final one; INIT with each key kind, with attestation, with a
- * flipped sealed identity, with a bad field list; raw INIT requests.
+ * flipped sealed identity, with a bad field list; raw INIT requests;
+ * framed flows (framed-*): ss-route by hash, round robin and broadcast,
+ * a missing hash field; ss-merge interleaved and sorted, a chunk of an
+ * input not needed, mismatched columns, an input out of order, a chunk
+ * under the wrong number.
  */
 
 #include <sys/stat.h>
@@ -91,6 +108,11 @@ static uint8_t sealed[512];
 static size_t sealed_len;
 static uint8_t * file_key;		/* of the input stream */
 static uint8_t header[SS_HEADER_LEN(1)];
+/* The inputs of framed flows: each a stream of its own. */
+#define FRAMED_IN_MAX	3
+#define FRAMED_OUT_MAX	4
+static uint8_t * in_keys[FRAMED_IN_MAX];
+static uint8_t in_headers[FRAMED_IN_MAX][SS_HEADER_LEN(1)];
 
 /* $FUZZ_ECALL_TRACE: print every call and its answer (for replays). */
 static int trace;
@@ -280,6 +302,15 @@ LLVMFuzzerInitialize(int * argc, char *** argv)
 	memset(salt, 0x5a, sizeof(salt));
 	if (ss_frame_header_seal(header, r, file_key, salt, NULL) != 0)
 		abort();
+	for (i = 0; i < FRAMED_IN_MAX; i++) {
+		if ((in_keys[i] = sodium_malloc(SS_FILE_KEY_LEN)) == NULL)
+			abort();
+		memset(in_keys[i], 0x30 + (int)i, SS_FILE_KEY_LEN);
+		memset(salt, 0x40 + (int)i, sizeof(salt));
+		if (ss_frame_header_seal(in_headers[i], r, in_keys[i], salt,
+		    NULL) != 0)
+			abort();
+	}
 	ss_recipients_free(r);
 
 	/* The output recipient. */
@@ -516,6 +547,188 @@ mode_flow(const uint8_t * d, size_t n)
 	ss_aead_free(rd.aead);
 }
 
+/* The INIT request of a framed flow's program, chosen by ${prog}. */
+static uint8_t *
+framed_init(uint8_t prog, uint32_t chunk_size, size_t * nin,
+    size_t * nout, size_t * len)
+{
+	struct ss_program * p;
+	uint8_t * enc, * req;
+	char num[8];
+	size_t proglen, pos = 13;
+	int ok;
+
+	if ((prog & 3) == 3) {
+		*nin = 1 + (size_t)((prog >> 2) & 3) % 3;
+		*nout = 1;
+		if ((p = ss_program_new("merge")) == NULL)
+			abort();
+		snprintf(num, sizeof(num), "%zu", *nin);
+		ok = ss_program_add(p, "inputs", num, strlen(num)) == 0 &&
+		    ((prog & 0x10) == 0 ||
+		    ss_program_add(p, "sorted-by", "b", 1) == 0);
+	} else {
+		*nin = 1;
+		*nout = 1 + (size_t)((prog >> 2) & 3);
+		if ((p = ss_program_new("route")) == NULL)
+			abort();
+		snprintf(num, sizeof(num), "%zu", *nout);
+		ok = ss_program_add(p, "n", num, strlen(num)) == 0 &&
+		    ss_program_add(p, (prog & 3) == 0 ? "hash" :
+		    (prog & 3) == 1 ? "round-robin" : "broadcast",
+		    (prog & 3) == 0 ? "b" : "1", 1) == 0;
+	}
+	if (!ok || ss_program_add(p, SS_PROGRAM_RECIPIENT, consumer_pk,
+	    strlen(consumer_pk)) != 0 ||
+	    ss_program_encode(p, &enc, &proglen) != 0)
+		abort();
+	ss_program_free(p);
+	if ((req = malloc(13 + 5 * 4 + proglen + strlen(image_path) +
+	    strlen(plat_path) + strlen(id_path) + 3)) == NULL)
+		abort();
+	ss_be32enc(req, SS_INIT_VERSION);
+	ss_be32enc(req + 4, 0);
+	ss_be32enc(req + 8, chunk_size);
+	req[12] = SS_KEY_IDENTITY;
+	put_field(req, &pos, enc, proglen);
+	put_field(req, &pos, image_path, strlen(image_path));
+	put_field(req, &pos, plat_path, strlen(plat_path));
+	put_field(req, &pos, id_path, strlen(id_path));
+	put_field(req, &pos, "key", 3);
+	free(enc);
+	*len = pos;
+	return (req);
+}
+
+/*
+ * Check a framed answer: output pieces of outputs that exist, the first
+ * of each its header (which the consumer opens), then its chunks; last,
+ * one need piece.  Return what is needed.
+ */
+static uint32_t
+check_framed(struct reader * rd, size_t nout, size_t nin, const uint8_t * p,
+    size_t len)
+{
+	uint8_t * fk;
+	uint32_t k, n, need = 0;
+	size_t hn;
+	int seen_need = 0;
+
+	while (len > 0) {
+		if (seen_need || len < 8 || (n = ss_be32dec(p + 4)) > len - 8)
+			abort();
+		k = ss_be32dec(p);
+		if (k == SS_ECALL_NEED) {
+			if (n != 4)
+				abort();
+			need = ss_be32dec(p + 8);
+			if (need != SS_ECALL_NEED && need >= nin)
+				abort();
+			seen_need = 1;
+		} else if (k >= nout)
+			abort();
+		else if (rd[k].aead == NULL) {
+			/* The header. */
+			if ((fk = sodium_malloc(SS_FILE_KEY_LEN)) == NULL)
+				abort();
+			if (n != SS_HEADER_LEN(1) ||
+			    ss_frame_header_fixed(p + 8, &hn) != 0 ||
+			    hn != 1 ||
+			    ss_frame_header_open(p + 8, consumer, fk) != 0 ||
+			    (rd[k].aead = ss_frame_payload_aead(fk,
+			    p + 8 + SS_MAGIC_LEN + 4)) == NULL)
+				abort();
+			sodium_free(fk);
+		} else
+			check_chunks(&rd[k], p + 8, n);
+		p += 8 + n;
+		len -= 8 + n;
+	}
+	if (!seen_need)
+		abort();
+	return (need);
+}
+
+static void
+mode_framed(const uint8_t * d, size_t n)
+{
+	struct reader rd[FRAMED_OUT_MAX];
+	struct ss_aead * aead[FRAMED_IN_MAX];
+	uint64_t chunks[FRAMED_IN_MAX] = { 0 };
+	uint8_t * req;
+	const uint8_t * p;
+	uint8_t prog = 0, chunk = 0, op;
+	size_t nin, nout, len, outlen, i, k, ncalls = 0;
+	uint32_t status, need = SS_ECALL_NEED;
+	int opened = 1;
+
+	memset(rd, 0, sizeof(rd));
+	if (n >= 2) {
+		prog = d[0];
+		chunk = d[1];
+		d += 2;
+		n -= 2;
+	}
+	req = framed_init(prog, 1024 + 64 * (uint32_t)chunk, &nin, &nout,
+	    &len);
+	if (call(SS_ECALL_INIT, req, len, &outlen, 1) != SS_ECALL_OK)
+		abort();
+	free(req);
+	for (i = 0; i < nin; i++) {
+		if ((req = malloc(4 + SS_HEADER_LEN(1))) == NULL)
+			abort();
+		ss_be32enc(req, (uint32_t)i);
+		memcpy(req + 4, in_headers[i], SS_HEADER_LEN(1));
+		status = call(SS_ECALL_OPEN, req, 4 + SS_HEADER_LEN(1),
+		    &outlen, 1);
+		free(req);
+		if (status != SS_ECALL_OK)
+			abort();
+		need = check_framed(rd, nout, nin, out, outlen);
+		if ((aead[i] = ss_frame_payload_aead(in_keys[i],
+		    in_headers[i] + SS_MAGIC_LEN + 4)) == NULL)
+			abort();
+	}
+	/* Every output's header came with the first OPEN. */
+	for (i = 0; i < nout; i++)
+		if (rd[i].aead == NULL)
+			opened = 0;
+	if (!opened)
+		abort();
+
+	while (ncalls++ < CALLS_MAX && next_record(&d, &n, &op, &p, &len)) {
+		k = (size_t)(op >> 4) % nin;
+		if ((op & 3) == 2) {
+			status = call(SS_ECALL_PULL, NULL, 0, &outlen, 1);
+		} else if ((op & 3) == 1) {
+			status = call(SS_ECALL_CHUNK, p, len, &outlen, 1);
+		} else {
+			if ((req = malloc(5 + SS_CHUNK_WIRE_LEN(len))) == NULL)
+				abort();
+			req[0] = (op & 8) ? SS_CHUNK_FLUSH : 0;
+			ss_be32enc(req + 1, (uint32_t)k);
+			if (ss_frame_chunk_seal(aead[k], chunks[k] +
+			    ((op & 3) == 3 ? 1 : 0), (op & 4) != 0, p, len,
+			    req + 5) != 0)
+				abort();
+			status = call(SS_ECALL_CHUNK, req,
+			    5 + SS_CHUNK_WIRE_LEN(len), &outlen, 1);
+			free(req);
+			if ((op & 3) == 0)
+				chunks[k]++;
+			if (status == SS_ECALL_OK && ((op & 3) == 3 ||
+			    (need != SS_ECALL_NEED && need != k)))
+				abort();	/* out of place, not needed */
+		}
+		if (status == SS_ECALL_OK)
+			need = check_framed(rd, nout, nin, out, outlen);
+	}
+	for (i = 0; i < nin; i++)
+		ss_aead_free(aead[i]);
+	for (i = 0; i < nout; i++)
+		ss_aead_free(rd[i].aead);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t * data, size_t size)
 {
@@ -537,7 +750,10 @@ LLVMFuzzerTestOneInput(const uint8_t * data, size_t size)
 			mode_init(data + 1, size - 1);
 			break;
 		default:
-			mode_flow(data + 1, size - 1);
+			if (data[0] & 0x40)
+				mode_framed(data + 1, size - 1);
+			else
+				mode_flow(data + 1, size - 1);
 			break;
 		}
 	}

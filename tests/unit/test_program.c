@@ -176,6 +176,121 @@ START_TEST(test_recipient_order)
 }
 END_TEST
 
+/* Recipients of one output: "out.N.recipient", a set like "recipient". */
+START_TEST(test_output_recipients)
+{
+	char k1[SS_PUBKEY_TEXT_LEN + 1], k2[SS_PUBKEY_TEXT_LEN + 1],
+	    k3[SS_PUBKEY_TEXT_LEN + 1];
+	struct ss_recipients * r, * own;
+	struct ss_program * p, * q;
+	uint8_t * ea, * eb;
+	size_t la, lb, out;
+
+	fixed_pub(k1, 0x10);
+	fixed_pub(k2, 0x80);
+	fixed_pub(k3, 0x40);
+
+	/* Keys: only canonical numbers below the limit. */
+	ck_assert_int_eq(ss_program_recipient_key("recipient", &out), 1);
+	ck_assert_int_eq(ss_program_recipient_key("out.0.recipient", &out), 2);
+	ck_assert_uint_eq(out, 0);
+	ck_assert_int_eq(ss_program_recipient_key("out.255.recipient", &out),
+	    2);
+	ck_assert_uint_eq(out, 255);
+	ck_assert_int_eq(ss_program_recipient_key("out.256.recipient", &out),
+	    0);
+	ck_assert_int_eq(ss_program_recipient_key("out.01.recipient", &out),
+	    0);
+	ck_assert_int_eq(ss_program_recipient_key("out..recipient", &out), 0);
+	ck_assert_int_eq(ss_program_recipient_key("out.1.recipients", &out),
+	    0);
+	ck_assert_int_eq(ss_program_recipient_key("out.1", &out), 0);
+	ck_assert_int_eq(ss_program_recipient_key("out.-1.recipient", &out),
+	    0);
+
+	/* Given in any order, with repeats: one encoding. */
+	ck_assert_ptr_nonnull(p = ss_program_new("route"));
+	ck_assert_int_eq(ss_program_add(p, "n", "2", 1), 0);
+	ck_assert_int_eq(ss_program_add(p, "out.1.recipient", k2,
+	    strlen(k2)), 0);
+	ck_assert_int_eq(ss_program_add(p, "out.1.recipient", k1,
+	    strlen(k1)), 0);
+	ck_assert_int_eq(ss_program_add(p, "out.0.recipient", k3,
+	    strlen(k3)), 0);
+	ck_assert_int_eq(ss_program_add(p, "recipient", k1, strlen(k1)), 0);
+	ck_assert_int_eq(ss_program_add(p, "out.1.recipient", k2,
+	    strlen(k2)), 0);
+	ea = encode_free(p, &la);
+	ck_assert_ptr_nonnull(p = ss_program_new("route"));
+	ck_assert_ptr_nonnull(r = ss_recipients_new());
+	ck_assert_int_eq(ss_recipients_add(r, k1), 0);
+	ck_assert_int_eq(ss_recipients_add(r, k2), 0);
+	ck_assert_int_eq(ss_program_add_output_recipients(p, 1, r), 0);
+	ck_assert_int_eq(ss_program_add_recipients(p, r), 0);
+	ss_recipients_free(r);
+	/* (k2 for every output too: another program.) */
+	ck_assert_int_eq(ss_program_add(p, "n", "2", 1), 0);
+	ck_assert_ptr_nonnull(r = ss_recipients_new());
+	ck_assert_int_eq(ss_recipients_add(r, k3), 0);
+	ck_assert_int_eq(ss_program_add_output_recipients(p, 0, r), 0);
+	ss_recipients_free(r);
+	eb = encode_free(p, &lb);
+	ck_assert(la != lb || memcmp(ea, eb, la) != 0);
+	free(eb);
+
+	/* Each output: the common recipients and its own, each once. */
+	ck_assert_ptr_nonnull(q = ss_program_decode(ea, la));
+	ck_assert_ptr_nonnull(own = ss_program_output_recipients(q, 0));
+	ck_assert_uint_eq(own->n, 2);
+	ss_recipients_free(own);
+	ck_assert_ptr_nonnull(own = ss_program_output_recipients(q, 1));
+	ck_assert_uint_eq(own->n, 2);
+	ss_recipients_free(own);
+	ck_assert_ptr_nonnull(own = ss_program_output_recipients(q, 2));
+	ck_assert_uint_eq(own->n, 1);
+	ss_recipients_free(own);
+	ck_assert_ptr_nonnull(r = ss_program_recipients(q));
+	ck_assert_uint_eq(r->n, 1);
+	ss_recipients_free(r);
+	ss_program_free(q);
+
+	/* Out of order or repeated: refused. */
+	{
+		uint8_t * bad;
+		const char * key = "out.1.recipient";
+		size_t klen = strlen(key), pos;
+		uint8_t * hit;
+
+		/* Swap the two out.1 values in place: not sorted. */
+		ck_assert_ptr_nonnull(bad = malloc(la));
+		memcpy(bad, ea, la);
+		ck_assert_ptr_nonnull(hit = memmem(bad, la, key, klen));
+		pos = (size_t)(hit - bad) + klen + 4;
+		ck_assert_ptr_nonnull(memmem(bad + pos + SS_PUBKEY_TEXT_LEN,
+		    la - pos - SS_PUBKEY_TEXT_LEN, key, klen));
+		{
+			char t[SS_PUBKEY_TEXT_LEN];
+			size_t pos2 = pos + SS_PUBKEY_TEXT_LEN + 1 + klen + 4;
+
+			memcpy(t, bad + pos, SS_PUBKEY_TEXT_LEN);
+			memcpy(bad + pos, bad + pos2, SS_PUBKEY_TEXT_LEN);
+			memcpy(bad + pos2, t, SS_PUBKEY_TEXT_LEN);
+		}
+		ck_assert_ptr_null(ss_program_decode(bad, la));
+		/* The same key twice: refused too. */
+		memcpy(bad, ea, la);
+		memcpy(bad + pos, bad + pos + SS_PUBKEY_TEXT_LEN + 1 + klen + 4,
+		    SS_PUBKEY_TEXT_LEN);
+		ck_assert_ptr_null(ss_program_decode(bad, la));
+		free(bad);
+	}
+	free(ea);
+	ck_assert_ptr_nonnull(q = ss_program_new("route"));
+	ck_assert_int_eq(ss_program_add_output_recipients(q, 256, NULL), -1);
+	ss_program_free(q);
+}
+END_TEST
+
 /* Keys are sorted; values under one (other) key keep their order. */
 START_TEST(test_key_order)
 {
@@ -742,6 +857,7 @@ program_suite(void)
 	tcase_add_test(tc, test_vector);
 	tcase_add_test(tc, test_recipient_order);
 	tcase_add_test(tc, test_key_order);
+	tcase_add_test(tc, test_output_recipients);
 	tcase_add_test(tc, test_round_trip);
 	tcase_add_test(tc, test_build_errors);
 	tcase_add_test(tc, test_decode_malformed);

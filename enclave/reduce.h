@@ -1,0 +1,123 @@
+#ifndef SS_REDUCE_H
+#define SS_REDUCE_H
+
+/*
+ * ss-reduce's program and its pure parts, shared by the operator
+ * (op_reduce.c) and the command line's checks (libcore/stages.c), so
+ * that a program the command line accepts is one the enclave accepts.
+ *
+ * Program keys: "acc" (-a), "fields" (-f), "groups" (-g), "time",
+ * "tumbling", "sliding", "count", "lateness", "partial", "merge",
+ * "max-groups".
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct ss_program;
+
+/* Accumulators, in the order of ss_reduce_acc_names. */
+enum {
+	SS_ACC_COUNT, SS_ACC_SUM, SS_ACC_MEAN, SS_ACC_MIN, SS_ACC_MAX,
+	SS_ACC_VAR, SS_ACC_STDDEV, SS_ACC_FIRST, SS_ACC_LAST,
+	SS_ACC_DISTINCT, SS_ACC_RMSSD, SS_ACC_SDSD, SS_ACC_PNN50,
+	SS_ACC_N
+};
+extern const char * const ss_reduce_acc_names[SS_ACC_N];
+
+/* What the state of one field must hold (bits of ss_reduce_conf.need). */
+#define SS_NEED_SUM	0x01U	/* the exact sum */
+#define SS_NEED_SUMSQ	0x02U	/* ... and of squares */
+#define SS_NEED_MIN	0x04U
+#define SS_NEED_MAX	0x08U
+#define SS_NEED_FIRST	0x10U
+#define SS_NEED_LAST	0x20U
+#define SS_NEED_SET	0x40U	/* the distinct values */
+#define SS_NEED_DIFFS	0x80U	/* successive differences */
+
+/* Window kinds. */
+#define SS_WINDOW_NONE	0
+#define SS_WINDOW_TIME	1	/* --tumbling, --sliding */
+#define SS_WINDOW_COUNT	2	/* --count */
+
+#define SS_REDUCE_MAX_GROUPS	1000000	/* default --max-groups */
+/* Longest duration: 100 years. */
+#define SS_DURATION_MAX		(100LL * 366 * 86400)
+/* Times: years 0000 to 9999 (and as many seconds either side of 0). */
+#define SS_TIME_MIN		(-62167219200.0)
+#define SS_TIME_MAX		(253402300800.0)
+
+struct ss_reduce_conf {
+	int acc[SS_ACC_N];	/* -a, in its order */
+	size_t nacc;
+	unsigned need;		/* SS_NEED_* */
+	char ** fields;		/* -f */
+	size_t nfields;
+	char ** groups;		/* -g */
+	size_t ngroups;
+	char * time;		/* --time, or NULL */
+	int window;		/* SS_WINDOW_* */
+	int64_t size, step;	/* time windows, in seconds */
+	uint64_t count;		/* --count */
+	int64_t lateness;	/* seconds */
+	char * lateness_text;	/* as given, or "0" */
+	int partial, merge;
+	uint64_t max_groups;
+	/* The columns of results, and of partial state (--partial's output,
+	   --merge's input; NULL otherwise). */
+	char ** columns;
+	size_t ncolumns;
+	char ** state;
+	size_t nstate;
+};
+
+/**
+ * ss_reduce_conf_parse(c, p):
+ * Read ss-reduce's program ${p} into ${c}; every fault is an SS_EXIT_SYS
+ * error whose message suits a usage error ("-a: unknown accumulator
+ * 'foo' ...").  Free ${c} with ss_reduce_conf_free() either way.
+ */
+int ss_reduce_conf_parse(struct ss_reduce_conf *, const struct ss_program *);
+
+/**
+ * ss_reduce_conf_free(c):
+ * Free what ss_reduce_conf_parse() stored in ${c}.
+ */
+void ss_reduce_conf_free(struct ss_reduce_conf *);
+
+/**
+ * ss_reduce_duration(s, len, zero_ok, secs):
+ * Parse a duration: whole seconds ("300"), or with a unit, "30s", "5m",
+ * "1h", "1d"; 0 only if ${zero_ok}.  Stores seconds in ${secs}; returns
+ * 0, or -1 (no message) if ${s} is not a duration of at most
+ * SS_DURATION_MAX seconds.
+ */
+int ss_reduce_duration(const char *, size_t, int, int64_t *);
+
+/* Forms of a time (ss_reduce_time). */
+#define SS_TIME_SECONDS	0	/* 1704067200.5 */
+#define SS_TIME_T	1	/* 2024-01-01T00:00:00 */
+#define SS_TIME_TZ	2	/* 2024-01-01T00:00:00Z */
+#define SS_TIME_SPACE	3	/* 2024-01-01 00:00:00 */
+
+/**
+ * ss_reduce_time(s, len, t, form):
+ * Parse an event time: a number of seconds since 1970-01-01 UTC (may be
+ * fractional or negative), or "YYYY-MM-DDTHH:MM:SS[.fff][Z]", or
+ * "YYYY-MM-DD HH:MM:SS[.fff]", read as UTC.  Stores the seconds in ${t}
+ * and the form in ${form}; returns 0, or -1 (no message) if ${s} is not
+ * a time between years 0000 and 9999.
+ */
+int ss_reduce_time(const uint8_t *, size_t, double *, int *);
+
+/* Room for a formatted time. */
+#define SS_TIME_BUF	32
+
+/**
+ * ss_reduce_time_format(secs, form, buf):
+ * Write the whole second ${secs} in ${form} into ${buf} (SS_TIME_BUF
+ * bytes); return the length.
+ */
+size_t ss_reduce_time_format(int64_t, int, char *);
+
+#endif /* !SS_REDUCE_H */
