@@ -10,7 +10,8 @@ main(int argc, char * argv[])
 
 	return (ss_stage_main("route", argc, argv,
 "usage: ss-route (--hash FIELD | --round-robin | --broadcast) -n N\n"
-"                -o TEMPLATE (-r PUBKEY | -R FILE)... (--sealed FILE | -i IDENTITY)\n"
+"                -o TEMPLATE (-r PUBKEY | -R FILE)...\n"
+"                (--sealed FILE | -i IDENTITY)\n"
 "                [--tee process|none] [--chunk-size N] < STREAM\n"
 "       ss-route --subs FILE [--policy FILE [--deny-unlisted]] -o TEMPLATE\n"
 "                (--sealed FILE | -i IDENTITY) ... < STREAM\n"
@@ -29,8 +30,9 @@ main(int argc, char * argv[])
 "      --deny-unlisted    a record no policy matches reaches no one\n"
 "  -n, --partitions N     the number of partitions (1 to 256)\n"
 "  -o TEMPLATE            where partition K goes: TEMPLATE with {} replaced\n"
-"                         by K (with --subs, the subscriber's ID): a file (written only if the run succeeds),\n"
-"                         a named pipe, or |COMMAND (run by /bin/sh, the\n"
+"                         by K (with --subs, the subscriber's ID): a file\n"
+"                         (written only if the run succeeds), a named\n"
+"                         pipe, or |COMMAND (run by /bin/sh, the\n"
 "                         stream on its standard input, $SS_PARTITION set)\n"
 "  -R FILE{}              a recipients file per partition ({} is K); -r and\n"
 "                         -R without {} apply to every partition\n",

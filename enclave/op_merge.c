@@ -85,24 +85,6 @@ merge_free(void * cookie)
 	free(m);
 }
 
-/* A decimal count from 1 to ${max}, no leading zero; 0 if not one. */
-static size_t
-parse_count(const char * s, size_t max)
-{
-	size_t n = 0;
-
-	if (s[0] < '1' || s[0] > '9')
-		return (0);
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return (0);
-		n = n * 10 + (size_t)(*s - '0');
-		if (n > max)
-			return (0);
-	}
-	return (n);
-}
-
 static void *
 merge_new(const struct ss_program * p)
 {
@@ -129,7 +111,8 @@ merge_new(const struct ss_program * p)
 			return (NULL);
 		}
 	}
-	if (inputs == NULL || parse_count(inputs, MERGE_INPUTS_MAX) == 0) {
+	if (inputs == NULL ||
+	    ss_program_count(inputs, MERGE_INPUTS_MAX) == 0) {
 		ss_err_set(SS_EXIT_SYS, "merge: inputs must be 1 to %d",
 		    MERGE_INPUTS_MAX);
 		return (NULL);
@@ -142,7 +125,7 @@ merge_new(const struct ss_program * p)
 		ss_err_errno("calloc");
 		return (NULL);
 	}
-	m->nin = parse_count(inputs, MERGE_INPUTS_MAX);
+	m->nin = ss_program_count(inputs, MERGE_INPUTS_MAX);
 	if ((m->h = calloc(m->nin, sizeof(*m->h))) == NULL) {
 		ss_err_errno("calloc");
 		merge_free(m);

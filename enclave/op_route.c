@@ -75,24 +75,6 @@ route_free(void * cookie)
 	free(rt);
 }
 
-/* A decimal count from 1 to ${max}, no leading zero; 0 if not one. */
-static size_t
-parse_count(const char * s, size_t max)
-{
-	size_t n = 0;
-
-	if (s[0] < '1' || s[0] > '9')
-		return (0);
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return (0);
-		n = n * 10 + (size_t)(*s - '0');
-		if (n > max)
-			return (0);
-	}
-	return (n);
-}
-
 /* The subscribers each policy of ${rt} allows. */
 static int
 policy_sets(struct route * rt)
@@ -207,7 +189,8 @@ route_new(const struct ss_program * p)
 			    "per subscriber: no n");
 			return (NULL);
 		}
-	} else if (n == NULL || parse_count(n, SS_PROGRAM_OUTPUTS_MAX) == 0) {
+	} else if (n == NULL ||
+	    ss_program_count(n, SS_PROGRAM_OUTPUTS_MAX) == 0) {
 		ss_err_set(SS_EXIT_SYS, "route: n must be 1 to %d",
 		    SS_PROGRAM_OUTPUTS_MAX);
 		return (NULL);
@@ -233,7 +216,7 @@ route_new(const struct ss_program * p)
 			return (NULL);
 		}
 	} else
-		rt->n = parse_count(n, SS_PROGRAM_OUTPUTS_MAX);
+		rt->n = ss_program_count(n, SS_PROGRAM_OUTPUTS_MAX);
 	if (field != NULL && (rt->field = strdup(field)) == NULL) {
 		ss_err_errno("strdup");
 		route_free(rt);

@@ -247,9 +247,8 @@ is_id_byte(int c)
 	    c == '-');
 }
 
-/* Is the ${len} bytes ${p} an ID? */
-static int
-is_id(const uint8_t * p, size_t len)
+int
+ss_subs_is_id(const uint8_t * p, size_t len)
 {
 	size_t i;
 
@@ -717,7 +716,7 @@ json_sub(struct ss_subs * s, const char * name, size_t nth, json_t * j)
 			SERR("the id is not a string");
 		idp = (const uint8_t *)json_string_value(id);
 		idlen = json_string_length(id);
-		if (!is_id(idp, idlen))
+		if (!ss_subs_is_id(idp, idlen))
 			SERR("id '%s' is not a subscription ID (1 to %d "
 			    "letters, digits, '_', '.', ':', '-')",
 			    shown(b1, sizeof(b1), idp, idlen, 40),

@@ -97,6 +97,13 @@ int ss_subs_match(struct ss_subs *, const struct ss_expr_row *,
     const uint32_t **, size_t *);
 
 /**
+ * ss_subs_is_id(p, len):
+ * Whether the ${len} bytes ${p} are an ID: 1 to SS_SUBS_ID_MAX letters,
+ * digits, '_', '.', ':' and '-'.
+ */
+int ss_subs_is_id(const uint8_t *, size_t);
+
+/**
  * ss_subs_free(s):
  * Free ${s}.  NULL is allowed.
  */

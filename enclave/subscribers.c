@@ -25,29 +25,6 @@ is_blank(int c)
 	return (c == ' ' || c == '\t' || c == '\r');
 }
 
-static int
-is_name_byte(int c)
-{
-
-	return ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '_' || c == '.' || c == ':' ||
-	    c == '-');
-}
-
-/* A group name: 1 to SS_SUBS_ID_MAX name bytes. */
-static int
-is_name(const uint8_t * p, size_t len)
-{
-	size_t i;
-
-	if (len == 0 || len > SS_SUBS_ID_MAX)
-		return (0);
-	for (i = 0; i < len; i++)
-		if (!is_name_byte(p[i]))
-			return (0);
-	return (1);
-}
-
 /* Record a problem at token ${t} of file ${name}. */
 static void
 tok_error(const struct tok * t, const char * name, struct ss_subs_err * err,
@@ -229,7 +206,7 @@ ss_subscribers_parse(const uint8_t * buf, size_t len, const char * name,
 	}
 	s->n = n;
 	for (i = 0; i < n; i++) {
-		if (!is_name(buf + t[2 * i].off, t[2 * i].len)) {
+		if (!ss_subs_is_id(buf + t[2 * i].off, t[2 * i].len)) {
 			tok_error(&t[2 * i], name, err, "a group name is 1 to "
 			    "64 letters, digits, '_', '.', ':', '-'");
 			goto err;
@@ -287,7 +264,7 @@ is_groups(const uint8_t * p, size_t len)
 	for (i = 0; i <= len; i++) {
 		if (i < len && p[i] != ',')
 			continue;
-		if (!is_name(p + start, i - start))
+		if (!ss_subs_is_id(p + start, i - start))
 			return (0);
 		start = i + 1;
 	}

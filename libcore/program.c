@@ -151,6 +151,23 @@ ss_program_output_recipients(const struct ss_program * p, size_t out)
 	return (r);
 }
 
+size_t
+ss_program_count(const char * s, size_t max)
+{
+	size_t n = 0;
+
+	if (s[0] < '1' || s[0] > '9')
+		return (0);
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return (0);
+		n = n * 10 + (size_t)(*s - '0');
+		if (n > max)
+			return (0);
+	}
+	return (n);
+}
+
 const char *
 ss_program_get(const struct ss_program * p, const char * key)
 {

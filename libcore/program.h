@@ -114,6 +114,13 @@ struct ss_recipients * ss_program_output_recipients(
 const char * ss_program_get(const struct ss_program *, const char *);
 
 /**
+ * ss_program_count(s, max):
+ * The count ${s} holds: 1 to ${max} in decimal, without a leading zero;
+ * 0 if it holds none.
+ */
+size_t ss_program_count(const char *, size_t);
+
+/**
  * ss_program_recipients(p):
  * Return the output recipients of ${p} as a new recipient list (empty if
  * there are none).
