@@ -106,11 +106,17 @@ $(MEMSCAN): $(BUILD)/tests/tools/memscan.o
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
 
+# The paced source and latency sink of scripts/bench (hrv).
+PACE		= $(BUILD)/tests/pace
+$(PACE): $(BUILD)/tests/tools/pace.o
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
+
 -include $(LIBCORE_OBJS:.o=.d) $(BINS:%=$(BUILD)/cmd/%.d) \
 	$(ENCLAVE_OBJS:.o=.d) $(ENCLAVE_IMAGE_SRCS:%.c=$(BUILD)/%.d) \
 	$(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%.d) \
 	$(BUILD)/tests/vector/vector.d $(BUILD)/tests/tools/memscan.d \
-	$(BUILD)/tests/tools/bench_subs.d
+	$(BUILD)/tests/tools/bench_subs.d $(BUILD)/tests/tools/pace.d
 
 # Keep test objects between runs.
 .SECONDARY:
@@ -165,8 +171,9 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/demo
 
-bench: all
-	@scripts/bench
+# make bench BENCH_FLAGS=--quick for a short run.
+bench: all $(PACE)
+	@SS_PACE=$(abspath $(PACE)) scripts/bench $(BENCH_FLAGS)
 
 fuzz:
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run
