@@ -5,7 +5,7 @@
 #                   (unit, integration, format vector, fuzz smoke) and then
 #                   the whole suite again under ASan + UBSan
 #   make demo       install missing dependencies, build, run the demo
-#   make bench      throughput and memory report (scripts/bench)
+#   make bench      the benchmark suite (scripts/bench; BENCH_FLAGS=--quick)
 #   make fuzz       run each fuzz harness for FUZZ_SECONDS
 #   make install    PREFIX=/usr/local (DESTDIR supported)
 
