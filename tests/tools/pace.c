@@ -12,12 +12,14 @@
  *	with beat-to-beat variability), emit_us the wall clock in
  *	microseconds (CLOCK_REALTIME) just before the write.
  *
- * pace recv -f FIELD
+ * pace recv -f FIELD [-w SECONDS]
  *	Read CSV with a header from standard input; for each record, the
  *	latency is the wall clock when the read(2) that completed the line
  *	returned, less the number in column FIELD (microseconds, as written
- *	by pace send; a mean of one value prints the same number).  At the
- *	end print one line: "records p50_ms p99_ms max_ms".
+ *	by pace send; a mean of one value prints the same number).  With -w,
+ *	FIELD is a window's start in seconds and the latency is counted from
+ *	the window's end, FIELD + SECONDS.  At the end print one line:
+ *	"records p50_ms p99_ms max_ms".
  *
  * Both ends use CLOCK_REALTIME on one machine.  Exit status: 0 ok, 1 a
  * record without a number in FIELD, 2 usage or system error.
@@ -39,7 +41,7 @@ usage(void)
 {
 
 	fprintf(stderr, "usage: pace send -r RATE -n N [-p PATIENTS] "
-	    "[-s SEED]\n       pace recv -f FIELD\n");
+	    "[-s SEED]\n       pace recv -f FIELD [-w SECONDS]\n");
 	exit(2);
 }
 
@@ -180,7 +182,7 @@ column(const char * h, const char * name)
 }
 
 static int
-pace_recv(const char * field)
+pace_recv(const char * field, uint64_t window)
 {
 	char line[LINE_MAX_LEN + 1], rd[65536];
 	uint64_t * lat = NULL, * nlat, now, v;
@@ -223,7 +225,8 @@ pace_recv(const char * field)
 				    "%s: %s\n", field, line);
 				return (1);
 			}
-			v = (uint64_t)x;
+			v = window ? ((uint64_t)x + window) * 1000000 :
+			    (uint64_t)x;
 			if (nrec == cap) {
 				cap = cap ? cap * 2 : 65536;
 				if ((nlat = realloc(lat,
@@ -252,7 +255,7 @@ pace_recv(const char * field)
 int
 main(int argc, char * argv[])
 {
-	uint64_t rate = 0, n = 0, patients = 1000;
+	uint64_t rate = 0, n = 0, patients = 1000, window = 0;
 	const char * field = NULL;
 	int ch, sending;
 
@@ -266,7 +269,7 @@ main(int argc, char * argv[])
 		usage();
 	argc--;
 	argv++;
-	while ((ch = getopt(argc, argv, "r:n:p:s:f:")) != -1) {
+	while ((ch = getopt(argc, argv, "r:n:p:s:f:w:")) != -1) {
 		switch (ch) {
 		case 'r':
 			rate = number(optarg, "-r");
@@ -285,6 +288,9 @@ main(int argc, char * argv[])
 		case 'f':
 			field = optarg;
 			break;
+		case 'w':
+			window = number(optarg, "-w");
+			break;
 		default:
 			usage();
 		}
@@ -292,11 +298,12 @@ main(int argc, char * argv[])
 	if (optind != argc)
 		usage();
 	if (sending) {
-		if (rate == 0 || n == 0 || field != NULL || patients > 9999)
+		if (rate == 0 || n == 0 || field != NULL || window ||
+		    patients > 9999)
 			usage();
 		return (pace_send(rate, n, patients));
 	}
 	if (field == NULL || rate || n)
 		usage();
-	return (pace_recv(field));
+	return (pace_recv(field, window));
 }
