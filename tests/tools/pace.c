@@ -1,7 +1,7 @@
 /*
  * pace: the two ends of a latency measurement (scripts/bench, hrv).
  *
- * pace send -r RATE -n N [-p PATIENTS] [-s SEED]
+ * pace send -r RATE -n N [-p PATIENTS] [-s SEED] [-W MS]
  *	Write the CSV header "patient,time,rr,emit_us" and then N records at
  *	RATE records per second: record i is due at start + i / RATE (an
  *	absolute schedule, clock_nanosleep to CLOCK_MONOTONIC, so no drift),
@@ -10,16 +10,21 @@
  *	PATIENTS (default 1000) in turn, time the wall clock in whole seconds
  *	(for ss-reduce --time), rr an RR interval in milliseconds (600 to 1000
  *	with beat-to-beat variability), emit_us the wall clock in
- *	microseconds (CLOCK_REALTIME) just before the write.
+ *	microseconds (CLOCK_REALTIME) just before the write.  -W: wait MS
+ *	milliseconds after the header before the first record, so that the
+ *	stages downstream have started (their enclaves start as the stream's
+ *	header reaches them) and the latencies are those of a running
+ *	pipeline.
  *
- * pace recv -f FIELD [-w SECONDS]
+ * pace recv -f FIELD [-w SECONDS] [-d FILE]
  *	Read CSV with a header from standard input; for each record, the
  *	latency is the wall clock when the read(2) that completed the line
  *	returned, less the number in column FIELD (microseconds, as written
  *	by pace send; a mean of one value prints the same number).  With -w,
  *	FIELD is a window's start in seconds and the latency is counted from
  *	the window's end, FIELD + SECONDS.  At the end print one line:
- *	"records p50_ms p99_ms max_ms".
+ *	"records p50_ms p99_ms max_ms".  -d FILE: also write each record's
+ *	arrival (µs, wall clock) and latency (µs) to FILE, one "a,l" a line.
  *
  * Both ends use CLOCK_REALTIME on one machine.  Exit status: 0 ok, 1 a
  * record without a number in FIELD, 2 usage or system error.
@@ -41,7 +46,8 @@ usage(void)
 {
 
 	fprintf(stderr, "usage: pace send -r RATE -n N [-p PATIENTS] "
-	    "[-s SEED]\n       pace recv -f FIELD [-w SECONDS]\n");
+	    "[-s SEED] [-W MS]\n"
+	    "       pace recv -f FIELD [-w SECONDS] [-d FILE]\n");
 	exit(2);
 }
 
@@ -107,7 +113,7 @@ writeall(const char * buf, size_t len)
 }
 
 static int
-pace_send(uint64_t rate, uint64_t n, uint64_t patients)
+pace_send(uint64_t rate, uint64_t n, uint64_t patients, uint64_t warmup)
 {
 	char * buf;
 	double * base;
@@ -122,6 +128,13 @@ pace_send(uint64_t rate, uint64_t n, uint64_t patients)
 	for (p = 0; p < patients; p++)
 		base[p] = 650 + 300 * rnd();
 	writeall("patient,time,rr,emit_us\n", 24);
+	if (warmup > 0) {
+		ts.tv_sec = (time_t)(warmup / 1000);
+		ts.tv_nsec = (long)(warmup % 1000) * 1000000;
+		while (nanosleep(&ts, &ts) == -1)
+			if (errno != EINTR)
+				die("nanosleep");
+	}
 	t0 = now_us(CLOCK_MONOTONIC);
 	for (i = 0; i < n;) {
 		due = t0 + i * 1000000 / rate;
@@ -182,8 +195,9 @@ column(const char * h, const char * name)
 }
 
 static int
-pace_recv(const char * field, uint64_t window)
+pace_recv(const char * field, uint64_t window, const char * dump)
 {
+	FILE * df = NULL;
 	char line[LINE_MAX_LEN + 1], rd[65536];
 	uint64_t * lat = NULL, * nlat, now, v;
 	size_t nrec = 0, cap = 0, ll = 0, k;
@@ -193,6 +207,8 @@ pace_recv(const char * field, uint64_t window)
 	char * end;
 	double x;
 
+	if (dump != NULL && (df = fopen(dump, "w")) == NULL)
+		die(dump);
 	while ((n = read(0, rd, sizeof(rd))) != 0) {
 		if (n == -1) {
 			if (errno == EINTR)
@@ -235,8 +251,13 @@ pace_recv(const char * field, uint64_t window)
 				lat = nlat;
 			}
 			lat[nrec++] = now > v ? now - v : 0;
+			if (df != NULL)
+				fprintf(df, "%" PRIu64 ",%" PRIu64 "\n", now,
+				    lat[nrec - 1]);
 		}
 	}
+	if (df != NULL && fclose(df) == EOF)
+		die(dump);
 	if (nrec == 0) {
 		printf("0 - - -\n");
 		free(lat);
@@ -255,8 +276,8 @@ pace_recv(const char * field, uint64_t window)
 int
 main(int argc, char * argv[])
 {
-	uint64_t rate = 0, n = 0, patients = 1000, window = 0;
-	const char * field = NULL;
+	uint64_t rate = 0, n = 0, patients = 1000, window = 0, warmup = 0;
+	const char * field = NULL, * dump = NULL;
 	int ch, sending;
 
 	if (argc < 2)
@@ -269,7 +290,7 @@ main(int argc, char * argv[])
 		usage();
 	argc--;
 	argv++;
-	while ((ch = getopt(argc, argv, "r:n:p:s:f:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "r:n:p:s:f:w:d:W:")) != -1) {
 		switch (ch) {
 		case 'r':
 			rate = number(optarg, "-r");
@@ -288,6 +309,12 @@ main(int argc, char * argv[])
 		case 'f':
 			field = optarg;
 			break;
+		case 'W':
+			warmup = number(optarg, "-W");
+			break;
+		case 'd':
+			dump = optarg;
+			break;
 		case 'w':
 			window = number(optarg, "-w");
 			break;
@@ -298,12 +325,12 @@ main(int argc, char * argv[])
 	if (optind != argc)
 		usage();
 	if (sending) {
-		if (rate == 0 || n == 0 || field != NULL || window ||
+		if (rate == 0 || n == 0 || field != NULL || window || dump ||
 		    patients > 9999)
 			usage();
-		return (pace_send(rate, n, patients));
+		return (pace_send(rate, n, patients, warmup));
 	}
-	if (field == NULL || rate || n)
+	if (field == NULL || rate || n || warmup)
 		usage();
-	return (pace_recv(field, window));
+	return (pace_recv(field, window, dump));
 }
