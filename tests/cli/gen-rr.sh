@@ -18,10 +18,11 @@ fail() {
 [ "$(head -n 1 "$tmp/a.csv")" = patient,time,rr ] || fail "header is wrong"
 result=$(awk -F, '
 NR == 1 { next }
-NF != 3 { print "line " NR ": " NF " fields"; exit }
-$1 !~ /^p[0-9][0-9][0-9][0-9][0-9]$/ { print "line " NR ": patient " $1; exit }
-$2 !~ /^[0-9]+$/ || $2 < last { print "line " NR ": time " $2 " after " last; exit }
-$3 !~ /^[0-9]+$/ || $3 < 300 || $3 > 2000 { print "line " NR ": rr " $3; exit }
+NF != 3 { bad = NF " fields" }
+$1 !~ /^p[0-9][0-9][0-9][0-9][0-9]$/ { bad = "patient " $1 }
+$2 !~ /^[0-9]+$/ || $2 < last { bad = "time " $2 " after " last }
+$3 !~ /^[0-9]+$/ || $3 < 300 || $3 > 2000 { bad = "rr " $3 }
+bad != "" { print "line " NR ": " bad; exit }
 {
 	last = $2; n[$1]++; s[$1] += $3; q[$1] += $3 * $3
 	if (NR == 2) first = $2
@@ -29,6 +30,7 @@ $3 !~ /^[0-9]+$/ || $3 < 300 || $3 > 2000 { print "line " NR ": rr " $3; exit }
 	p[$1] = $3
 }
 END {
+	if (bad != "") exit
 	if (first % 300 != 0) { print "first time " first " not a multiple of 300"; exit }
 	if (last - first != 1199) { print "times span " last - first + 1 " s"; exit }
 	np = 0
