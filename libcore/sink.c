@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,35 +42,65 @@ is_terminal(const char * path)
 	return (tty);
 }
 
-/* Start "/bin/sh -c cmd" with its standard input a pipe from us. */
+/*
+ * Start "/bin/sh -c cmd" with its standard input a pipe from us and
+ * SS_PARTITION=${k} in its environment.  posix_spawn(3), not fork(2): the
+ * host has other threads, and a forked child of a threaded process may
+ * call only async-signal-safe functions (no setenv, no malloc).
+ */
 static int
 start_command(struct ss_sink * s, const char * cmd, size_t k)
 {
-	char part[32];
-	int p[2];
+	extern char ** environ;
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t def;
+	char part[48];
+	char * argv[] = { "sh", "-c", (char *)cmd, NULL };
+	char ** envp;
+	size_t n, i, j;
+	int p[2], rc;
 
-	if (pipe2(p, O_CLOEXEC) == -1) {
-		ss_err_errno("pipe");
+	snprintf(part, sizeof(part), "SS_PARTITION=%zu", k);
+	for (n = 0; environ[n] != NULL; n++)
+		;
+	if ((envp = calloc(n + 2, sizeof(*envp))) == NULL) {
+		ss_err_errno("calloc");
 		return (-1);
 	}
-	snprintf(part, sizeof(part), "%zu", k);
-	switch (s->pid = fork()) {
-	case -1:
-		ss_err_errno("fork");
+	for (i = j = 0; i < n; i++)
+		if (strncmp(environ[i], "SS_PARTITION=", 13) != 0)
+			envp[j++] = environ[i];
+	envp[j] = part;
+	if (pipe2(p, O_CLOEXEC) == -1) {
+		ss_err_errno("pipe");
+		free(envp);
+		return (-1);
+	}
+	/* The command gets SIGPIPE as any command does. */
+	sigemptyset(&def);
+	sigaddset(&def, SIGPIPE);
+	if ((rc = posix_spawn_file_actions_init(&fa)) == 0) {
+		if ((rc = posix_spawnattr_init(&attr)) == 0) {
+			if ((rc = posix_spawn_file_actions_adddup2(&fa, p[0],
+			    STDIN_FILENO)) == 0 &&
+			    (rc = posix_spawnattr_setsigdefault(&attr,
+			    &def)) == 0 && (rc = posix_spawnattr_setflags(
+			    &attr, POSIX_SPAWN_SETSIGDEF)) == 0)
+				rc = posix_spawn(&s->pid, "/bin/sh", &fa,
+				    &attr, argv, envp);
+			posix_spawnattr_destroy(&attr);
+		}
+		posix_spawn_file_actions_destroy(&fa);
+	}
+	free(envp);
+	if (rc != 0) {
+		errno = rc;
+		ss_err_errno("posix_spawn");
+		s->pid = 0;
 		close(p[0]);
 		close(p[1]);
-		s->pid = 0;
 		return (-1);
-	case 0:
-		/* The command gets SIGPIPE as any command does. */
-		signal(SIGPIPE, SIG_DFL);
-		if (dup2(p[0], STDIN_FILENO) == -1 ||
-		    setenv("SS_PARTITION", part, 1) != 0)
-			_exit(127);
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	default:
-		break;
 	}
 	close(p[0]);
 	s->fd = p[1];
