@@ -46,6 +46,13 @@
 #define SS_SUBS_KEY_MAX		1024		/* bytes of a JSON key */
 #define SS_SUBS_CONSTRAINTS_MAX	4096		/* per JSON subscription */
 #define SS_SUBS_PREDS_MAX	(1 << 25)	/* predicates, in all */
+#define SS_SUBS_BITS_MAX	(128 * 1024 * 1024)	/* bytes of bitsets */
+#define SS_SUBS_TABLE_MAX	65536		/* integers per field table */
+
+/* Indexes (ss_subs_index). */
+#define SS_SUBS_PREDS		0	/* access predicates */
+#define SS_SUBS_BITS		1	/* bitsets, exact */
+#define SS_SUBS_BITS_MERGED	2	/* bitsets, some layers merged */
 
 struct ss_subs;
 
@@ -95,6 +102,24 @@ int ss_subs_bind(struct ss_subs *, const uint8_t * const *, const size_t *,
  */
 int ss_subs_match(struct ss_subs *, const struct ss_expr_row *,
     const uint32_t **, size_t *);
+
+/**
+ * ss_subs_index(s, how, maxlayers):
+ * Make ${s} use the index ${how}, SS_SUBS_PREDS or SS_SUBS_BITS with at
+ * most ${maxlayers} layers per field (0: as many as SS_SUBS_BITS_MAX
+ * bytes allow), instead of the one ss_subs_parse() chose (for tests and
+ * measurements: matching gives the same answers with any).  Return 0, 1
+ * if there is no bitset index for ${s} (no field has numeric bounds or
+ * equalities, or the bitsets cannot fit), or -1 (with an ss_err) if out
+ * of memory.
+ */
+int ss_subs_index(struct ss_subs *, int, size_t);
+
+/**
+ * ss_subs_index_kind(s):
+ * The index ${s} uses: SS_SUBS_PREDS, SS_SUBS_BITS or SS_SUBS_BITS_MERGED.
+ */
+int ss_subs_index_kind(const struct ss_subs *);
 
 /**
  * ss_subs_is_id(p, len):

@@ -6,7 +6,9 @@
  *   make build/tests/bench_subs && build/tests/bench_subs [SECONDS [CASE]]
  *
  * (CASE: one of pubsub-256, pubsub-256-90, pubsub-4096, pubsub-65536,
- * pubsub-65536-90, scbr-65536, scbr-1000000; default all.)
+ * pubsub-65536-90, scbr-65536, scbr-1000000; default all.  A third
+ * argument, preds or bits, makes the sets use that index rather than the
+ * one ss_subs_parse() chose.)
  *
  * pubsub  PubSub-SGX: publications of 40 numeric attributes a0..a39
  *         (integers 0..999); each subscription constrains all 40 to a
@@ -36,6 +38,7 @@
 #define MAXCOLS	40
 
 static uint64_t rng = 0x2545f4914f6cdd1dULL;
+static const char * force;	/* "preds", "bits" or NULL */
 
 static uint32_t
 rnd(uint32_t n)
@@ -146,8 +149,11 @@ run(const char * what, size_t nsubs, struct buf * file, struct pubs * p,
 
 	t0 = now();
 	if ((s = ss_subs_parse((const uint8_t *)file->s, file->len, what,
-	    &err)) == NULL || ss_subs_bind(s, p->names, p->lens, ncols)) {
-		fprintf(stderr, "bench_subs: %s\n", ss_err_msg());
+	    &err)) == NULL || ss_subs_bind(s, p->names, p->lens, ncols) ||
+	    (force != NULL && ss_subs_index(s, strcmp(force, "bits") == 0 ?
+	    SS_SUBS_BITS : SS_SUBS_PREDS, 0) != 0)) {
+		fprintf(stderr, "bench_subs: %s\n", force != NULL &&
+		    ss_err_msg()[0] == '\0' ? "no such index" : ss_err_msg());
 		exit(1);
 	}
 	t1 = now();
@@ -166,9 +172,11 @@ run(const char * what, size_t nsubs, struct buf * file, struct pubs * p,
 			break;
 	}
 	printf("%-34s %8zu subs  read+index %7.2f s  %11.0f pubs/s  "
-	    "%9.2f us/pub  %8.2f matches/pub\n", what, nsubs, t1 - t0,
-	    (double)npub / t, t / (double)npub * 1e6,
-	    (double)nmatch / (double)npub);
+	    "%9.2f us/pub  %8.2f matches/pub  index %s\n", what, nsubs,
+	    t1 - t0, (double)npub / t, t / (double)npub * 1e6,
+	    (double)nmatch / (double)npub,
+	    (const char * const []){ "preds", "bits", "bits-merged" }[
+	    ss_subs_index_kind(s)]);
 	fflush(stdout);
 	ss_subs_free(s);
 }
@@ -250,6 +258,9 @@ main(int argc, char * argv[])
 	const char * names[MAXCOLS];
 	char namebuf[MAXCOLS][8];
 	double seconds = (argc > 1) ? atof(argv[1]) : 2;
+
+	if (argc > 3)
+		force = argv[3];
 	struct pubs p;
 	size_t k;
 
