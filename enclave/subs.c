@@ -58,6 +58,7 @@ struct attr {
 	uint32_t lo0, nlo;	/* "x >= lo": s->bounds[lo0 ...] */
 	uint32_t hi0, nhi;	/* "x <= hi" */
 	int eqnum, eqtext;	/* has equalities in the index */
+	int bexact;		/* in the bitset index, no layers merged */
 };
 
 /* A field's value in the current record. */
@@ -1393,6 +1394,8 @@ bits_free(struct ss_subs * s)
 	free(s->needcheck);
 	s->needcheck = NULL;
 	s->usebits = 0;
+	for (k = 0; k < s->nattrs; k++)
+		s->attrs[k].bexact = 0;
 }
 
 /*
@@ -1413,7 +1416,7 @@ bits_build(struct ss_subs * s, size_t maxlayers, double * cost)
 	uint32_t * start = NULL, * endc = NULL;
 	struct share * order = NULL;
 	struct bitfield * sorted = NULL;
-	size_t * roff = NULL, * nsp = NULL;
+	size_t * roff = NULL, * nsp = NULL, * want = NULL, budget;
 	size_t nbf = 0, nspan = 0, ntouch, a, i, k, r, l, m, R, total;
 	size_t lw = s->nwords, need, cap, lo, hi, mid, w;
 	uint64_t * bits, * l0;
@@ -1565,31 +1568,64 @@ bits_build(struct ss_subs * s, size_t maxlayers, double * cost)
 		need += f->nlayers;
 	}
 
-	/* Within the budget: cap the layers of the fields with most. */
-	cap = SIZE_MAX;
-	if (lw > SS_SUBS_BITS_MAX / sizeof(uint64_t) / (nbf + 1))
+	/*
+	 * Within the budget.  Merging layers costs little on a field whose
+	 * intervals span many layers (a bound), much on one whose intervals
+	 * are single layers (an equality): each field wants layers at most
+	 * an eighth of its mean interval long (at least 16 in all); what
+	 * is left raises a common cap on the others.
+	 */
+	if ((want = calloc(nbf, sizeof(*want))) == NULL)
+		goto nomem;
+	for (i = 0; i < nspan; i++) {
+		if (sp[i].lo > sp[i].hi)
+			continue;
+		f = &s->bf[sp[i].bf];
+		want[sp[i].bf] += f->layer[sp[i].hi] - f->layer[sp[i].lo] + 1;
+	}
+	budget = SS_SUBS_BITS_MAX / sizeof(uint64_t) / lw;
+	for (k = 0, total = 0; k < nbf; k++) {
+		f = &s->bf[k];
+		nl = f->nlayers - 1;
+		/* want = nl / (mean length / 8) = 8 nl nspans / sum. */
+		if (want[k] > 0)
+			want[k] = (size_t)((8.0 * nl * (double)nsp[k]) /
+			    (double)want[k]) + 1;
+		if (want[k] < 16)
+			want[k] = 16;
+		if (want[k] > nl || maxlayers > 0)
+			want[k] = (maxlayers > 0 && maxlayers < nl) ?
+			    maxlayers : nl;
+		total += want[k] + 1;
+	}
+	if (total > budget)
 		goto nofit;
-	if (maxlayers > 0 || need > SS_SUBS_BITS_MAX / sizeof(uint64_t) / lw) {
-		/* The largest cap (layers besides 0) that fits. */
-		for (lo = 1, hi = (maxlayers > 0) ? maxlayers : R; lo < hi; ) {
+	if (maxlayers == 0 && need > budget) {
+		/* The largest common cap that fits. */
+		for (lo = 0, hi = R; lo < hi; ) {
 			mid = lo + (hi - lo + 1) / 2;
-			for (k = 0, total = 0; k < nbf; k++)
-				total += 1 + ((s->bf[k].nlayers - 1 < mid) ?
-				    s->bf[k].nlayers - 1 : mid);
-			if (total <= SS_SUBS_BITS_MAX / sizeof(uint64_t) / lw)
+			for (k = 0, total = 0; k < nbf; k++) {
+				nl = s->bf[k].nlayers - 1;
+				total += 1 + ((want[k] > mid) ? want[k] :
+				    (nl < mid) ? nl : mid);
+			}
+			if (total <= budget)
 				lo = mid;
 			else
 				hi = mid - 1;
 		}
-		cap = lo;
-		/* Too coarse to be worth it, unless asked for. */
-		if (maxlayers == 0 && cap < 16)
-			goto nofit;
+		for (k = 0; k < nbf; k++)
+			if (want[k] < lo)
+				want[k] = lo;
+	} else if (maxlayers == 0) {
+		for (k = 0; k < nbf; k++)
+			want[k] = s->bf[k].nlayers - 1;
 	}
 	need = 0;
 	for (k = 0; k < nbf; k++) {
 		f = &s->bf[k];
 		nl = f->nlayers - 1;
+		cap = want[k];
 		f->exact = (nl <= cap);
 		if (!f->exact) {
 			/* Layer l of nl becomes 1 + (l - 1) * cap / nl. */
@@ -1599,11 +1635,16 @@ bits_build(struct ss_subs * s, size_t maxlayers, double * cost)
 					    f->layer[r] - 1) * cap / nl);
 			f->nlayers = (uint32_t)cap + 1;
 		}
-		f->bits = NULL;
 		need += f->nlayers;
 	}
 
-	/* The bits. */
+	/*
+	 * The bits: layer 0, the subscriptions that do not constrain the
+	 * field (and do not contradict themselves on it); the others'
+	 * intervals as a difference, a bit flipped where each starts and
+	 * just after it ends, then summed (XOR) up the layers; and layer 0
+	 * added to every layer.
+	 */
 	if ((s->bitmem = calloc(need * lw, sizeof(uint64_t))) == NULL)
 		goto nomem;
 	for (k = 0, bits = s->bitmem; k < nbf; k++) {
@@ -1616,21 +1657,26 @@ bits_build(struct ss_subs * s, size_t maxlayers, double * cost)
 			l0[i / 64] |= (uint64_t)1 << (i % 64);
 	}
 	for (i = 0; i < nspan; i++) {
-		l0 = s->bf[sp[i].bf].bits;
-		l0[sp[i].sub / 64] &= ~((uint64_t)1 << (sp[i].sub % 64));
+		f = &s->bf[sp[i].bf];
+		f->bits[sp[i].sub / 64] &= ~((uint64_t)1 << (sp[i].sub % 64));
+		if (sp[i].lo > sp[i].hi)
+			continue;	/* never holds */
+		l = f->layer[sp[i].lo];
+		f->bits[l * lw + sp[i].sub / 64] ^=
+		    (uint64_t)1 << (sp[i].sub % 64);
+		l = f->layer[sp[i].hi] + 1;
+		if (l < f->nlayers)
+			f->bits[l * lw + sp[i].sub / 64] ^=
+			    (uint64_t)1 << (sp[i].sub % 64);
 	}
 	for (k = 0; k < nbf; k++) {
 		f = &s->bf[k];
+		for (l = 2; l < f->nlayers; l++)
+			for (w = 0; w < lw; w++)
+				f->bits[l * lw + w] ^= f->bits[(l - 1) * lw + w];
 		for (l = 1; l < f->nlayers; l++)
-			memcpy(f->bits + l * lw, f->bits, lw * sizeof(uint64_t));
-	}
-	for (i = 0; i < nspan; i++) {
-		if (sp[i].lo > sp[i].hi)
-			continue;	/* never holds */
-		f = &s->bf[sp[i].bf];
-		for (l = f->layer[sp[i].lo]; l <= f->layer[sp[i].hi]; l++)
-			f->bits[l * lw + sp[i].sub / 64] |=
-			    (uint64_t)1 << (sp[i].sub % 64);
+			for (w = 0; w < lw; w++)
+				f->bits[l * lw + w] |= f->bits[w];
 	}
 
 	/* Integer constants in a short span: a table of layers. */
@@ -1654,7 +1700,9 @@ bits_build(struct ss_subs * s, size_t maxlayers, double * cost)
 			    (double)(f->tmin + (int64_t)i))];
 	}
 
-	/* Who needs checking after the AND. */
+	/* Who needs checking after the AND, and what. */
+	for (k = 0; k < nbf; k++)
+		s->attrs[s->bf[k].attr].bexact = s->bf[k].exact;
 	if ((s->needcheck = calloc(s->nsubs / 8 + 1, 1)) == NULL)
 		goto nomem;
 	for (b = s->subs; b < s->subs + s->nsubs; b++) {
@@ -1723,6 +1771,7 @@ done:
 	free(sorted);
 	free(roff);
 	free(nsp);
+	free(want);
 	return (rc);
 }
 
@@ -1961,7 +2010,10 @@ layer_of(const struct bitfield * f, const struct aval * v, size_t lw)
 	return (f->bits + f->layer[region(f->consts, f->nconst, x)] * lw);
 }
 
-/* Does subscription ${i} match ${row}, all of it?  1, 0 or -1. */
+/*
+ * Does candidate ${i} of the bitset index match ${row}?  1, 0 or -1.
+ * (Its indexed predicates on fields with no layers merged hold.)
+ */
 static int
 check_all(struct ss_subs * s, uint32_t i, const struct ss_expr_row * row)
 {
@@ -1972,6 +2024,8 @@ check_all(struct ss_subs * s, uint32_t i, const struct ss_expr_row * row)
 
 	for (k = 0; k < b->npred; k++) {
 		p = &s->preds[b->pred0 + k];
+		if (indexed(p) && s->attrs[p->attr].bexact)
+			continue;
 		if (!holds(s, p, value(s, p->attr, row)))
 			return (0);
 	}
