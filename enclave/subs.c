@@ -2040,24 +2040,30 @@ match_bits(struct ss_subs * s, const struct ss_expr_row * row)
 {
 	const struct bitfield * f;
 	const uint64_t * l;
-	uint64_t * cand = s->cand, x;
+	uint64_t * cand = s->cand, x, any;
 	size_t lw = s->nwords, lo = 0, hi = lw, k, w, i;
 	int r;
 
 	for (k = 0; k < s->nbf; k++) {
 		f = &s->bf[k];
 		l = layer_of(f, value(s, f->attr, row), lw);
-		if (k == 0)
+		if (k == 0) {
 			memcpy(cand, l, lw * sizeof(*cand));
-		else
-			for (w = lo; w < hi; w++)
-				cand[w] &= l[w];
-		while (lo < hi && cand[lo] == 0)
-			lo++;
-		while (hi > lo && cand[hi - 1] == 0)
-			hi--;
-		if (lo == hi)
+			continue;
+		}
+		for (w = lo, any = 0; w < hi; w++) {
+			cand[w] &= l[w];
+			any |= cand[w];
+		}
+		if (any == 0)
 			return (0);
+		/* Few words: not worth the branches. */
+		if (hi - lo > 16) {
+			while (cand[lo] == 0)
+				lo++;
+			while (cand[hi - 1] == 0)
+				hi--;
+		}
 	}
 	for (w = lo; w < hi; w++) {
 		for (x = cand[w]; x != 0; x &= x - 1) {
