@@ -2145,6 +2145,7 @@ ss_subs_free(struct ss_subs * s)
 
 	if (s == NULL)
 		return;
+	bits_free(s);
 	for (i = 0; i < s->nsubs; i++)
 		ss_expr_free(s->subs[i].e);
 	free(s->subs);
@@ -2163,7 +2164,6 @@ ss_subs_free(struct ss_subs * s)
 	free(s->vals);
 	free(s->out);
 	free(s->cand);
-	bits_free(s);
 	free(s);
 }
 
