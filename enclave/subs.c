@@ -20,7 +20,9 @@
  *   - x < c, x <= c as "x <= hi", hi ascending: v meets the suffix;
  *   - equalities in one hash table of (field, constant).
  * Each subscription is in one list at most, so the candidates a record
- * finds are distinct, and need no counters.
+ * finds are distinct, and need no counters.  The bitset index, built
+ * next (see "The bitset index" below), is used instead when its
+ * estimated cost per record is lower.
  */
 
 #include <sys/random.h>

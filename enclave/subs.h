@@ -21,17 +21,34 @@
  * Matching a record does not evaluate every subscription.  Each
  * condition is split into its top-level && parts; a part FIELD op
  * CONSTANT is a predicate, and the others are the subscription's rest.
- * Each subscription has one access predicate, the one estimated to hold
- * least often (an equality, or a numeric bound; estimated from the
- * constants of all the subscriptions), kept in an index: a hash table of
- * the equalities and, per field, the numeric bounds sorted, so that one
- * binary search finds every bound a value meets.  The subscriptions whose
- * access predicate a record meets are the candidates; each candidate's
- * other predicates are checked against the record's values (each field
- * read and converted once per record), most selective first, and then
- * its rest is evaluated.  A subscription with no access predicate (only
- * !=, text ranges, or parts that are not predicates) is a candidate for
- * every record.  Matching allocates nothing.
+ * Predicates that compare a field with a number (==, <, <=, >, >=) are
+ * "indexed".  Two indexes are built, and the one estimated to cost less
+ * per record kept (ss_subs_index() chooses another):
+ *
+ *   bitsets: per field, the numbers its indexed predicates name cut the
+ *   line into runs; per run, a bitset of the subscriptions whose indexed
+ *   predicates on the field hold there (and of those with none on it).
+ *   A record's candidates are the AND, over the fields, of the bitset of
+ *   the run its value falls in (a binary search, or a table for integer
+ *   constants in a short span): exactly the subscriptions whose indexed
+ *   predicates hold.  Only those with other parts are checked further.
+ *   At most SS_SUBS_BITS_MAX bytes: past that, neighbouring runs share a
+ *   bitset (their OR), and the candidates are checked in full.
+ *
+ *   access predicates: each subscription has one, the predicate
+ *   estimated to hold least often (an equality, or a numeric bound;
+ *   estimated from the constants of all the subscriptions), kept in a
+ *   hash table of the equalities and, per field, the numeric bounds
+ *   sorted, so that one binary search finds every bound a value meets.
+ *   The subscriptions whose access predicate a record meets are the
+ *   candidates; each candidate's other predicates are checked against
+ *   the record's values, most selective first, and then its rest.  A
+ *   subscription with no access predicate (only !=, text ranges, or
+ *   parts that are not predicates) is a candidate for every record.
+ *
+ * Either way each field is read and converted once per record, a value
+ * that is not a number meets no numeric predicate (and every !=), and
+ * matching allocates nothing.
  */
 
 #include <stddef.h>
