@@ -1896,6 +1896,19 @@ value(struct ss_subs * s, uint32_t a, const struct ss_expr_row * row)
 		v->s = row->extra[col - row->b->nfields];
 		v->len = row->extralen[col - row->b->nfields];
 	}
+	/* Short runs of digits, the common case, without a call. */
+	if (v->len > 0 && v->len <= 9) {
+		uint32_t x = 0;
+		size_t i;
+
+		for (i = 0; i < v->len && v->s[i] >= '0' && v->s[i] <= '9'; i++)
+			x = x * 10 + (uint32_t)(v->s[i] - '0');
+		if (i == v->len) {
+			v->isnum = 1;
+			v->num = (double)x;
+			return (v);
+		}
+	}
 	v->isnum = ss_expr_number(v->s, v->len, &v->num);
 	return (v);
 }

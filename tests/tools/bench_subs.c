@@ -336,13 +336,13 @@ pubs_csv(struct pubs * p, char * t)
 			    "not %zu\n", nrec + 1, n, ncols);
 			exit(1);
 		}
+		if (nrec == NPUB_FILE)
+			break;
 		if (nrec % (NPUB_FILE / 64) == 0) {
 			if (p->nb > 0 && (ss_batch_builder_finish(
 			    p->bb[p->nb - 1], SS_BATCH_RECORDS, &pt, &n) ||
 			    ss_batch_parse(&p->b[p->nb - 1], pt, n)))
 				abort();
-			if (p->nb == 64)
-				break;
 			if ((p->bb[p->nb++] = ss_batch_builder_new(ncols,
 			    256 * 1024 * 1024)) == NULL)
 				abort();
@@ -355,8 +355,8 @@ pubs_csv(struct pubs * p, char * t)
 		fprintf(stderr, "bench_subs: no publications\n");
 		exit(1);
 	}
-	if (nrec % (NPUB_FILE / 64) != 0 &&
-	    (ss_batch_builder_finish(p->bb[p->nb - 1], SS_BATCH_RECORDS, &pt,
+	/* The last batch is still open. */
+	if ((ss_batch_builder_finish(p->bb[p->nb - 1], SS_BATCH_RECORDS, &pt,
 	    &n) || ss_batch_parse(&p->b[p->nb - 1], pt, n)))
 		abort();
 	p->ncols = ncols;
