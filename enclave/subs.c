@@ -2056,7 +2056,7 @@ match_bits(struct ss_subs * s, const struct ss_expr_row * row)
 	const struct bitfield * f;
 	const uint64_t * l;
 	uint64_t * cand = s->cand, x, any;
-	size_t lw = s->nwords, lo = 0, hi = lw, k, w, i;
+	size_t lw = s->nwords, lo = 0, hi = lw, k, w, i, n;
 	int r;
 
 	for (k = 0; k < s->nbf; k++) {
@@ -2080,17 +2080,29 @@ match_bits(struct ss_subs * s, const struct ss_expr_row * row)
 				hi--;
 		}
 	}
-	for (w = lo; w < hi; w++) {
-		for (x = cand[w]; x != 0; x &= x - 1) {
-			i = w * 64 + (size_t)__builtin_ctzll(x);
-			if (s->needcheck[i / 8] & (1 << (i % 8))) {
-				if ((r = check_all(s, (uint32_t)i, row)) == -1)
-					return (-1);
-				if (r == 0)
-					continue;
-			}
-			s->out[s->nout++] = (uint32_t)i;
+	for (w = lo, n = 0; w < hi; w++)
+		for (x = cand[w]; x != 0; x &= x - 1)
+			s->out[n++] = (uint32_t)(w * 64 +
+			    (size_t)__builtin_ctzll(x));
+	/*
+	 * Check those that need it.  Among many subscriptions each
+	 * candidate's record and predicates are a cache miss: fetch them a
+	 * few candidates ahead.
+	 */
+	for (k = 0; k < n; k++) {
+		i = s->out[k];
+		if (k + 8 < n)
+			__builtin_prefetch(&s->subs[s->out[k + 8]]);
+		if (k + 4 < n)
+			__builtin_prefetch(&s->preds[
+			    s->subs[s->out[k + 4]].pred0]);
+		if (s->needcheck[i / 8] & (1 << (i % 8))) {
+			if ((r = check_all(s, (uint32_t)i, row)) == -1)
+				return (-1);
+			if (r == 0)
+				continue;
 		}
+		s->out[s->nout++] = (uint32_t)i;
 	}
 	return (0);
 }
