@@ -1681,12 +1681,17 @@ bits_build(struct ss_subs * s, size_t maxlayers, double * cost)
 				f->bits[l * lw + w] |= f->bits[w];
 	}
 
-	/* Integer constants in a short span: a table of layers. */
-	for (k = 0; k < nbf; k++) {
+	/*
+	 * Integer constants in a short span: a table of layers, while the
+	 * tables take at most SS_SUBS_TABLES_MAX bytes in all.
+	 */
+	for (k = 0, total = 0; k < nbf; k++) {
 		f = &s->bf[k];
 		m = f->nconst;
 		if (m == 0 || f->consts[0] < -1e15 || f->consts[m - 1] > 1e15 ||
-		    f->consts[m - 1] - f->consts[0] >= SS_SUBS_TABLE_MAX)
+		    f->consts[m - 1] - f->consts[0] >= SS_SUBS_TABLE_MAX ||
+		    total + (size_t)(f->consts[m - 1] - f->consts[0] + 1) >
+		    SS_SUBS_TABLES_MAX / sizeof(*f->tab))
 			continue;
 		for (i = 0; i < m; i++)
 			if (f->consts[i] != (double)(int64_t)f->consts[i])
@@ -1695,6 +1700,7 @@ bits_build(struct ss_subs * s, size_t maxlayers, double * cost)
 			continue;
 		f->tmin = (int64_t)f->consts[0];
 		f->ntab = (size_t)((int64_t)f->consts[m - 1] - f->tmin) + 1;
+		total += f->ntab;
 		if ((f->tab = malloc(f->ntab * sizeof(*f->tab))) == NULL)
 			goto nomem;
 		for (i = 0; i < f->ntab; i++)

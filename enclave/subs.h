@@ -33,7 +33,8 @@
  *   constants in a short span): exactly the subscriptions whose indexed
  *   predicates hold.  Only those with other parts are checked further.
  *   At most SS_SUBS_BITS_MAX bytes: past that, neighbouring runs share a
- *   bitset (their OR), and the candidates are checked in full.
+ *   bitset (their OR), and the candidates are checked in full.  Tables:
+ *   at most SS_SUBS_TABLES_MAX bytes; runs: 8 bytes per distinct constant.
  *
  *   access predicates: each subscription has one, the predicate
  *   estimated to hold least often (an equality, or a numeric bound;
@@ -65,6 +66,7 @@
 #define SS_SUBS_PREDS_MAX	(1 << 25)	/* predicates, in all */
 #define SS_SUBS_BITS_MAX	(128 * 1024 * 1024)	/* bytes of bitsets */
 #define SS_SUBS_TABLE_MAX	65536		/* integers per field table */
+#define SS_SUBS_TABLES_MAX	(16 * 1024 * 1024)	/* bytes of tables */
 
 /* Indexes (ss_subs_index). */
 #define SS_SUBS_PREDS		0	/* access predicates */
