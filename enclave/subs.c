@@ -20,7 +20,9 @@
  *   - x < c, x <= c as "x <= hi", hi ascending: v meets the suffix;
  *   - equalities in one hash table of (field, constant).
  * Each subscription is in one list at most, so the candidates a record
- * finds are distinct, and need no counters.
+ * finds are distinct, and need no counters.  The bitset index, built
+ * next (see "The bitset index" below), is used instead when its
+ * estimated cost per record is lower.
  */
 
 #include <sys/random.h>
@@ -58,6 +60,7 @@ struct attr {
 	uint32_t lo0, nlo;	/* "x >= lo": s->bounds[lo0 ...] */
 	uint32_t hi0, nhi;	/* "x <= hi" */
 	int eqnum, eqtext;	/* has equalities in the index */
+	int bexact;		/* in the bitset index, no layers merged */
 };
 
 /* A field's value in the current record. */
@@ -77,6 +80,20 @@ struct eqslot {
 	uint32_t isnum;
 	uint32_t str, len;
 	uint32_t first, count;	/* count 0: empty slot */
+};
+
+/* The bitset index of one field (see "The bitset index" below). */
+struct bitfield {
+	uint32_t attr;
+	uint32_t nconst;	/* distinct constants, ascending: */
+	double * consts;
+	uint32_t * layer;	/* region (2 * nconst + 1) -> layer */
+	uint32_t nlayers;	/* with layer 0 */
+	int exact;		/* no layers merged */
+	uint32_t * tab;		/* or NULL; integer tmin + i -> layer */
+	int64_t tmin;
+	size_t ntab;
+	uint64_t * bits;	/* nlayers * s->nwords, in s->bitmem */
 };
 
 struct ss_subs {
@@ -107,6 +124,14 @@ struct ss_subs {
 	size_t nwords;		/* of always and cand */
 	uint32_t * accattrs;	/* fields with access predicates */
 	size_t naccattrs;
+	double predcost;	/* estimated, per record */
+
+	/* The bitset index, if used (usebits). */
+	int usebits;
+	struct bitfield * bf;	/* in the order to AND them */
+	size_t nbf;
+	uint64_t * bitmem;
+	uint8_t * needcheck;	/* bits: check after the AND */
 
 	/* Matching. */
 	int bound;
@@ -1156,6 +1181,8 @@ build(struct ss_subs * s)
 		for (i = 0; i < b->npred; i++)
 			s->preds[b->pred0 + i] = rk[i].p;
 		b->access = (b->npred > 0 && accessible(&s->preds[b->pred0]));
+		/* A candidate checks a few predicates; some, all 80. */
+		s->predcost += (b->access ? rk[0].sel : 1) * 60;
 	}
 
 	/* The bounds: per field, the lower ones then the upper ones. */
@@ -1290,11 +1317,478 @@ done:
 	return (rc);
 }
 
+/*
+ * The bitset index.  For each field that numeric bounds and equalities
+ * (x op c with a number c, op not !=: "indexed" predicates) name, its
+ * distinct constants c[0] < ... < c[m-1] cut the numbers into 2m + 1
+ * regions: below c[0], c[0] itself, between c[0] and c[1], ... above
+ * c[m-1].  Each indexed predicate holds on a run of regions, and so do
+ * all of a subscription's indexed predicates on the field together (an
+ * interval: a run, or nothing).  Runs of regions that no subscription
+ * tells apart share a layer: the bitset, one bit per subscription, of
+ * the subscriptions whose indexed predicates on the field hold there
+ * (and of those with none on the field).  Layer 0 is for a value that
+ * is not a number, or lies in no subscription's interval: it holds the
+ * subscriptions with no indexed predicate on the field.  A record's
+ * candidates are the AND of one layer per field, found by a binary
+ * search of its value (or a table, for integer constants in a short
+ * span); they are exactly the subscriptions whose indexed predicates all
+ * hold.  When the layers would take more than SS_SUBS_BITS_MAX bytes,
+ * runs of neighbouring layers are merged (their OR): the candidates are
+ * then a superset, checked one by one.
+ */
+
+/* A subscription's interval of regions on one field. */
+struct span {
+	uint32_t bf, sub;
+	uint32_t lo, hi;	/* regions; lo > hi: empty */
+};
+
+/* A field's share of the subscriptions a record keeps. */
+struct share {
+	double sel;
+	uint32_t k;
+};
+
+static int
+cmp_share(const void * pa, const void * pb, void * arg)
+{
+	const struct share * a = pa, * b = pb;
+
+	(void)arg;
+	if (a->sel != b->sel)
+		return ((a->sel < b->sel) ? -1 : 1);
+	return ((a->k < b->k) ? -1 : (a->k > b->k));
+}
+
+/* Is ${p} an indexed predicate? */
+static int
+indexed(const struct pred * p)
+{
+
+	return (p->isnum && p->op != SS_EXPR_NE);
+}
+
+/* The region of ${v} among the ${m} ascending constants ${c}. */
+static size_t
+region(const double * c, size_t m, double v)
+{
+	size_t j = count_lt(c, m, v);
+
+	return (2 * j + (j < m && c[j] == v));
+}
+
+static void
+bits_free(struct ss_subs * s)
+{
+	size_t k;
+
+	for (k = 0; k < s->nbf; k++) {
+		free(s->bf[k].consts);
+		free(s->bf[k].layer);
+		free(s->bf[k].tab);
+	}
+	free(s->bf);
+	s->bf = NULL;
+	s->nbf = 0;
+	free(s->bitmem);
+	s->bitmem = NULL;
+	free(s->needcheck);
+	s->needcheck = NULL;
+	s->usebits = 0;
+	for (k = 0; k < s->nattrs; k++)
+		s->attrs[k].bexact = 0;
+}
+
+/*
+ * Build the bitset index of ${s} with at most ${maxlayers} layers per
+ * field (0: as many as SS_SUBS_BITS_MAX allows).  Return 1 if built, 0
+ * if there is nothing to index or it cannot be made to fit, -1 if out of
+ * memory.  Its estimated cost per record, in *${cost}.
+ */
+static int
+bits_build(struct ss_subs * s, size_t maxlayers, double * cost)
+{
+	struct span * sp = NULL;
+	struct bitfield * f;
+	struct pred * p;
+	struct sub * b;
+	int32_t * bfof = NULL;
+	uint32_t * stamp = NULL, * slo = NULL, * shi = NULL, * touched = NULL;
+	uint32_t * start = NULL, * endc = NULL;
+	struct share * order = NULL;
+	struct bitfield * sorted = NULL;
+	size_t * roff = NULL, * nsp = NULL, * want = NULL, budget;
+	size_t nbf = 0, nspan = 0, ntouch, a, i, k, r, l, m, R, total;
+	size_t lw = s->nwords, need, cap, lo, hi, mid, w;
+	uint64_t * bits, * l0;
+	double ecand, words, lookups, pc;
+	uint32_t cov, cur, nl, ended;
+	int rc = -1;
+
+	bits_free(s);
+	*cost = 0;
+	if ((bfof = malloc((s->nattrs + 1) * sizeof(*bfof))) == NULL)
+		goto nomem;
+	for (a = 0; a < s->nattrs; a++)
+		bfof[a] = -1;
+	for (i = 0; i < s->npreds; i++)
+		if (indexed(&s->preds[i]) && bfof[s->preds[i].attr] == -1)
+			bfof[s->preds[i].attr] = (int32_t)nbf++;
+	if (nbf == 0) {
+		rc = 0;
+		goto done;
+	}
+	if ((s->bf = calloc(nbf, sizeof(*s->bf))) == NULL)
+		goto nomem;
+	s->nbf = nbf;
+	for (a = 0; a < s->nattrs; a++)
+		if (bfof[a] != -1)
+			s->bf[bfof[a]].attr = (uint32_t)a;
+
+	/* Each field's distinct constants, sorted. */
+	for (i = 0; i < s->npreds; i++)
+		if (indexed(&s->preds[i]))
+			s->bf[bfof[s->preds[i].attr]].nconst++;
+	for (k = 0; k < nbf; k++) {
+		if ((s->bf[k].consts = malloc(s->bf[k].nconst *
+		    sizeof(double))) == NULL)
+			goto nomem;
+		s->bf[k].nconst = 0;
+	}
+	for (i = 0; i < s->npreds; i++) {
+		p = &s->preds[i];
+		if (!indexed(p))
+			continue;
+		f = &s->bf[bfof[p->attr]];
+		f->consts[f->nconst++] = (p->num == 0) ? 0 : p->num;
+	}
+	if ((roff = calloc(nbf + 1, sizeof(*roff))) == NULL ||
+	    (nsp = calloc(nbf + 1, sizeof(*nsp))) == NULL)
+		goto nomem;
+	for (k = 0; k < nbf; k++) {
+		f = &s->bf[k];
+		sort(f->consts, f->nconst, sizeof(double), cmp_double, NULL);
+		for (i = 0, m = 0; i < f->nconst; i++)
+			if (m == 0 || f->consts[m - 1] != f->consts[i])
+				f->consts[m++] = f->consts[i];
+		f->nconst = (uint32_t)m;
+		roff[k + 1] = roff[k] + 2 * m + 1;
+	}
+
+	/* Each subscription's interval on each field it constrains. */
+	if ((stamp = calloc(nbf, sizeof(*stamp))) == NULL ||
+	    (slo = malloc(nbf * sizeof(*slo))) == NULL ||
+	    (shi = malloc(nbf * sizeof(*shi))) == NULL ||
+	    (touched = malloc(nbf * sizeof(*touched))) == NULL ||
+	    (sp = malloc((s->npreds + 1) * sizeof(*sp))) == NULL)
+		goto nomem;
+	for (b = s->subs; b < s->subs + s->nsubs; b++) {
+		ntouch = 0;
+		for (i = b->pred0; i < b->pred0 + b->npred; i++) {
+			p = &s->preds[i];
+			if (!indexed(p))
+				continue;
+			k = (size_t)bfof[p->attr];
+			f = &s->bf[k];
+			m = f->nconst;
+			r = region(f->consts, m, p->num);	/* 2j + 1 */
+			switch (p->op) {
+			case SS_EXPR_EQ:
+				lo = hi = r;
+				break;
+			case SS_EXPR_GE:
+				lo = r;
+				hi = 2 * m;
+				break;
+			case SS_EXPR_GT:
+				lo = r + 1;
+				hi = 2 * m;
+				break;
+			case SS_EXPR_LE:
+				lo = 0;
+				hi = r;
+				break;
+			default:	/* SS_EXPR_LT */
+				lo = 0;
+				hi = r - 1;
+				break;
+			}
+			if (stamp[k] != (uint32_t)(b - s->subs) + 1) {
+				stamp[k] = (uint32_t)(b - s->subs) + 1;
+				slo[k] = (uint32_t)lo;
+				shi[k] = (uint32_t)hi;
+				touched[ntouch++] = (uint32_t)k;
+			} else {
+				if (lo > slo[k])
+					slo[k] = (uint32_t)lo;
+				if (hi < shi[k])
+					shi[k] = (uint32_t)hi;
+			}
+		}
+		for (i = 0; i < ntouch; i++) {
+			k = touched[i];
+			sp[nspan].bf = (uint32_t)k;
+			sp[nspan].sub = (uint32_t)(b - s->subs);
+			sp[nspan].lo = slo[k];
+			sp[nspan].hi = shi[k];
+			nspan++;
+			nsp[k]++;
+		}
+	}
+
+	/*
+	 * Layers: a new one where an interval starts or the one before
+	 * ended; layer 0 where none covers.
+	 */
+	R = roff[nbf];
+	if ((start = calloc(R + 1, sizeof(*start))) == NULL ||
+	    (endc = calloc(R + 1, sizeof(*endc))) == NULL)
+		goto nomem;
+	for (i = 0; i < nspan; i++) {
+		if (sp[i].lo > sp[i].hi)
+			continue;
+		start[roff[sp[i].bf] + sp[i].lo]++;
+		endc[roff[sp[i].bf] + sp[i].hi]++;
+	}
+	need = 0;
+	for (k = 0; k < nbf; k++) {
+		f = &s->bf[k];
+		m = 2 * (size_t)f->nconst + 1;
+		if ((f->layer = malloc(m * sizeof(*f->layer))) == NULL)
+			goto nomem;
+		for (r = 0, cov = 0, cur = 0; r < m; r++) {
+			ended = (r > 0) ? endc[roff[k] + r - 1] : 0;
+			cov -= ended;
+			/* (Cover begins only where an interval starts.) */
+			if (start[roff[k] + r] > 0 || (ended > 0 && cov > 0))
+				cur++;
+			cov += start[roff[k] + r];
+			f->layer[r] = (cov > 0) ? cur : 0;
+		}
+		f->nlayers = cur + 1;
+		need += f->nlayers;
+	}
+
+	/*
+	 * Within the budget.  Merging layers costs little on a field whose
+	 * intervals span many layers (a bound), much on one whose intervals
+	 * are single layers (an equality): each field wants layers at most
+	 * an eighth of its mean interval long (at least 16 in all); what
+	 * is left raises a common cap on the others.
+	 */
+	if ((want = calloc(nbf, sizeof(*want))) == NULL)
+		goto nomem;
+	for (i = 0; i < nspan; i++) {
+		if (sp[i].lo > sp[i].hi)
+			continue;
+		f = &s->bf[sp[i].bf];
+		want[sp[i].bf] += f->layer[sp[i].hi] - f->layer[sp[i].lo] + 1;
+	}
+	budget = SS_SUBS_BITS_MAX / sizeof(uint64_t) / lw;
+	for (k = 0, total = 0; k < nbf; k++) {
+		f = &s->bf[k];
+		nl = f->nlayers - 1;
+		/* want = nl / (mean length / 8) = 8 nl nspans / sum. */
+		if (want[k] > 0)
+			want[k] = (size_t)((8.0 * nl * (double)nsp[k]) /
+			    (double)want[k]) + 1;
+		if (want[k] < 16)
+			want[k] = 16;
+		if (want[k] > nl || maxlayers > 0)
+			want[k] = (maxlayers > 0 && maxlayers < nl) ?
+			    maxlayers : nl;
+		total += want[k] + 1;
+	}
+	if (total > budget)
+		goto nofit;
+	if (maxlayers == 0 && need > budget) {
+		/* The largest common cap that fits. */
+		for (lo = 0, hi = R; lo < hi; ) {
+			mid = lo + (hi - lo + 1) / 2;
+			for (k = 0, total = 0; k < nbf; k++) {
+				nl = s->bf[k].nlayers - 1;
+				total += 1 + ((want[k] > mid) ? want[k] :
+				    (nl < mid) ? nl : mid);
+			}
+			if (total <= budget)
+				lo = mid;
+			else
+				hi = mid - 1;
+		}
+		for (k = 0; k < nbf; k++)
+			if (want[k] < lo)
+				want[k] = lo;
+	} else if (maxlayers == 0) {
+		for (k = 0; k < nbf; k++)
+			want[k] = s->bf[k].nlayers - 1;
+	}
+	need = 0;
+	for (k = 0; k < nbf; k++) {
+		f = &s->bf[k];
+		nl = f->nlayers - 1;
+		cap = want[k];
+		f->exact = (nl <= cap);
+		if (!f->exact) {
+			/* Layer l of nl becomes 1 + (l - 1) * cap / nl. */
+			for (r = 0; r < 2 * (size_t)f->nconst + 1; r++)
+				if (f->layer[r] > 0)
+					f->layer[r] = 1 + (uint32_t)(((uint64_t)
+					    f->layer[r] - 1) * cap / nl);
+			f->nlayers = (uint32_t)cap + 1;
+		}
+		need += f->nlayers;
+	}
+
+	/*
+	 * The bits: layer 0, the subscriptions that do not constrain the
+	 * field (and do not contradict themselves on it); the others'
+	 * intervals as a difference, a bit flipped where each starts and
+	 * just after it ends, then summed (XOR) up the layers; and layer 0
+	 * added to every layer.
+	 */
+	if ((s->bitmem = calloc(need * lw, sizeof(uint64_t))) == NULL)
+		goto nomem;
+	for (k = 0, bits = s->bitmem; k < nbf; k++) {
+		s->bf[k].bits = bits;
+		bits += s->bf[k].nlayers * lw;
+	}
+	for (k = 0; k < nbf; k++) {
+		l0 = s->bf[k].bits;
+		for (i = 0; i < s->nsubs; i++)
+			l0[i / 64] |= (uint64_t)1 << (i % 64);
+	}
+	for (i = 0; i < nspan; i++) {
+		f = &s->bf[sp[i].bf];
+		f->bits[sp[i].sub / 64] &= ~((uint64_t)1 << (sp[i].sub % 64));
+		if (sp[i].lo > sp[i].hi)
+			continue;	/* never holds */
+		l = f->layer[sp[i].lo];
+		f->bits[l * lw + sp[i].sub / 64] ^=
+		    (uint64_t)1 << (sp[i].sub % 64);
+		l = f->layer[sp[i].hi] + 1;
+		if (l < f->nlayers)
+			f->bits[l * lw + sp[i].sub / 64] ^=
+			    (uint64_t)1 << (sp[i].sub % 64);
+	}
+	for (k = 0; k < nbf; k++) {
+		f = &s->bf[k];
+		for (l = 2; l < f->nlayers; l++)
+			for (w = 0; w < lw; w++)
+				f->bits[l * lw + w] ^= f->bits[(l - 1) * lw + w];
+		for (l = 1; l < f->nlayers; l++)
+			for (w = 0; w < lw; w++)
+				f->bits[l * lw + w] |= f->bits[w];
+	}
+
+	/*
+	 * Integer constants in a short span: a table of layers, while the
+	 * tables take at most SS_SUBS_TABLES_MAX bytes in all.
+	 */
+	for (k = 0, total = 0; k < nbf; k++) {
+		f = &s->bf[k];
+		m = f->nconst;
+		if (m == 0 || f->consts[0] < -1e15 || f->consts[m - 1] > 1e15 ||
+		    f->consts[m - 1] - f->consts[0] >= SS_SUBS_TABLE_MAX ||
+		    total + (size_t)(f->consts[m - 1] - f->consts[0] + 1) >
+		    SS_SUBS_TABLES_MAX / sizeof(*f->tab))
+			continue;
+		for (i = 0; i < m; i++)
+			if (f->consts[i] != (double)(int64_t)f->consts[i])
+				break;
+		if (i < m)
+			continue;
+		f->tmin = (int64_t)f->consts[0];
+		f->ntab = (size_t)((int64_t)f->consts[m - 1] - f->tmin) + 1;
+		total += f->ntab;
+		if ((f->tab = malloc(f->ntab * sizeof(*f->tab))) == NULL)
+			goto nomem;
+		for (i = 0; i < f->ntab; i++)
+			f->tab[i] = f->layer[region(f->consts, m,
+			    (double)(f->tmin + (int64_t)i))];
+	}
+
+	/* Who needs checking after the AND, and what. */
+	for (k = 0; k < nbf; k++)
+		s->attrs[s->bf[k].attr].bexact = s->bf[k].exact;
+	if ((s->needcheck = calloc(s->nsubs / 8 + 1, 1)) == NULL)
+		goto nomem;
+	for (b = s->subs; b < s->subs + s->nsubs; b++) {
+		i = (size_t)(b - s->subs);
+		if (b->nres > 0)
+			s->needcheck[i / 8] |= (uint8_t)(1 << (i % 8));
+		for (k = b->pred0; k < b->pred0 + b->npred; k++)
+			if (!indexed(&s->preds[k]) ||
+			    !s->bf[bfof[s->preds[k].attr]].exact)
+				s->needcheck[i / 8] |= (uint8_t)(1 << (i % 8));
+	}
+
+	/*
+	 * Each field's share of subscriptions a record keeps, taken as its
+	 * layers' mean density; the fields in the order to AND them, the
+	 * one that keeps fewest first; and the estimated cost per record:
+	 * word ANDs until the candidates run out, a lookup per field, a
+	 * check per candidate.
+	 */
+	if ((order = malloc(nbf * sizeof(*order))) == NULL ||
+	    (sorted = malloc(nbf * sizeof(*sorted))) == NULL)
+		goto nomem;
+	for (k = 0; k < nbf; k++) {
+		f = &s->bf[k];
+		for (l = 1, pc = 0; l < f->nlayers; l++)
+			for (w = 0; w < lw; w++)
+				pc += (double)__builtin_popcountll(
+				    f->bits[l * lw + w]);
+		order[k].sel = (f->nlayers > 1) ? pc /
+		    (double)(f->nlayers - 1) / (double)s->nsubs : 1;
+		order[k].k = (uint32_t)k;
+	}
+	sort(order, nbf, sizeof(*order), cmp_share, NULL);
+	for (k = 0; k < nbf; k++)
+		sorted[k] = s->bf[order[k].k];
+	memcpy(s->bf, sorted, nbf * sizeof(*sorted));
+	ecand = (double)s->nsubs;
+	words = 0;
+	lookups = 0;
+	for (k = 0; k < nbf && ecand >= 0.5; k++) {
+		words += (double)lw * ((ecand * 64 >= (double)s->nsubs) ? 1 :
+		    ecand * 64 / (double)s->nsubs);
+		lookups += 1;
+		ecand *= order[k].sel;
+	}
+	*cost = words + 20 * lookups + 40 * ecand;
+	rc = 1;
+	goto done;
+nofit:
+	bits_free(s);
+	rc = 0;
+	goto done;
+nomem:
+	ss_err_set(SS_EXIT_SYS, "out of memory indexing subscriptions");
+	bits_free(s);
+done:
+	free(bfof);
+	free(stamp);
+	free(slo);
+	free(shi);
+	free(touched);
+	free(sp);
+	free(start);
+	free(endc);
+	free(order);
+	free(sorted);
+	free(roff);
+	free(nsp);
+	free(want);
+	return (rc);
+}
+
 struct ss_subs *
 ss_subs_parse(const uint8_t * buf, size_t len, const char * name,
     struct ss_subs_err * err)
 {
 	struct ss_subs * s;
+	double cost;
 	size_t i;
 	int rc;
 
@@ -1323,6 +1817,13 @@ ss_subs_parse(const uint8_t * buf, size_t len, const char * name,
 	}
 	if (build(s))
 		goto err;
+	s->predcost += 2 * (double)(s->nsubs / 64 + 1);
+	if ((rc = bits_build(s, 0, &cost)) == -1)
+		goto err;
+	if (rc == 1 && cost < s->predcost)
+		s->usebits = 1;
+	else
+		bits_free(s);
 	free(s->idmap);
 	s->idmap = NULL;
 	s->idmapsize = 0;
@@ -1400,6 +1901,19 @@ value(struct ss_subs * s, uint32_t a, const struct ss_expr_row * row)
 	else {
 		v->s = row->extra[col - row->b->nfields];
 		v->len = row->extralen[col - row->b->nfields];
+	}
+	/* Short runs of digits, the common case, without a call. */
+	if (v->len > 0 && v->len <= 9) {
+		uint32_t x = 0;
+		size_t i;
+
+		for (i = 0; i < v->len && v->s[i] >= '0' && v->s[i] <= '9'; i++)
+			x = x * 10 + (uint32_t)(v->s[i] - '0');
+		if (i == v->len) {
+			v->isnum = 1;
+			v->num = (double)x;
+			return (v);
+		}
 	}
 	v->isnum = ss_expr_number(v->s, v->len, &v->num);
 	return (v);
@@ -1502,6 +2016,103 @@ eq_find(const struct ss_subs * s, uint32_t a, const struct aval * v)
 	return (NULL);
 }
 
+/* The layer of field ${f} that ${v} falls in. */
+static const uint64_t *
+layer_of(const struct bitfield * f, const struct aval * v, size_t lw)
+{
+	double x = v->num;
+	int64_t i;
+
+	if (!v->isnum || x != x)
+		return (f->bits);
+	if (f->tab != NULL && x >= f->consts[0] &&
+	    x <= f->consts[f->nconst - 1] && x == (double)(i = (int64_t)x))
+		return (f->bits + f->tab[i - f->tmin] * lw);
+	return (f->bits + f->layer[region(f->consts, f->nconst, x)] * lw);
+}
+
+/*
+ * Does candidate ${i} of the bitset index match ${row}?  1, 0 or -1.
+ * (Its indexed predicates on fields with no layers merged hold.)
+ */
+static int
+check_all(struct ss_subs * s, uint32_t i, const struct ss_expr_row * row)
+{
+	const struct sub * b = &s->subs[i];
+	const struct pred * p;
+	size_t k;
+	int r;
+
+	for (k = 0; k < b->npred; k++) {
+		p = &s->preds[b->pred0 + k];
+		if (indexed(p) && s->attrs[p->attr].bexact)
+			continue;
+		if (!holds(s, p, value(s, p->attr, row)))
+			return (0);
+	}
+	for (k = 0, r = 1; k < b->nres && r == 1; k++)
+		r = ss_expr_test_part(b->e, s->res[b->res0 + k], row);
+	return (r);
+}
+
+/* ss_subs_match() with the bitset index. */
+static int
+match_bits(struct ss_subs * s, const struct ss_expr_row * row)
+{
+	const struct bitfield * f;
+	const uint64_t * l;
+	uint64_t * cand = s->cand, x, any;
+	size_t lw = s->nwords, lo = 0, hi = lw, k, w, i, n;
+	int r;
+
+	for (k = 0; k < s->nbf; k++) {
+		f = &s->bf[k];
+		l = layer_of(f, value(s, f->attr, row), lw);
+		if (k == 0) {
+			memcpy(cand, l, lw * sizeof(*cand));
+			continue;
+		}
+		for (w = lo, any = 0; w < hi; w++) {
+			cand[w] &= l[w];
+			any |= cand[w];
+		}
+		if (any == 0)
+			return (0);
+		/* Few words: not worth the branches. */
+		if (hi - lo > 16) {
+			while (cand[lo] == 0)
+				lo++;
+			while (cand[hi - 1] == 0)
+				hi--;
+		}
+	}
+	for (w = lo, n = 0; w < hi; w++)
+		for (x = cand[w]; x != 0; x &= x - 1)
+			s->out[n++] = (uint32_t)(w * 64 +
+			    (size_t)__builtin_ctzll(x));
+	/*
+	 * Check those that need it.  Among many subscriptions each
+	 * candidate's record and predicates are a cache miss: fetch them a
+	 * few candidates ahead.
+	 */
+	for (k = 0; k < n; k++) {
+		i = s->out[k];
+		if (k + 8 < n)
+			__builtin_prefetch(&s->subs[s->out[k + 8]]);
+		if (k + 4 < n)
+			__builtin_prefetch(&s->preds[
+			    s->subs[s->out[k + 4]].pred0]);
+		if (s->needcheck[i / 8] & (1 << (i % 8))) {
+			if ((r = check_all(s, (uint32_t)i, row)) == -1)
+				return (-1);
+			if (r == 0)
+				continue;
+		}
+		s->out[s->nout++] = (uint32_t)i;
+	}
+	return (0);
+}
+
 int
 ss_subs_match(struct ss_subs * s, const struct ss_expr_row * row,
     const uint32_t ** ids, size_t * nids)
@@ -1515,6 +2126,14 @@ ss_subs_match(struct ss_subs * s, const struct ss_expr_row * row,
 
 	s->gen++;
 	s->nout = 0;
+	*ids = s->out;
+	*nids = 0;
+	if (s->usebits) {
+		if (match_bits(s, row))
+			return (-1);
+		*nids = s->nout;
+		return (0);
+	}
 	/*
 	 * The candidates: those with no access predicate, and those whose
 	 * access predicate the record meets, as bits, so that they are
@@ -1559,6 +2178,7 @@ ss_subs_free(struct ss_subs * s)
 
 	if (s == NULL)
 		return;
+	bits_free(s);
 	for (i = 0; i < s->nsubs; i++)
 		ss_expr_free(s->subs[i].e);
 	free(s->subs);
@@ -1579,3 +2199,33 @@ ss_subs_free(struct ss_subs * s)
 	free(s->cand);
 	free(s);
 }
+
+int
+ss_subs_index(struct ss_subs * s, int how, size_t maxlayers)
+{
+	double cost;
+	int r;
+
+	if (how == SS_SUBS_PREDS) {
+		bits_free(s);
+		return (0);
+	}
+	if ((r = bits_build(s, maxlayers, &cost)) == -1)
+		return (-1);
+	s->usebits = r;
+	return (!r);
+}
+
+int
+ss_subs_index_kind(const struct ss_subs * s)
+{
+	size_t k;
+
+	if (!s->usebits)
+		return (SS_SUBS_PREDS);
+	for (k = 0; k < s->nbf; k++)
+		if (!s->bf[k].exact)
+			return (SS_SUBS_BITS_MERGED);
+	return (SS_SUBS_BITS);
+}
+

@@ -21,17 +21,35 @@
  * Matching a record does not evaluate every subscription.  Each
  * condition is split into its top-level && parts; a part FIELD op
  * CONSTANT is a predicate, and the others are the subscription's rest.
- * Each subscription has one access predicate, the one estimated to hold
- * least often (an equality, or a numeric bound; estimated from the
- * constants of all the subscriptions), kept in an index: a hash table of
- * the equalities and, per field, the numeric bounds sorted, so that one
- * binary search finds every bound a value meets.  The subscriptions whose
- * access predicate a record meets are the candidates; each candidate's
- * other predicates are checked against the record's values (each field
- * read and converted once per record), most selective first, and then
- * its rest is evaluated.  A subscription with no access predicate (only
- * !=, text ranges, or parts that are not predicates) is a candidate for
- * every record.  Matching allocates nothing.
+ * Predicates that compare a field with a number (==, <, <=, >, >=) are
+ * "indexed".  Two indexes are built, and the one estimated to cost less
+ * per record kept (ss_subs_index() chooses another):
+ *
+ *   bitsets: per field, the numbers its indexed predicates name cut the
+ *   line into runs; per run, a bitset of the subscriptions whose indexed
+ *   predicates on the field hold there (and of those with none on it).
+ *   A record's candidates are the AND, over the fields, of the bitset of
+ *   the run its value falls in (a binary search, or a table for integer
+ *   constants in a short span): exactly the subscriptions whose indexed
+ *   predicates hold.  Only those with other parts are checked further.
+ *   At most SS_SUBS_BITS_MAX bytes: past that, neighbouring runs share a
+ *   bitset (their OR), and the candidates are checked in full.  Tables:
+ *   at most SS_SUBS_TABLES_MAX bytes; runs: 8 bytes per distinct constant.
+ *
+ *   access predicates: each subscription has one, the predicate
+ *   estimated to hold least often (an equality, or a numeric bound;
+ *   estimated from the constants of all the subscriptions), kept in a
+ *   hash table of the equalities and, per field, the numeric bounds
+ *   sorted, so that one binary search finds every bound a value meets.
+ *   The subscriptions whose access predicate a record meets are the
+ *   candidates; each candidate's other predicates are checked against
+ *   the record's values, most selective first, and then its rest.  A
+ *   subscription with no access predicate (only !=, text ranges, or
+ *   parts that are not predicates) is a candidate for every record.
+ *
+ * Either way each field is read and converted once per record, a value
+ * that is not a number meets no numeric predicate (and every !=), and
+ * matching allocates nothing.
  */
 
 #include <stddef.h>
@@ -46,6 +64,14 @@
 #define SS_SUBS_KEY_MAX		1024		/* bytes of a JSON key */
 #define SS_SUBS_CONSTRAINTS_MAX	4096		/* per JSON subscription */
 #define SS_SUBS_PREDS_MAX	(1 << 25)	/* predicates, in all */
+#define SS_SUBS_BITS_MAX	(128 * 1024 * 1024)	/* bytes of bitsets */
+#define SS_SUBS_TABLE_MAX	65536		/* integers per field table */
+#define SS_SUBS_TABLES_MAX	(16 * 1024 * 1024)	/* bytes of tables */
+
+/* Indexes (ss_subs_index). */
+#define SS_SUBS_PREDS		0	/* access predicates */
+#define SS_SUBS_BITS		1	/* bitsets, exact */
+#define SS_SUBS_BITS_MERGED	2	/* bitsets, some layers merged */
 
 struct ss_subs;
 
@@ -95,6 +121,24 @@ int ss_subs_bind(struct ss_subs *, const uint8_t * const *, const size_t *,
  */
 int ss_subs_match(struct ss_subs *, const struct ss_expr_row *,
     const uint32_t **, size_t *);
+
+/**
+ * ss_subs_index(s, how, maxlayers):
+ * Make ${s} use the index ${how}, SS_SUBS_PREDS or SS_SUBS_BITS with at
+ * most ${maxlayers} layers per field (0: as many as SS_SUBS_BITS_MAX
+ * bytes allow), instead of the one ss_subs_parse() chose (for tests and
+ * measurements: matching gives the same answers with any).  Return 0, 1
+ * if there is no bitset index for ${s} (no field has numeric bounds or
+ * equalities, or the bitsets cannot fit), or -1 (with an ss_err) if out
+ * of memory.
+ */
+int ss_subs_index(struct ss_subs *, int, size_t);
+
+/**
+ * ss_subs_index_kind(s):
+ * The index ${s} uses: SS_SUBS_PREDS, SS_SUBS_BITS or SS_SUBS_BITS_MERGED.
+ */
+int ss_subs_index_kind(const struct ss_subs *);
 
 /**
  * ss_subs_is_id(p, len):

@@ -6,7 +6,9 @@
  * the index must find exactly the subscriptions whose conditions hold,
  * evaluated one by one: for the line form, each line's condition compiled
  * on its own; for the JSON form, each subscription's constraints written
- * as "${key} op val" and compiled.  Matching twice gives the same answer.
+ * as "${key} op val" and compiled.  Matching twice gives the same answer,
+ * and so does every index: the one chosen, the predicate index, exact
+ * bitsets, bitsets of at most 1 and 3 layers per field.
  */
 
 #include <stdio.h>
@@ -257,17 +259,41 @@ index_says(struct ss_subs * s, size_t r, uint8_t * got)
 	}
 }
 
+/* The index of ${s} against the oracle ${o} on every record. */
+static void
+compare(struct ss_subs * s, const struct oracle * o, uint8_t * got,
+    uint8_t * again)
+{
+	struct ss_expr_row row = { &batch, 0, NULL, NULL };
+	size_t i, r;
+	int t;
+
+	for (r = 0; r < NRECS; r++) {
+		memset(got, 0, 2 * ss_subs_count(s));
+		index_says(s, r, got);
+		index_says(s, r, again);
+		if (memcmp(got, again, ss_subs_count(s)) != 0)
+			abort();
+		row.rec = r;
+		for (i = 0; o->ok && i < o->n; i++) {
+			if ((t = ss_expr_test(o->e[i], &row)) == -1)
+				abort();
+			if (t != got[i])
+				abort();
+		}
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t * data, size_t size)
 {
-	struct ss_expr_row row = { &batch, 0, NULL, NULL };
 	struct oracle o = { NULL, 0, 0, 1 };
 	struct ss_subs_err err;
 	struct ss_subs * s;
 	uint8_t * got, * again;
 	const char * msg;
-	size_t i, r, nlines = 1;
-	int bound, t;
+	size_t i, nlines = 1;
+	int bound, t, how;
 
 	for (i = 0; i < size; i++)
 		nlines += (data[i] == '\n');
@@ -309,19 +335,14 @@ LLVMFuzzerTestOneInput(const uint8_t * data, size_t size)
 	if ((got = calloc(ss_subs_count(s), 2)) == NULL)
 		abort();
 	again = got + ss_subs_count(s);
-	for (r = 0; r < NRECS; r++) {
-		memset(got, 0, 2 * ss_subs_count(s));
-		index_says(s, r, got);
-		index_says(s, r, again);
-		if (memcmp(got, again, ss_subs_count(s)) != 0)
-			abort();
-		row.rec = r;
-		for (i = 0; o.ok && i < o.n; i++) {
-			if ((t = ss_expr_test(o.e[i], &row)) == -1)
+	for (how = 0; how < 5; how++) {
+		if (how > 0 && (t = ss_subs_index(s, how == 1 ? SS_SUBS_PREDS :
+		    SS_SUBS_BITS, how == 3 ? 1 : how == 4 ? 3 : 0)) != 0) {
+			if (t == -1)
 				abort();
-			if (t != got[i])
-				abort();
+			continue;	/* no bitset index for this set */
 		}
+		compare(s, &o, got, again);
 	}
 	free(got);
 done:

@@ -6,7 +6,9 @@
  *   make build/tests/bench_subs && build/tests/bench_subs [SECONDS [CASE]]
  *
  * (CASE: one of pubsub-256, pubsub-256-90, pubsub-4096, pubsub-65536,
- * pubsub-65536-90, scbr-65536, scbr-1000000; default all.)
+ * pubsub-65536-90, scbr-65536, scbr-1000000; default all.  A third
+ * argument, preds or bits, makes the sets use that index rather than the
+ * one ss_subs_parse() chose.)
  *
  * pubsub  PubSub-SGX: publications of 40 numeric attributes a0..a39
  *         (integers 0..999); each subscription constrains all 40 to a
@@ -19,8 +21,16 @@
  *
  * For each, the time to read and index the file, publications matched per
  * second (all publications pre-built in batches, matched in a loop for
- * SECONDS, default 2), microseconds per publication, and the mean number
+ * SECONDS, default 2, of this process's CPU time: the rate per core, even
+ * on a shared machine), microseconds per publication, and the mean number
  * of matching subscriptions.
+ *
+ *   build/tests/bench_subs -f SUBS PUBS.csv [SECONDS [preds|bits]]
+ *
+ * matches the publications of PUBS.csv (a header, then plain comma-
+ * separated values, no quoting: scripts/gen-pubsub's; at most 1,000,000
+ * rows kept) against the subscription file SUBS the same way, and also
+ * prints "notifications N", the matches of one pass over the file.
  */
 
 #include <stdio.h>
@@ -33,9 +43,11 @@
 #include "../../enclave/subs.h"
 
 #define NPUB	20000
+#define NPUB_FILE	1000000
 #define MAXCOLS	40
 
 static uint64_t rng = 0x2545f4914f6cdd1dULL;
+static const char * force;	/* "preds", "bits" or NULL */
 
 static uint32_t
 rnd(uint32_t n)
@@ -52,7 +64,7 @@ now(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
 }
 
@@ -83,6 +95,7 @@ struct pubs {
 	size_t nb;
 	const uint8_t * names[MAXCOLS];
 	size_t lens[MAXCOLS];
+	size_t ncols;
 };
 
 static void
@@ -141,16 +154,36 @@ run(const char * what, size_t nsubs, struct buf * file, struct pubs * p,
 	struct ss_expr_row row = { NULL, 0, NULL, NULL };
 	struct ss_subs * s;
 	const uint32_t * ids;
-	double t0, t1, t;
+	double t0, t1, t, tix;
 	size_t n, i, k, npub = 0, nmatch = 0;
 
 	t0 = now();
 	if ((s = ss_subs_parse((const uint8_t *)file->s, file->len, what,
-	    &err)) == NULL || ss_subs_bind(s, p->names, p->lens, ncols)) {
-		fprintf(stderr, "bench_subs: %s\n", ss_err_msg());
+	    &err)) == NULL || ss_subs_bind(s, p->names, p->lens, ncols) ||
+	    (force != NULL && ss_subs_index(s, strcmp(force, "bits") == 0 ?
+	    SS_SUBS_BITS : SS_SUBS_PREDS, 0) != 0)) {
+		fprintf(stderr, "bench_subs: %s\n", force != NULL &&
+		    ss_err_msg()[0] == '\0' ? "no such index" : ss_err_msg());
 		exit(1);
 	}
 	t1 = now();
+	tix = t1 - t0;
+	if (nsubs == 0) {
+		/* One pass first: the notifications of the file. */
+		for (i = 0; i < p->nb; i++)
+			for (k = 0; k < p->b[i].nrecords; k++) {
+				row.b = &p->b[i];
+				row.rec = k;
+				if (ss_subs_match(s, &row, &ids, &n))
+					abort();
+				npub++;
+				nmatch += n;
+			}
+		printf("publications %zu notifications %zu\n", npub, nmatch);
+		nsubs = ss_subs_count(s);
+		npub = nmatch = 0;
+		t1 = now();
+	}
 	/* Round the publications, looking at the clock every 64. */
 	for (i = 0, k = 0;; k++) {
 		if (k == p->b[i].nrecords) {
@@ -166,9 +199,11 @@ run(const char * what, size_t nsubs, struct buf * file, struct pubs * p,
 			break;
 	}
 	printf("%-34s %8zu subs  read+index %7.2f s  %11.0f pubs/s  "
-	    "%9.2f us/pub  %8.2f matches/pub\n", what, nsubs, t1 - t0,
-	    (double)npub / t, t / (double)npub * 1e6,
-	    (double)nmatch / (double)npub);
+	    "%9.2f us/pub  %8.2f matches/pub  index %s\n", what, nsubs,
+	    tix, (double)npub / t, t / (double)npub * 1e6,
+	    (double)nmatch / (double)npub,
+	    (const char * const []){ "preds", "bits", "bits-merged" }[
+	    ss_subs_index_kind(s)]);
 	fflush(stdout);
 	ss_subs_free(s);
 }
@@ -233,6 +268,100 @@ scbr(size_t nsubs, double seconds, struct pubs * p, size_t ncols)
 	free(file.s);
 }
 
+/* Read all of ${path} into ${b}. */
+static void
+slurp(const char * path, struct buf * b)
+{
+	FILE * f;
+	char chunk[65536];
+	size_t n;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		perror(path);
+		exit(1);
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk) - 1, f)) > 0) {
+		chunk[n] = '\0';
+		if (memchr(chunk, '\0', n) != NULL) {
+			fprintf(stderr, "bench_subs: %s: a NUL byte\n", path);
+			exit(1);
+		}
+		add(b, chunk);
+	}
+	if (ferror(f)) {
+		perror(path);
+		exit(1);
+	}
+	fclose(f);
+}
+
+/* The publications of the CSV text ${t} into ${p}. */
+static void
+pubs_csv(struct pubs * p, char * t)
+{
+	const uint8_t * f[MAXCOLS];
+	size_t fl[MAXCOLS], ncols = 0, nrec = 0, n;
+	const uint8_t * pt;
+	char * line, * next, * c;
+
+	memset(p, 0, sizeof(*p));
+	for (line = t; line != NULL && *line != '\0'; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		for (n = 0, c = line;; n++) {
+			if (n == MAXCOLS) {
+				fprintf(stderr, "bench_subs: more than %d "
+				    "columns\n", MAXCOLS);
+				exit(1);
+			}
+			f[n] = (const uint8_t *)c;
+			if ((c = strchr(c, ',')) == NULL) {
+				fl[n] = strlen((const char *)f[n]);
+				n++;
+				break;
+			}
+			fl[n] = (size_t)(c - (const char *)f[n]);
+			c++;
+		}
+		if (ncols == 0) {
+			ncols = n;
+			for (n = 0; n < ncols; n++) {
+				p->names[n] = f[n];
+				p->lens[n] = fl[n];
+			}
+			continue;
+		}
+		if (n != ncols) {
+			fprintf(stderr, "bench_subs: record %zu: %zu fields, "
+			    "not %zu\n", nrec + 1, n, ncols);
+			exit(1);
+		}
+		if (nrec == NPUB_FILE)
+			break;
+		if (nrec % (NPUB_FILE / 64) == 0) {
+			if (p->nb > 0 && (ss_batch_builder_finish(
+			    p->bb[p->nb - 1], SS_BATCH_RECORDS, &pt, &n) ||
+			    ss_batch_parse(&p->b[p->nb - 1], pt, n)))
+				abort();
+			if ((p->bb[p->nb++] = ss_batch_builder_new(ncols,
+			    256 * 1024 * 1024)) == NULL)
+				abort();
+		}
+		if (ss_batch_builder_add(p->bb[p->nb - 1], f, fl))
+			abort();
+		nrec++;
+	}
+	if (nrec == 0) {
+		fprintf(stderr, "bench_subs: no publications\n");
+		exit(1);
+	}
+	/* The last batch is still open. */
+	if ((ss_batch_builder_finish(p->bb[p->nb - 1], SS_BATCH_RECORDS, &pt,
+	    &n) || ss_batch_parse(&p->b[p->nb - 1], pt, n)))
+		abort();
+	p->ncols = ncols;
+}
+
 /* Run case ${name} unless another was asked for. */
 static int
 want(int argc, char ** argv, const char * name)
@@ -252,6 +381,24 @@ main(int argc, char * argv[])
 	double seconds = (argc > 1) ? atof(argv[1]) : 2;
 	struct pubs p;
 	size_t k;
+
+	if (argc >= 4 && strcmp(argv[1], "-f") == 0) {
+		struct buf subs = { NULL, 0, 0 }, csv = { NULL, 0, 0 };
+
+		slurp(argv[2], &subs);
+		slurp(argv[3], &csv);
+		pubs_csv(&p, csv.s);
+		seconds = (argc > 4) ? atof(argv[4]) : 2;
+		if (argc > 5)
+			force = argv[5];
+		run(argv[2], 0, &subs, &p, p.ncols, seconds);
+		pubs_free(&p);
+		free(subs.s);
+		free(csv.s);
+		return (0);
+	}
+	if (argc > 3)
+		force = argv[3];
 
 	for (k = 0; k < MAXCOLS; k++) {
 		snprintf(namebuf[k], sizeof(namebuf[k]), "a%zu", k);

@@ -163,6 +163,38 @@ parse_ok(const char * src, size_t len)
 	return (s);
 }
 
+/*
+ * Make ${s} use index ${how} (0: as parsed; 1: the predicate index; 2:
+ * bitsets, exact; 3: bitsets of at most 2 layers per field, merged).
+ * Return 0, or 1 if that index cannot be had for ${s}.
+ */
+static int
+use_index(struct ss_subs * s, int how)
+{
+	int r = 0;
+
+	switch (how) {
+	case 1:
+		r = ss_subs_index(s, SS_SUBS_PREDS, 0);
+		ck_assert_int_eq(ss_subs_index_kind(s), SS_SUBS_PREDS);
+		break;
+	case 2:
+		r = ss_subs_index(s, SS_SUBS_BITS, 0);
+		if (r == 0)
+			ck_assert_int_eq(ss_subs_index_kind(s), SS_SUBS_BITS);
+		break;
+	case 3:
+		r = ss_subs_index(s, SS_SUBS_BITS, 2);
+		if (r == 0)
+			ck_assert_int_ne(ss_subs_index_kind(s), SS_SUBS_PREDS);
+		break;
+	}
+	ck_assert_int_ne(r, -1);
+	return (r);
+}
+
+#define NINDEX	4
+
 /* The IDs of the subscriptions record ${rec} of ${b} matches, joined
  * with ';', into ${out}. */
 static void
@@ -554,17 +586,24 @@ START_TEST(test_match)
 	struct ss_subs * s;
 	struct recs r;
 	struct buf out;
+	int how;
 
 	init_names();
 	buf_init(&out);
 	s = parse_ok(c->subs, strlen(c->subs));
 	recs_one(&r, c->rec);
-	matched(s, &r.b, 0, &out);
-	ck_assert_msg(strcmp(out.s, c->want) == 0, "%s on %s: got '%s', "
-	    "want '%s'", c->subs, c->rec, out.s, c->want);
-	/* Again: nothing is left over from one record to the next. */
-	matched(s, &r.b, 0, &out);
-	ck_assert_str_eq(out.s, c->want);
+	/* With every index. */
+	for (how = 0; how < NINDEX; how++) {
+		if (use_index(s, how))
+			continue;
+		matched(s, &r.b, 0, &out);
+		ck_assert_msg(strcmp(out.s, c->want) == 0, "%s on %s: index "
+		    "%d: got '%s', want '%s'", c->subs, c->rec, how, out.s,
+		    c->want);
+		/* Again: nothing is left over from one record to the next. */
+		matched(s, &r.b, 0, &out);
+		ck_assert_str_eq(out.s, c->want);
+	}
 	recs_free(&r);
 	ss_subs_free(s);
 	free(out.s);
@@ -856,12 +895,16 @@ round_trip(int json, size_t nsubs, size_t nrec)
 		recs_add(&r, row);
 	}
 	recs_finish(&r);
-	for (i = 0; i < nrec; i++) {
-		matched(s, &r.b, i, &got);
+	for (i = 0; i < nrec * NINDEX; i++) {
+		if (i % nrec == 0 && use_index(s, (int)(i / nrec))) {
+			i += nrec - 1;
+			continue;
+		}
+		matched(s, &r.b, i % nrec, &got);
 		want.len = 0;
 		want.s[0] = '\0';
 		xrow.b = &r.b;
-		xrow.rec = i;
+		xrow.rec = i % nrec;
 		xrow.extra = NULL;
 		xrow.extralen = NULL;
 		for (k = 0; k < nsubs; k++) {
@@ -870,8 +913,9 @@ round_trip(int json, size_t nsubs, size_t nrec)
 				buf_printf(&want, "%s%s", want.len ? ";" : "",
 				    ids[k]);
 		}
-		ck_assert_msg(strcmp(got.s, want.s) == 0, "record %zu: got "
-		    "'%s', want '%s'; subscriptions:\n%s", i, got.s, want.s,
+		ck_assert_msg(strcmp(got.s, want.s) == 0, "record %zu, index "
+		    "%zu: got '%s', want '%s'; subscriptions:\n%s", i % nrec,
+		    i / nrec, got.s, want.s,
 		    file.len < 4000 ? file.s : "(long)");
 	}
 	recs_free(&r);
@@ -976,7 +1020,12 @@ START_TEST(test_no_alloc)
 		recs_add(&r, row);
 	}
 	recs_finish(&r);
-	for (pass = 0; pass < 2; pass++) {
+	/* With every index: the bitsets' passes too. */
+	for (pass = 0; pass < 2 * NINDEX; pass++) {
+		if (pass % 2 == 0 && use_index(s, pass / 2)) {
+			pass++;
+			continue;
+		}
 		/* (No ck_assert in the loop: Check allocates.) */
 		before = nallocs;
 		for (i = 0, rc = 0; i < 300; i++) {
@@ -989,9 +1038,9 @@ START_TEST(test_no_alloc)
 		}
 		after = nallocs;
 		ck_assert_int_eq(rc, 0);
-		if (pass == 1)
-			ck_assert_msg(after == before, "%lu allocations",
-			    after - before);
+		if (pass % 2 == 1)
+			ck_assert_msg(after == before, "index %d: %lu "
+			    "allocations", pass / 2, after - before);
 	}
 	ck_assert_uint_gt(total, 0);
 	recs_free(&r);
