@@ -24,6 +24,7 @@
 #include "io.h"
 
 #define IMAGE_REL	"/../libexec/securestreams/ss-enclave"
+#define SEAL_TRIES	250	/* 2 ms apart: half a second */
 
 struct backend;
 
@@ -61,7 +62,7 @@ proc_start(struct ss_enclave * e)
 	uint8_t hello[SS_CHAN_HDR_LEN];
 	int sv[2] = { -1, -1 };
 	int img = -1, mfd = -1, afd = -1, c3, c4;
-	int bufsize = 4 * 1024 * 1024, i;
+	int bufsize = 4 * 1024 * 1024, i, sealed;
 	void * p;
 	ssize_t n;
 	int rc = -1;
@@ -99,8 +100,16 @@ proc_start(struct ss_enclave * e)
 		if (n > 0 && ss_write_all(mfd, buf, (size_t)n))
 			goto done;
 	}
-	if (fcntl(mfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW |
-	    F_SEAL_WRITE | F_SEAL_SEAL)) {
+	/*
+	 * The kernel refuses F_SEAL_WRITE with EBUSY while any page of the
+	 * file has a reference it cannot account for; pages just written
+	 * may still sit in another CPU's LRU batch for a moment.  Retry.
+	 */
+	for (i = 0; (sealed = fcntl(mfd, F_ADD_SEALS, F_SEAL_SHRINK |
+	    F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL)) == -1 &&
+	    errno == EBUSY && i < SEAL_TRIES; i++)
+		nanosleep(&(struct timespec){ 0, 2000000 }, NULL);
+	if (sealed == -1) {
 		ss_err_errno("sealing the enclave image");
 		goto done;
 	}
