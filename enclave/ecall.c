@@ -16,6 +16,7 @@
 #include "ecall.h"
 #include "err.h"
 #include "flow.h"
+#include "grow.h"
 #include "keys.h"
 #include "platform.h"
 #include "program.h"
@@ -229,8 +230,8 @@ do_load(const uint8_t * in, size_t inlen)
 {
 	struct pfile * pf = &E.files[E.loaded];
 	struct ss_program_entry * e;
-	uint8_t digest[SS_SHA256_LEN], * nb;
-	size_t n, nsize;
+	uint8_t digest[SS_SHA256_LEN];
+	size_t n;
 	int rc;
 
 	if (E.loaded == E.nfiles) {
@@ -248,17 +249,8 @@ do_load(const uint8_t * in, size_t inlen)
 		return (-1);
 	}
 	/* Room for the content and a NUL. */
-	if (pf->size - pf->len < n + 1) {
-		for (nsize = (pf->size > 0) ? pf->size : 65536;
-		    nsize - pf->len < n + 1; nsize *= 2)
-			;
-		if ((nb = realloc(pf->buf, nsize)) == NULL) {
-			ss_err_errno("realloc");
-			return (-1);
-		}
-		pf->buf = nb;
-		pf->size = nsize;
-	}
+	if (ss_grow(&pf->buf, &pf->size, pf->len + n + 1, 1))
+		return (-1);
 	if (n > 0)
 		memcpy(pf->buf + pf->len, in + 1, n);
 	pf->len += n;

@@ -20,6 +20,7 @@
 
 #include "err.h"
 #include "expr.h"
+#include "grow.h"
 
 /* Node kinds. */
 enum {
@@ -1138,23 +1139,6 @@ compare(struct ss_expr * e, uint32_t ia, struct val * a, uint32_t ib,
 	return ((a->len < b->len) ? -1 : (a->len > b->len) ? 1 : 0);
 }
 
-/* Grow node ${n}'s scratch space to ${len} bytes. */
-static int
-scratch(struct node * n, size_t len)
-{
-	uint8_t * p;
-
-	if (len <= n->scratchsize)
-		return (0);
-	if ((p = realloc(n->scratch, len)) == NULL) {
-		ss_err_errno("realloc");
-		return (-1);
-	}
-	n->scratch = p;
-	n->scratchsize = len;
-	return (0);
-}
-
 /* Bytes of the UTF-8 character starting at ${s}[0] (at least 1). */
 static size_t
 utf8_next(const uint8_t * s, size_t len)
@@ -1256,7 +1240,7 @@ call(struct ss_expr * e, uint32_t i, const struct ss_expr_row * row,
 	case F_LOWER:
 	case F_UPPER:
 		text(e, args[0], &a);
-		if (scratch(n, a.len))
+		if (ss_grow(&n->scratch, &n->scratchsize, a.len, 1))
 			return (-1);
 		for (k = 0; k < a.len; k++) {
 			uint8_t ch = a.s[k];

@@ -24,6 +24,7 @@
 #include "expr.h"
 #include "flow.h"
 #include "frame.h"
+#include "grow.h"
 #include "program.h"
 #include "reduce.h"
 #include "xsum.h"
@@ -822,23 +823,6 @@ closed(const struct reduce * R, int64_t start)
 
 /* Keys. */
 
-/* Make room for a key of ${n} bytes. */
-static int
-key_room(struct reduce * R, size_t n)
-{
-	uint8_t * nk;
-
-	if (n <= R->kcap)
-		return (0);
-	if ((nk = realloc(R->kbuf, n)) == NULL) {
-		ss_err_errno("realloc");
-		return (-1);
-	}
-	R->kbuf = nk;
-	R->kcap = n;
-	return (0);
-}
-
 /* Put record ${r}'s group values (columns ${cols}) in R->kbuf. */
 static int
 make_key(struct reduce * R, const struct ss_batch * in, size_t r,
@@ -849,7 +833,7 @@ make_key(struct reduce * R, const struct ss_batch * in, size_t r,
 
 	for (i = 0; i < R->c.ngroups; i++) {
 		v = ss_batch_field(in, r, cols[i], &len);
-		if (key_room(R, n + 4 + len))
+		if (ss_grow(&R->kbuf, &R->kcap, n + 4 + len, 1))
 			return (-1);
 		ss_be32enc(R->kbuf + n, (uint32_t)len);
 		memcpy(R->kbuf + n + 4, v, len);
@@ -1220,7 +1204,7 @@ reduce_new(const struct ss_program * p)
 		ss_err_errno("calloc");
 		goto err;
 	}
-	if (key_room(R, KEY_START))
+	if (ss_grow(&R->kbuf, &R->kcap, KEY_START, 1))
 		goto err;
 	return (R);
 err:

@@ -36,6 +36,7 @@
 
 #include "err.h"
 #include "expr.h"
+#include "grow.h"
 #include "subs.h"
 
 struct pred {
@@ -144,31 +145,6 @@ struct ss_subs {
 
 /* Memory. */
 
-/* Make room for ${need} elements of ${elem} bytes in ${*p}. */
-static int
-grow(void * pp, size_t * size, size_t need, size_t elem)
-{
-	void ** p = pp;
-	size_t n = *size ? *size : 16;
-	void * q;
-
-	if (need <= *size)
-		return (0);
-	while (n < need) {
-		if (n > SIZE_MAX / 2 / elem)
-			goto nomem;
-		n *= 2;
-	}
-	if ((q = realloc(*p, n * elem)) == NULL)
-		goto nomem;
-	*p = q;
-	*size = n;
-	return (0);
-nomem:
-	ss_err_set(SS_EXIT_SYS, "out of memory reading subscriptions");
-	return (-1);
-}
-
 /* Copy ${len} bytes to s->text; their offset in ${*off}. */
 static int
 text_add(struct ss_subs * s, const void * p, size_t len, uint32_t * off)
@@ -178,7 +154,7 @@ text_add(struct ss_subs * s, const void * p, size_t len, uint32_t * off)
 		ss_err_set(SS_EXIT_SYS, "out of memory reading subscriptions");
 		return (-1);
 	}
-	if (grow(&s->text, &s->textsize, s->ntext + len + 1, 1))
+	if (ss_grow(&s->text, &s->textsize, s->ntext + len + 1, 1))
 		return (-1);
 	if (len > 0)
 		memcpy(s->text + s->ntext, p, len);
@@ -354,7 +330,7 @@ sub_add(struct ss_subs * s, const uint8_t * p, size_t len)
 	struct sub * b;
 	size_t j;
 
-	if (grow(&s->subs, &s->subsize, s->nsubs + 1, sizeof(*s->subs)) ||
+	if (ss_grow(&s->subs, &s->subsize, s->nsubs + 1, sizeof(*s->subs)) ||
 	    map_grow(s, &s->idmap, &s->idmapsize, s->nsubs, id_key))
 		return (-1);
 	b = &s->subs[s->nsubs];
@@ -392,7 +368,7 @@ attr_get(struct ss_subs * s, const void * name, size_t len, uint32_t * a)
 			}
 		}
 	}
-	if (grow(&s->attrs, &s->attrsize, s->nattrs + 1, sizeof(*s->attrs)) ||
+	if (ss_grow(&s->attrs, &s->attrsize, s->nattrs + 1, sizeof(*s->attrs)) ||
 	    map_grow(s, &s->attrmap, &s->attrmapsize, s->nattrs,
 	    attr_key))
 		return (-1);
@@ -421,7 +397,7 @@ pred_add(struct ss_subs * s, const void * name, size_t namelen, int op,
 		    SS_SUBS_PREDS_MAX);
 		return (-1);
 	}
-	if (grow(&s->preds, &s->predsize, s->npreds + 1, sizeof(*s->preds)))
+	if (ss_grow(&s->preds, &s->predsize, s->npreds + 1, sizeof(*s->preds)))
 		return (-1);
 	p = &s->preds[s->npreds];
 	memset(p, 0, sizeof(*p));
@@ -489,7 +465,7 @@ line_sub(struct ss_subs * s, const uint8_t * id, size_t idlen,
 				goto err;
 			continue;
 		}
-		if (i > UINT32_MAX || grow(&s->res, &s->ressize, s->nres + 1,
+		if (i > UINT32_MAX || ss_grow(&s->res, &s->ressize, s->nres + 1,
 		    sizeof(*s->res)))
 			goto err;
 		s->res[s->nres++] = (uint32_t)i;

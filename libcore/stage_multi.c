@@ -17,6 +17,7 @@
 #include "enclave.h"
 #include "err.h"
 #include "frame.h"
+#include "grow.h"
 #include "io.h"
 #include "program.h"
 #include "sink.h"
@@ -285,23 +286,6 @@ merge_take(void * cookie, const uint8_t * buf, size_t len)
 	return (merge_answer(cookie, buf, len, &need));
 }
 
-/* Room for ${n} bytes of request. */
-static int
-req_room(struct merge * m, size_t n)
-{
-	uint8_t * nreq;
-
-	if (n <= m->reqsize)
-		return (0);
-	if ((nreq = realloc(m->req, n)) == NULL) {
-		ss_err_errno("realloc");
-		return (-1);
-	}
-	m->req = nreq;
-	m->reqsize = n;
-	return (0);
-}
-
 /* Nothing more to read right now on a live input? */
 static int
 idle(const struct ss_input * in)
@@ -358,7 +342,7 @@ read_chunks(struct merge * m, size_t k, size_t batch, size_t * len)
 			return (-1);
 		}
 		raw = ss_stream_reader_raw(mi->r, &rawlen);
-		if (req_room(m, used + rawlen))
+		if (ss_grow(&m->req, &m->reqsize, used + rawlen, 1))
 			return (-1);
 		memcpy(m->req + used, raw, rawlen);
 		used += rawlen;
@@ -504,7 +488,7 @@ ss_stage_run_merge(const struct ss_stage_opts * o)
 			goto done;
 		}
 		hdr = ss_stream_reader_header(m.in[k].r, &hdrlen);
-		if (req_room(&m, 4 + hdrlen))
+		if (ss_grow(&m.req, &m.reqsize, 4 + hdrlen, 1))
 			goto done;
 		ss_be32enc(m.req, (uint32_t)k);
 		memcpy(m.req + 4, hdr, hdrlen);

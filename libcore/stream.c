@@ -5,6 +5,7 @@
 
 #include "err.h"
 #include "frame.h"
+#include "grow.h"
 #include "stream.h"
 
 struct ss_stream_writer {
@@ -30,26 +31,6 @@ struct ss_stream_reader {
 	size_t hdrlen;
 	uint64_t bytes;
 };
-
-/* Make ${*buf} at least ${need} bytes long. */
-static int
-grow(uint8_t ** buf, size_t * size, size_t need)
-{
-	uint8_t * nbuf;
-	size_t nsize = (*size > 0) ? *size : 65536;
-
-	if (need <= *size)
-		return (0);
-	while (nsize < need)
-		nsize *= 2;
-	if ((nbuf = realloc(*buf, nsize)) == NULL) {
-		ss_err_errno("realloc");
-		return (-1);
-	}
-	*buf = nbuf;
-	*size = nsize;
-	return (0);
-}
 
 struct ss_stream_writer *
 ss_stream_writer_new_fixed(struct ss_output * out,
@@ -81,7 +62,7 @@ ss_stream_writer_new_fixed(struct ss_output * out,
 		randombytes_buf(salt, SS_SALT_LEN);
 
 	hlen = SS_HEADER_LEN(r->n);
-	if (grow(&w->buf, &w->bufsize, hlen))
+	if (ss_grow(&w->buf, &w->bufsize, hlen, 1))
 		goto err;
 	if (ss_frame_header_seal(w->buf, r, file_key, salt, eph))
 		goto err;
@@ -125,7 +106,7 @@ ss_stream_writer_chunk(struct ss_stream_writer * w, const uint8_t * pt,
 		    "maximum", len);
 		return (-1);
 	}
-	if (grow(&w->buf, &w->bufsize, total))
+	if (ss_grow(&w->buf, &w->bufsize, total, 1))
 		return (-1);
 	if (ss_frame_chunk_seal(w->aead, w->counter, final, pt, len, w->buf))
 		return (-1);
@@ -167,7 +148,7 @@ ss_stream_reader_new(struct ss_input * in, const struct ss_identities * ids)
 		return (NULL);
 	}
 	r->in = in;
-	if (grow(&r->buf, &r->bufsize, SS_HEADER_FIXED_LEN))
+	if (ss_grow(&r->buf, &r->bufsize, SS_HEADER_FIXED_LEN, 1))
 		goto err;
 	if (ss_input_read_full(in, r->buf, SS_HEADER_FIXED_LEN, &got))
 		goto err;
@@ -190,7 +171,7 @@ ss_stream_reader_new(struct ss_input * in, const struct ss_identities * ids)
 	if (ss_frame_header_fixed(r->buf, &r->nrecipients))
 		goto err;
 	hlen = SS_HEADER_LEN(r->nrecipients);
-	if (grow(&r->buf, &r->bufsize, hlen))
+	if (ss_grow(&r->buf, &r->bufsize, hlen, 1))
 		goto err;
 	if (ss_input_read_full(in, r->buf + SS_HEADER_FIXED_LEN,
 	    hlen - SS_HEADER_FIXED_LEN, &got))
@@ -240,7 +221,7 @@ ss_stream_reader_next(struct ss_stream_reader * r, const uint8_t ** pt,
 	if (r->done)
 		return (0);
 	r->rawlen = 0;
-	if (grow(&r->buf, &r->bufsize, SS_CHUNK_PREFIX_LEN))
+	if (ss_grow(&r->buf, &r->bufsize, SS_CHUNK_PREFIX_LEN, 1))
 		return (-1);
 	if (ss_input_read_full(r->in, r->buf, SS_CHUNK_PREFIX_LEN, &got))
 		return (-1);
@@ -264,7 +245,7 @@ ss_stream_reader_next(struct ss_stream_reader * r, const uint8_t ** pt,
 		    (unsigned long long)r->counter + 1);
 		return (-1);
 	}
-	if (grow(&r->buf, &r->bufsize, SS_CHUNK_WIRE_LEN(clen)))
+	if (ss_grow(&r->buf, &r->bufsize, SS_CHUNK_WIRE_LEN(clen), 1))
 		return (-1);
 	prefix = r->buf;
 	body = prefix + SS_CHUNK_PREFIX_LEN;
