@@ -1759,12 +1759,12 @@ done:
 	return (rc);
 }
 
-struct ss_subs *
-ss_subs_parse(const uint8_t * buf, size_t len, const char * name,
+/* Read the file into a new set, without its index. */
+static struct ss_subs *
+parse(const uint8_t * buf, size_t len, const char * name,
     struct ss_subs_err * err)
 {
 	struct ss_subs * s;
-	double cost;
 	size_t i;
 	int rc;
 
@@ -1791,6 +1791,34 @@ ss_subs_parse(const uint8_t * buf, size_t len, const char * name,
 		ss_err_set(SS_EXIT_SYS, "%s: no subscriptions", name);
 		goto err;
 	}
+	return (s);
+err:
+	ss_subs_free(s);
+	return (NULL);
+}
+
+int
+ss_subs_check(const uint8_t * buf, size_t len, const char * name,
+    struct ss_subs_err * err)
+{
+	struct ss_subs * s;
+
+	if ((s = parse(buf, len, name, err)) == NULL)
+		return (-1);
+	ss_subs_free(s);
+	return (0);
+}
+
+struct ss_subs *
+ss_subs_parse(const uint8_t * buf, size_t len, const char * name,
+    struct ss_subs_err * err)
+{
+	struct ss_subs * s;
+	double cost;
+	int rc;
+
+	if ((s = parse(buf, len, name, err)) == NULL)
+		return (NULL);
 	if (build(s))
 		goto err;
 	s->predcost += 2 * (double)(s->nsubs / 64 + 1);

@@ -92,6 +92,15 @@ struct ss_subs * ss_subs_parse(const uint8_t *, size_t, const char *,
     struct ss_subs_err *);
 
 /**
+ * ss_subs_check(buf, len, name, err):
+ * Whether the file reads, as ss_subs_parse() would say (0 or -1, with the
+ * same error), without building the index: for a check that matches
+ * nothing.
+ */
+int ss_subs_check(const uint8_t *, size_t, const char *,
+    struct ss_subs_err *);
+
+/**
  * ss_subs_count(s):
  * The number of subscriptions of ${s}.
  */
