@@ -11,7 +11,16 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 SS_BIN=${SS_BIN:-$TOP/bin}
 TEST_NAME=$(basename "$0")
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ss-test.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
+# on_exit CMD: run CMD when the test ends, however it ends (last added,
+# first run); servers a test starts are stopped this way.
+SS_AT_EXIT=""
+on_exit() { SS_AT_EXIT="$1; $SS_AT_EXIT"; }
+ss_at_exit() {
+	set +e
+	eval "$SS_AT_EXIT"
+	rm -rf "$TMP"
+}
+trap ss_at_exit EXIT
 # Secret keys must not be readable by others; make that the default here.
 umask 077
 
