@@ -561,7 +561,7 @@ pull_pending(uint8_t * out, size_t cap, size_t * len)
 
 /*
  * One or more input chunks of input ${k}, back to back; ${flags} apply to
- * the last.
+ * the last.  No chunk but SS_CHUNK_FLUSH: seal what the operator emitted.
  */
 static int
 do_chunks(size_t k, unsigned flags, const uint8_t * p, size_t len)
@@ -570,6 +570,8 @@ do_chunks(size_t k, unsigned flags, const uint8_t * p, size_t len)
 	size_t wl;
 	int final;
 
+	if (len == 0 && flags == SS_CHUNK_FLUSH)
+		return (ss_flow_flush(E.flow));
 	do {
 		if (len < SS_CHUNK_PREFIX_LEN ||
 		    ss_frame_prefix_read(p, &clen, &final) ||

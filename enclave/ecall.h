@@ -36,8 +36,10 @@
  *			out: sealed_len[4] sealed[sealed_len] quote[].
  *	SS_ECALL_OPEN	in: the input stream's header.
  *			out: the output stream's header.
- *	SS_ECALL_CHUNK	in: flags[1] (SS_CHUNK_FLUSH) and one input chunk
- *			as on the wire (prefix, ciphertext, tag).
+ *	SS_ECALL_CHUNK	in: flags[1] (SS_CHUNK_FLUSH) and one or more
+ *			input chunks as on the wire (prefix, ciphertext,
+ *			tag); or SS_CHUNK_FLUSH and no chunk, when a live
+ *			input paused: seal the records held so far.
  *			out: zero or more output chunks as on the wire;
  *			after the output's final chunk, the operator's
  *			notice if it left one: a line of text, without a

@@ -558,13 +558,24 @@ ss_flow_chunk_from(struct ss_flow * f, size_t k, unsigned flags,
 		}
 		return (0);
 	}
-	if (flags & SS_CHUNK_FLUSH) {
-		for (i = 0; i < f->nout; i++)
-			if (f->out[i].bb != NULL &&
-			    ss_batch_builder_nrecords(f->out[i].bb) > 0 &&
-			    seal_batch(f, i, SS_BATCH_RECORDS, 0))
-				return (-1);
-	}
+	if ((flags & SS_CHUNK_FLUSH) && ss_flow_flush(f))
+		return (-1);
+	return (0);
+}
+
+int
+ss_flow_flush(struct ss_flow * f)
+{
+	size_t i;
+
+	/* After the final chunks, everything is sealed already. */
+	if (f->ndone == f->nin)
+		return (0);
+	for (i = 0; i < f->nout; i++)
+		if (f->out[i].bb != NULL &&
+		    ss_batch_builder_nrecords(f->out[i].bb) > 0 &&
+		    seal_batch(f, i, SS_BATCH_RECORDS, 0))
+			return (-1);
 	return (0);
 }
 

@@ -135,6 +135,14 @@ int ss_flow_chunk_from(struct ss_flow *, size_t, unsigned, const uint8_t *,
     size_t);
 
 /**
+ * ss_flow_flush(f):
+ * Seal the records emitted so far into a partial chunk of each output
+ * (what SS_CHUNK_FLUSH asks for), so that a live stream's records do not
+ * wait for more input.
+ */
+int ss_flow_flush(struct ss_flow *);
+
+/**
  * ss_flow_pull(f, out, cap, len):
  * Move all queued output into ${out}, which has ${cap} bytes.  Return
  * 0, or 2 if it does not fit (the size needed is in out[0..4]).

@@ -269,6 +269,19 @@ ss_input_read(struct ss_input * in, void * buf, size_t len, int timeout_ms)
 }
 
 int
+ss_input_idle(const struct ss_input * in, int ms)
+{
+	struct pollfd pfd = { .fd = in->fd, .events = POLLIN };
+	int r;
+
+	if (in->is_regular)
+		return (0);
+	while ((r = poll(&pfd, 1, ms)) == -1 && errno == EINTR)
+		;
+	return (r == 0);
+}
+
+int
 ss_input_read_full(struct ss_input * in, void * buf, size_t len, size_t * got)
 {
 	uint8_t * p = buf;

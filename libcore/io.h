@@ -45,6 +45,13 @@ struct ss_input * ss_input_open(const char *);
 ssize_t ss_input_read(struct ss_input *, void *, size_t, int);
 
 /**
+ * ss_input_idle(in, ms):
+ * Return 1 if ${in} is a live input (not a regular file) with nothing to
+ * read (not even its end) within ${ms} milliseconds, else 0.
+ */
+int ss_input_idle(const struct ss_input *, int);
+
+/**
  * ss_input_read_full(in, buf, len, got):
  * Read exactly ${len} bytes unless end of input comes first; store the
  * number read in ${got}.

@@ -23,7 +23,7 @@
 #define BATCH_BYTES	(256 * 1024)	/* chunks per enclave call */
 #define LOAD_PIECE	(256 * 1024)	/* program file bytes per call */
 
-enum { OPT_SEALED = 256, OPT_TEE, OPT_CHUNK, OPT_ARG = 512 };
+enum { OPT_SEALED = 256, OPT_TEE, OPT_CHUNK, OPT_FLUSH, OPT_ARG = 512 };
 
 /* The name of option ${ch} of ${spec}. */
 static const char *
@@ -42,6 +42,8 @@ opt_name(const struct ss_stage_spec * spec, int ch, char * buf,
 		return ("--tee");
 	case OPT_CHUNK:
 		return ("--chunk-size");
+	case OPT_FLUSH:
+		return ("--flush-ms");
 	case 'h':
 		return ("--help");
 	case 'V':
@@ -68,6 +70,7 @@ make_longopts(const struct ss_stage_spec * spec, char * shortopts)
 		{ "output", required_argument, NULL, 'o' },
 		{ "tee", required_argument, NULL, OPT_TEE },
 		{ "chunk-size", required_argument, NULL, OPT_CHUNK },
+		{ "flush-ms", required_argument, NULL, OPT_FLUSH },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 	};
@@ -354,10 +357,12 @@ ss_stage_parse(const struct ss_stage_spec * spec, int argc, char ** argv,
 	int seen_arg[SS_STAGE_ARGS_MAX] = { 0 };
 	size_t nrfiles = 0, i;
 	int seen_i = 0, seen_s = 0, seen_o = 0, seen_t = 0, seen_c = 0;
+	int seen_f = 0;
 	int ch, k;
 
 	memset(o, 0, sizeof(*o));
 	o->chunk_size = SS_CHUNK_TARGET;
+	o->flush_ms = SS_STAGE_FLUSH_MS;
 	longopts = make_longopts(spec, shortopts);
 	if ((r = ss_recipients_new()) == NULL ||
 	    (rfiles = calloc((size_t)argc, sizeof(*rfiles))) == NULL ||
@@ -423,6 +428,11 @@ ss_stage_parse(const struct ss_stage_spec * spec, int argc, char ** argv,
 			ss_cli_once(&seen_c, "--chunk-size");
 			o->chunk_size = ss_cli_size(optarg, "--chunk-size",
 			    1024, SS_RECORD_MAX);
+			break;
+		case OPT_FLUSH:
+			ss_cli_once(&seen_f, "--flush-ms");
+			o->flush_ms = (int)ss_cli_uint(optarg, "--flush-ms", 0,
+			    60000);
 			break;
 		case 'h':
 			usage();
@@ -499,6 +509,8 @@ stage_usage(void)
 "  -o, --output FILE      write to FILE (only if the run succeeds)\n"
 "      --tee BACKEND      process (default; $SS_TEE) or none\n"
 "      --chunk-size N     target plaintext bytes per output chunk\n"
+"      --flush-ms MS      seal a partial output chunk when a live input\n"
+"                         pauses this long (default 5; 0: never)\n"
 "  -h, --help             show this help\n"
 "  -V, --version          show the version\n"
 "\n"
@@ -620,23 +632,20 @@ struct feed {
 	size_t batch;			/* most chunk bytes per request */
 	size_t skip;			/* flags[1], in a framed flow
 					   in_index[4] = 0 too */
+	int flush_ms;			/* --flush-ms */
+	int unflushed;			/* chunks went in since a flush */
 };
-
-/* Nothing more to read right now on a live input? */
-static int
-input_idle(const struct ss_input * in)
-{
-	struct pollfd p = { .fd = in->fd, .events = POLLIN };
-
-	if (in->is_regular)
-		return (0);
-	return (poll(&p, 1, 0) == 0);
-}
 
 /*
  * Next request: the next input chunks, as they came.  Chunks that are
  * ready are batched, up to BATCH_BYTES, so that the enclave is called
- * less often; a live input that pauses ends a batch at once.
+ * less often; a live input that has nothing ready ends a batch at once.
+ * If it then stays quiet for --flush-ms, the next request carries no
+ * chunk, only SS_CHUNK_FLUSH: the enclave seals the records it holds
+ * into a partial chunk (--flush-ms 0: never before the end).  So the
+ * short gaps between an upstream stage's writes do not cut the output
+ * into small chunks, and a live source that pauses still gets its
+ * records through.
  */
 static int
 next_chunk(void * cookie, const uint8_t ** req, size_t * len)
@@ -645,8 +654,17 @@ next_chunk(void * cookie, const uint8_t ** req, size_t * len)
 	const uint8_t * raw, * pt;
 	uint8_t * nreq;
 	size_t rawlen, ptlen, used = fd->skip;
-	int rc, idle = 0;
+	int rc, final = 0;
 
+	if (fd->unflushed && ss_input_idle(fd->in, fd->flush_ms)) {
+		fd->unflushed = 0;
+		fd->req[0] = SS_CHUNK_FLUSH;
+		if (fd->skip == 5)
+			ss_be32enc(fd->req + 1, 0);
+		*req = fd->req;
+		*len = fd->skip;
+		return (1);
+	}
 	for (;;) {
 		if ((rc = ss_stream_reader_next(fd->r, &pt, &ptlen)) != 1) {
 			if (rc == -1 && fd->in->owned &&
@@ -668,11 +686,13 @@ next_chunk(void * cookie, const uint8_t ** req, size_t * len)
 		memcpy(fd->req + used, raw, rawlen);
 		used += rawlen;
 		/* The final chunk, or a live stream paused: send it now. */
-		if ((raw[0] & 0x80) != 0 ||
-		    (idle = input_idle(fd->in)) != 0 || used >= fd->batch)
+		if ((final = (raw[0] & 0x80) != 0) ||
+		    ss_input_idle(fd->in, 0) || used >= fd->batch)
 			break;
 	}
-	fd->req[0] = idle ? SS_CHUNK_FLUSH : 0;
+	/* What the enclave now holds is sealed if the input pauses. */
+	fd->req[0] = 0;
+	fd->unflushed = fd->flush_ms > 0 && !fd->in->is_regular && !final;
 	if (fd->skip == 5)
 		ss_be32enc(fd->req + 1, 0);
 	*req = fd->req;
@@ -738,7 +758,8 @@ ss_stage_run_to(const struct ss_stage_opts * o, size_t batch, int framed,
     int (* take)(void *, const uint8_t *, size_t), void * cookie, int * live)
 {
 	struct ss_enclave * e = NULL;
-	struct feed fd = { NULL, NULL, NULL, 0, batch, framed ? 5 : 1 };
+	struct feed fd = { NULL, NULL, NULL, 0, batch, framed ? 5 : 1,
+	    o->flush_ms, 0 };
 	const uint8_t * buf, * hdr;
 	uint8_t * open = NULL;
 	size_t len, hdrlen;

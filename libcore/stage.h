@@ -39,12 +39,22 @@ struct ss_stage_opts {
 	const char * sealed;		/* --sealed: a sealed identity */
 	const char * output;		/* -o, or NULL */
 	size_t chunk_size;
+	int flush_ms;			/* seal a partial output chunk when
+					   a live input pauses this long */
 	struct ss_stage_file files[SS_STAGE_FILES_MAX];
 	size_t nfiles;
 	char * const * inputs;		/* operands that name input streams
 					   (ss-merge), or NULL */
 	size_t ninputs;
 };
+
+/*
+ * How long a live input must pause before the stage seals the records it
+ * holds into a partial output chunk (--flush-ms).  A pause shorter than
+ * this, such as the gaps between an upstream stage's writes, does not cut
+ * chunks short.  0: only the end of the input does, as in ss-encrypt.
+ */
+#define SS_STAGE_FLUSH_MS	5
 
 /* An operator's own option: its value joins the program under ${key}. */
 struct ss_stage_arg {

@@ -219,6 +219,8 @@ struct merge {
 	struct pollfd * pfd;
 	size_t * pidx;
 	int host_failed;		/* next_ready() failed, not the enclave */
+	int flush_ms;			/* --flush-ms */
+	int unflushed;			/* chunks went in since a flush */
 };
 
 /*
@@ -286,17 +288,6 @@ merge_take(void * cookie, const uint8_t * buf, size_t len)
 	return (merge_answer(cookie, buf, len, &need));
 }
 
-/* Nothing more to read right now on a live input? */
-static int
-idle(const struct ss_input * in)
-{
-	struct pollfd p = { .fd = in->fd, .events = POLLIN };
-
-	if (in->is_regular)
-		return (0);
-	return (poll(&p, 1, 0) == 0);
-}
-
 /*
  * After input ${k}'s final chunk: nothing may follow it.  Return 0 once
  * it has ended.
@@ -316,6 +307,20 @@ check_end(struct merge * m, size_t k)
 }
 
 /*
+ * A request with no chunk, only SS_CHUNK_FLUSH: the live inputs paused
+ * for --flush-ms, so the enclave seals the records it holds (stage.c).
+ */
+static size_t
+flush_request(struct merge * m)
+{
+
+	m->unflushed = 0;
+	m->req[0] = SS_CHUNK_FLUSH;
+	ss_be32enc(m->req + 1, 0);
+	return (5);
+}
+
+/*
  * The next request for input ${k}: its next chunks, up to ${batch}
  * bytes, while they come at once.  Return 1, 0 if it has ended, -1.
  */
@@ -325,7 +330,7 @@ read_chunks(struct merge * m, size_t k, size_t batch, size_t * len)
 	struct merge_in * mi = &m->in[k];
 	const uint8_t * raw, * pt;
 	size_t rawlen, ptlen, used = 5;
-	int rc, quiet = 0;
+	int rc;
 
 	if (mi->final) {
 		if (check_end(m, k))
@@ -350,10 +355,12 @@ read_chunks(struct merge * m, size_t k, size_t batch, size_t * len)
 			mi->final = 1;
 			break;
 		}
-		if ((quiet = idle(mi->in)) != 0 || used >= batch)
+		if (ss_input_idle(mi->in, 0) || used >= batch)
 			break;
 	}
-	m->req[0] = quiet ? SS_CHUNK_FLUSH : 0;
+	/* What the enclave now holds is sealed if the inputs pause. */
+	m->unflushed = m->live && m->flush_ms > 0;
+	m->req[0] = 0;
 	ss_be32enc(m->req + 1, (uint32_t)k);
 	*len = used;
 	return (1);
@@ -386,14 +393,22 @@ next_ready(void * cookie, const uint8_t ** req, size_t * len)
 		if (i > m->n) {
 			if (np == 0)
 				return (0);
-			/* Else wait for the first live one to speak. */
-			while ((r = poll(m->pfd, np, -1)) == -1 &&
-			    errno == EINTR)
+			/*
+			 * Else wait for the first live one to speak; if
+			 * none does for --flush-ms, seal what we sent.
+			 */
+			while ((r = poll(m->pfd, np, m->unflushed ?
+			    m->flush_ms : -1)) == -1 && errno == EINTR)
 				;
 			if (r == -1) {
 				ss_err_errno("poll");
 				m->host_failed = 1;
 				return (-1);
+			}
+			if (r == 0) {
+				*len = flush_request(m);
+				*req = m->req;
+				return (1);
 			}
 			for (i = 0; i < np; i++)
 				if (m->pfd[i].revents != 0)
@@ -433,9 +448,12 @@ run_sorted(struct merge * m, struct ss_enclave * e, uint32_t need)
 			    "of an input that has ended");
 			return (-1);
 		}
-		if ((rc = read_chunks(m, k, 1, &len)) == -1)
+		/* The input it waits for paused: seal what we sent. */
+		if (m->unflushed && ss_input_idle(m->in[k].in, m->flush_ms))
+			len = flush_request(m);
+		else if ((rc = read_chunks(m, k, 1, &len)) == -1)
 			return (-1);
-		if (rc == 0)
+		else if (rc == 0)
 			continue;
 		if (ss_enclave_call(e, SS_ECALL_CHUNK, m->req, len, &buf,
 		    &len) != 0) {
@@ -463,6 +481,7 @@ ss_stage_run_merge(const struct ss_stage_opts * o)
 	memset(&m, 0, sizeof(m));
 	m.n = o->ninputs;
 	m.last = m.n - 1;	/* input 0 first */
+	m.flush_ms = o->flush_ms;
 	if ((m.in = calloc(m.n, sizeof(*m.in))) == NULL ||
 	    (m.pfd = calloc(m.n, sizeof(*m.pfd))) == NULL ||
 	    (m.pidx = calloc(m.n, sizeof(*m.pidx))) == NULL) {

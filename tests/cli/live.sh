@@ -4,7 +4,11 @@
 # come out of the far end of a pipeline before the input ends.
 . "$(dirname "$0")/lib.sh"
 cd "$TMP"
+ss_match() { $SS_WRAP "$SS_BIN/ss-match" "$@"; }
+ss_map() { $SS_WRAP "$SS_BIN/ss-map" "$@"; }
 
+newkey st
+stpub=$PUB
 newkey me
 
 # How long to wait for something that should happen at once.
@@ -97,5 +101,77 @@ printf 'n\n1\n2\n3\n4\n5\n' > want
 expect_same want out "five pauses"
 chunks=$(ss_info many.ss | sed -n 's/^chunks: //p')
 [ "$chunks" -ge 4 ] || fail "five pauses made only $chunks chunks"
+
+# --- Stages: a live input that pauses for --flush-ms gets its records
+# through; shorter gaps do not cut the output into small chunks. ---
+
+# Through a stage, 1,2 arrives while the input is still open (the stage's
+# default --flush-ms 5), then the rest.
+stage_pipeline() {
+	(
+		set -o pipefail
+		{ printf 'a,b\n1,2\n'; read -r _ < gate; printf '3,4\n'; } |
+		    ss_encrypt -r "$stpub" --flush-ms 20 |
+		    ss_match -i st.key -r "$PUB" "$@" 'a > 0' | tee stage.ss |
+		    ss_decrypt -i me.key > out
+	)
+}
+: > out
+stage_pipeline 2> err &
+pid=$!
+wait_for out 1,2
+kill -0 $pid 2>/dev/null || fail "the stage pipeline ended early"
+echo go > gate
+set +e; wait $pid; status=$?; set -e
+[ "$status" = 0 ] || fail "the stage pipeline exited $status: $(cat err)"
+printf 'a,b\n1,2\n3,4\n' > want
+expect_same want out "the live stage pipeline"
+
+# --flush-ms 0 on the stage: nothing but the schema before the end.
+: > out
+stage_pipeline --flush-ms 0 2> err &
+pid=$!
+wait_for out a,b
+sleep 1
+grep -q 1,2 out && fail "ss-match --flush-ms 0 flushed: $(cat out)"
+echo go > gate
+set +e; wait $pid; status=$?; set -e
+[ "$status" = 0 ] || fail "ss-match --flush-ms 0 exited $status: $(cat err)"
+expect_same want out "ss-match --flush-ms 0"
+ss_info stage.ss | grep -qx 'chunks: 2' ||
+    fail "ss-match --flush-ms 0 made $(ss_info stage.ss | grep chunks)"
+
+# A stream of 12 small chunks, fed to ss-map one chunk at a time with a
+# pause of 0.1 s after each: with --flush-ms 5000 the pauses cut nothing
+# (as many output chunks as from the file); with --flush-ms 1 each pause
+# seals what came before it.
+{ echo n,m; seq 1 3000 | awk '{ print $1 "," $1 * 2 }'; } > many.csv
+ss_encrypt -r "$stpub" --chunk-size 2048 -o small.ss many.csv
+offs=($(chunk_offsets small.ss))
+[ "${#offs[@]}" -ge 13 ] || fail "small.ss has only $(( ${#offs[@]} - 1 )) chunks"
+paced() {
+	head -c "${offs[0]}" small.ss
+	for ((i = 0; i + 1 < ${#offs[@]}; i++)); do
+		slice small.ss "${offs[i]}" "${offs[i + 1]}"
+		sleep 0.1
+	done
+}
+ss_map -i st.key -r "$PUB" -f m < small.ss > file.ss
+want_chunks=$(ss_info file.ss | sed -n 's/^chunks: //p')
+for f in 5000 1; do
+	paced | ss_map -i st.key -r "$PUB" -f m --flush-ms $f > paced-$f.ss ||
+	    fail "ss-map --flush-ms $f on a paced input failed"
+	ss_decrypt -i me.key paced-$f.ss | cmp -s - <(ss_decrypt -i me.key file.ss) ||
+	    fail "ss-map --flush-ms $f: the paced input gave other records"
+done
+got=$(ss_info paced-5000.ss | sed -n 's/^chunks: //p')
+[ "$got" = "$want_chunks" ] ||
+    fail "pauses shorter than --flush-ms cut the output: $got chunks, not $want_chunks"
+got=$(ss_info paced-1.ss | sed -n 's/^chunks: //p')
+[ "$got" -ge 10 ] ||
+    fail "ss-map --flush-ms 1: pauses of 0.1 s made only $got chunks"
+
+expect_status 2 ss_match -i st.key -r "$PUB" --flush-ms -1 'a > 0' < /dev/null
+expect_usage_error '^ss-match: --flush-ms'
 
 pass
