@@ -237,6 +237,8 @@ ss_input_open(const char * path)
 	in->is_regular = S_ISREG(sb.st_mode);
 	if (in->is_regular)
 		(void)posix_fadvise(in->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	else
+		pipe_grow(in->fd);
 	return (in);
 }
 
