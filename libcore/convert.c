@@ -198,6 +198,9 @@ ss_convert_encrypt(const struct ss_encrypt_opts * opts)
 	if ((es.w = ss_stream_writer_new_fixed(es.out, opts->recipients,
 	    opts->fixed_file_key, opts->fixed_salt, opts->fixed_eph)) == NULL)
 		goto outerr;
+	/* Declared NDJSON columns: the schema goes out before any input. */
+	if (es.nr != NULL && ss_ndjson_reader_begin(es.nr))
+		goto outerr;
 
 	for (;;) {
 		timeout = (es.live && opts->flush_ms > 0 && es.bb != NULL &&

@@ -334,6 +334,13 @@ send_schema(struct ss_ndjson_reader * nr)
 	    nr->line));
 }
 
+int
+ss_ndjson_reader_begin(struct ss_ndjson_reader * nr)
+{
+
+	return (nr->declared ? send_schema(nr) : 0);
+}
+
 /* Store ${len} bytes as the cell for key ${key}. */
 static int
 put_cell(struct ss_ndjson_reader * nr, const uint8_t * key, size_t keylen,

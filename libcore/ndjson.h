@@ -58,6 +58,14 @@ struct ss_ndjson_reader * ss_ndjson_reader_new(const char *, int,
     ss_csv_record_fn *, void *);
 
 /**
+ * ss_ndjson_reader_begin(nr):
+ * With declared columns, pass the column names now, before any input, so
+ * that the next stage can set up before the first record comes; else do
+ * nothing.
+ */
+int ss_ndjson_reader_begin(struct ss_ndjson_reader *);
+
+/**
  * ss_ndjson_reader_feed(nr, buf, len):
  * Import ${len} more bytes.  Errors are SS_EXIT_DATA and start with
  * "line N: " (bad JSON, not an object, a nested value, a key that is not
