@@ -18,6 +18,8 @@
 #define SHOWN_MAX	64
 #define SHOWN_BUF	(SHOWN_MAX + 8)
 
+static size_t utf8_len(const uint8_t *, size_t);
+
 struct ss_ndjson_reader {
 	ss_csv_record_fn * fn;
 	void * cookie;
@@ -93,18 +95,23 @@ grow_array(void * pp, size_t n, size_t size)
 }
 
 /*
- * Bytes ${p} as shown in a message: control bytes escaped, and quotes and
- * backslashes too if ${quoted} (the text goes between double quotes); as
- * many as fit in ${size} (with "..." if not all do).
+ * Bytes ${p} as shown in a message: control bytes and bytes outside valid
+ * UTF-8 escaped, and quotes and backslashes too if ${quoted} (the text
+ * goes between double quotes); as many as fit in ${size} (with "..." if
+ * not all do).
  */
 static const char *
 shown_text(char * buf, size_t size, const void * pp, size_t len, int quoted)
 {
 	const uint8_t * p = pp;
-	size_t i, n = 0;
+	size_t i, n = 0, k;
 
 	for (i = 0; i < len && n + 8 < size; i++) {
-		if (p[i] < 0x20 || p[i] == 0x7f)
+		if (p[i] >= 0x80 && (k = utf8_len(p + i, len - i)) > 0) {
+			memcpy(buf + n, p + i, k);
+			n += k;
+			i += k - 1;
+		} else if (p[i] < 0x20 || p[i] >= 0x7f)
 			n += (size_t)snprintf(buf + n, size - n, "\\x%02x",
 			    p[i]);
 		else if (quoted && (p[i] == '"' || p[i] == '\\')) {
