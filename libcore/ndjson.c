@@ -313,8 +313,10 @@ ss_ndjson_reader_new(const char * columns, int flatten, ss_csv_record_fn * fn,
 	nr->cookie = cookie;
 	nr->flatten = flatten;
 	randombytes_buf(nr->hash_key, sizeof(nr->hash_key));
-	/* An empty cell still points into the buffer, not NULL. */
-	if (reserve(&nr->row, &nr->rowcap, 1))
+	/* An empty cell or key still points into a buffer, not NULL. */
+	if (reserve(&nr->row, &nr->rowcap, 1) ||
+	    reserve(&nr->text, &nr->textcap, 1) ||
+	    reserve(&nr->path, &nr->pathcap, 1))
 		goto err;
 	if (columns != NULL && declare_columns(nr, columns))
 		goto err;

@@ -198,6 +198,10 @@ START_TEST(test_basic)
 	    "1:x\\x7cy\\x0a\xc3\xa9|-42|0.5|true|false|\n"
 	    "2:|9223372036854775807||||\n"
 	    "3:||||1|\n", NULL);
+	/* An empty key is a column like any other (the fuzzer's find). */
+	check_import(NULL, 0, "{\"\":2,\"a\":\"\"}\n{\"a\":1,\"\":3}\n",
+	    "1:|a\n1:2|\n2:3|1\n", NULL);
+	check_import(NULL, 1, "{\"\":{\"\":[1]}}\n", "1:..1\n1:1\n", NULL);
 	/* NUL in a string value is a byte like any other. */
 	check_import(NULL, 0, "{\"a\":\"x\\u0000y\"}\n",
 	    "1:a\n1:x\\x00y\n", NULL);
