@@ -1015,7 +1015,9 @@ ss_ndjson_writer_batch(struct ss_ndjson_writer * nw, const struct ss_batch * b)
 	size_t r, i, len;
 
 	if (b->type == SS_BATCH_SCHEMA) {
-		if (nw->have_schema || b->nrecords != 1) {
+		/* (A stream of an empty input has no columns, no names.) */
+		if (nw->have_schema ||
+		    b->nrecords != (b->nfields > 0 ? 1U : 0U)) {
 			ss_err_set(SS_EXIT_DATA, "unexpected schema");
 			return (-1);
 		}

@@ -108,6 +108,10 @@ ss_info -i me.key none.ss | grep -qx 'names: id,lat' ||
 enc -o none2.ss none.json
 ss_info -i me.key none2.ss | grep -qx 'columns: 0' ||
     fail "no input: $(ss_info -i me.key none2.ss)"
+expect_status 0 ss_decrypt -i me.key --format ndjson -o none2.json none2.ss
+[ -f none2.json ] && [ ! -s none2.json ] || fail "no input made output"
+expect_status 0 ss_decrypt -i me.key --format ndjson -o none.json.out none.ss
+[ -f none.json.out ] && [ ! -s none.json.out ] || fail "no records made output"
 
 # --- --flatten: Miller's convention, 1-based, "{}" and "[]". ---
 printf '{"id": 1, "pos": {"lat": 51.05, "lon": 13.73}, "tags": ["a", "b"], "m": {"x": [{"y": null}], "e": {}, "f": []}}\n{"id": 2, "pos": {"lat": 1}}\n' > nested.json
