@@ -20,6 +20,8 @@ MOSQUITTO=$(command -v mosquitto 2>/dev/null || echo /usr/sbin/mosquitto)
 
 N=100			# readings
 P99_MAX_MS=${SS_MQTT_P99_MS:-50}
+# Under valgrind every reading is slow: check arrivals, not the latency.
+slow && P99_MAX_MS=inf
 
 newkey stage
 STAGE=$PUB
@@ -70,11 +72,11 @@ pipeline() {
 	set -o pipefail
 	timeout 60 mosquitto_sub -h 127.0.0.1 -p "$PORT" -t 'sensors/#' \
 	    --nodelay -C $(( N + 1 )) |
-	    "$SS_BIN/ss-encrypt" --format ndjson --columns id,seq,temp,sent \
+	    ss_encrypt --format ndjson --columns id,seq,temp,sent \
 	    --flush-ms 10 -r "$STAGE" | tee stage-in.ss |
-	    "$SS_BIN/ss-match" -i stage.key -r "$CONSUMER" 'temp > 30' |
+	    $SS_WRAP "$SS_BIN/ss-match" -i stage.key -r "$CONSUMER" 'temp > 30' |
 	    tee stage-out.ss |
-	    "$SS_BIN/ss-decrypt" -i consumer.key --format ndjson |
+	    ss_decrypt -i consumer.key --format ndjson |
 	    while IFS= read -r line; do
 		printf '%s %s\n' "$EPOCHREALTIME" "$line"
 	    done > arrived
@@ -148,7 +150,7 @@ for f in stage-in.ss stage-out.ss; do
 done
 # Live chunks: the stage's input is far more than a schema and one chunk.
 chunks=$(sed -n 's/^chunks: //p' info-in)
-[ "$chunks" -ge $(( N / 2 )) ] ||
+slow || [ "$chunks" -ge $(( N / 2 )) ] ||
     fail "only $chunks chunks for $N readings 20 ms apart: not flushed live"
 
 # Exactly the matching readings, in order, each within the bound.
