@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "convert.h"
 #include "err.h"
 #include "key.h"
 
@@ -268,6 +269,18 @@ ss_cli_delim(const char * arg, const char * opt)
 		ss_cli_usage_error("%s: the delimiter must be one character "
 		    "other than a quote or newline (or 'tab')", opt);
 	return ((uint8_t)arg[0]);
+}
+
+int
+ss_cli_format(const char * arg, const char * opt)
+{
+
+	if (strcmp(arg, "csv") == 0)
+		return (SS_FORMAT_CSV);
+	if (strcmp(arg, "ndjson") == 0)
+		return (SS_FORMAT_NDJSON);
+	ss_cli_usage_error("%s: the format must be csv or ndjson, not '%s'",
+	    opt, arg);
 }
 
 static double

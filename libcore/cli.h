@@ -126,6 +126,13 @@ unsigned long ss_cli_uint(const char *, const char *, unsigned long,
  */
 uint8_t ss_cli_delim(const char *, const char *);
 
+/**
+ * ss_cli_format(arg, opt):
+ * Parse a plaintext format: "csv" (SS_FORMAT_CSV) or "ndjson"
+ * (SS_FORMAT_NDJSON, see convert.h); otherwise a usage error.
+ */
+int ss_cli_format(const char *, const char *);
+
 /* Counters behind --stats and --progress. */
 struct ss_stats {
 	int report;		/* --stats */

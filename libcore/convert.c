@@ -9,6 +9,7 @@
 #include "csv.h"
 #include "err.h"
 #include "io.h"
+#include "ndjson.h"
 #include "stream.h"
 
 #define READ_BUFSIZE	(256 * 1024)
@@ -23,6 +24,8 @@ struct encrypt_state {
 	int have_schema;
 	int live;		/* input is not a regular file: flush often */
 	struct ss_stats st;
+	struct ss_csv_reader * cr;	/* the importer: CSV, */
+	struct ss_ndjson_reader * nr;	/* or NDJSON */
 };
 
 /* Seal the records collected so far as the next chunk. */
@@ -113,7 +116,8 @@ on_record(void * cookie, const uint8_t * const * fields, const size_t * lens,
 	size_t i;
 
 	if (!es->have_schema) {
-		if (es->opts->header)
+		/* (NDJSON passes its column names first, as a header.) */
+		if (es->opts->header || es->nr != NULL)
 			return (write_schema(es, fields, lens, nfields));
 		if (write_generated_schema(es, nfields))
 			return (-1);
@@ -135,12 +139,43 @@ on_record(void * cookie, const uint8_t * const * fields, const size_t * lens,
 	return (0);
 }
 
+/* Start the importer --format chose; both pass records to on_record(). */
+static int
+import_new(struct encrypt_state * es)
+{
+	const struct ss_encrypt_opts * opts = es->opts;
+
+	if (opts->format == SS_FORMAT_NDJSON)
+		es->nr = ss_ndjson_reader_new(opts->columns, opts->flatten,
+		    on_record, es);
+	else
+		es->cr = ss_csv_reader_new(opts->delim, on_record, es);
+	return ((es->cr != NULL || es->nr != NULL) ? 0 : -1);
+}
+
+static int
+import_feed(struct encrypt_state * es, const uint8_t * buf, size_t len)
+{
+
+	if (es->nr != NULL)
+		return (ss_ndjson_reader_feed(es->nr, buf, len));
+	return (ss_csv_reader_feed(es->cr, buf, len));
+}
+
+static int
+import_finish(struct encrypt_state * es)
+{
+
+	if (es->nr != NULL)
+		return (ss_ndjson_reader_finish(es->nr));
+	return (ss_csv_reader_finish(es->cr));
+}
+
 int
 ss_convert_encrypt(const struct ss_encrypt_opts * opts)
 {
 	struct encrypt_state es;
 	struct ss_input * in = NULL;
-	struct ss_csv_reader * cr = NULL;
 	uint8_t * buf = NULL;
 	ssize_t n;
 	int timeout;
@@ -153,6 +188,8 @@ ss_convert_encrypt(const struct ss_encrypt_opts * opts)
 		ss_err_errno("malloc");
 		goto done;
 	}
+	if (import_new(&es))
+		goto done;
 	if ((in = ss_input_open(opts->input)) == NULL)
 		goto done;
 	es.live = !in->is_regular;
@@ -161,8 +198,9 @@ ss_convert_encrypt(const struct ss_encrypt_opts * opts)
 	if ((es.w = ss_stream_writer_new_fixed(es.out, opts->recipients,
 	    opts->fixed_file_key, opts->fixed_salt, opts->fixed_eph)) == NULL)
 		goto outerr;
-	if ((cr = ss_csv_reader_new(opts->delim, on_record, &es)) == NULL)
-		goto done;
+	/* Declared NDJSON columns: the schema goes out before any input. */
+	if (es.nr != NULL && ss_ndjson_reader_begin(es.nr))
+		goto outerr;
 
 	for (;;) {
 		timeout = (es.live && opts->flush_ms > 0 && es.bb != NULL &&
@@ -179,10 +217,10 @@ ss_convert_encrypt(const struct ss_encrypt_opts * opts)
 		if (n == 0)
 			break;
 		es.st.csv_bytes += (uint64_t)n;
-		if (ss_csv_reader_feed(cr, buf, (size_t)n))
+		if (import_feed(&es, buf, (size_t)n))
 			goto inerr;
 	}
-	if (ss_csv_reader_finish(cr))
+	if (import_finish(&es))
 		goto inerr;
 
 	/* Empty input: a stream with no columns and no records. */
@@ -212,7 +250,8 @@ done:
 	ss_output_abort(es.out);
 	ss_stream_writer_free(es.w);
 	ss_batch_builder_free(es.bb);
-	ss_csv_reader_free(cr);
+	ss_csv_reader_free(es.cr);
+	ss_ndjson_reader_free(es.nr);
 	ss_input_close(in);
 	free(buf);
 	return (rc);
@@ -238,13 +277,58 @@ next_batch(struct ss_stream_reader * r, struct ss_batch * b,
 	return (1);
 }
 
+/* The exporter --format chose: CSV or NDJSON. */
+struct exporter {
+	struct ss_csv_writer * cw;
+	struct ss_ndjson_writer * nw;
+};
+
+static int
+export_new(struct exporter * ex, struct ss_output * out,
+    const struct ss_decrypt_opts * opts)
+{
+
+	if (opts->format == SS_FORMAT_NDJSON)
+		ex->nw = ss_ndjson_writer_new(out);
+	else
+		ex->cw = ss_csv_writer_new(out, opts->delim, opts->crlf);
+	return ((ex->cw != NULL || ex->nw != NULL) ? 0 : -1);
+}
+
+static int
+export_batch(struct exporter * ex, const struct ss_batch * b)
+{
+
+	if (ex->nw != NULL)
+		return (ss_ndjson_writer_batch(ex->nw, b));
+	return (ss_csv_writer_batch(ex->cw, b));
+}
+
+static int
+export_flush(struct exporter * ex)
+{
+
+	if (ex->nw != NULL)
+		return (ss_ndjson_writer_flush(ex->nw));
+	return (ss_csv_writer_flush(ex->cw));
+}
+
+static uint64_t
+export_bytes(const struct exporter * ex)
+{
+
+	if (ex->nw != NULL)
+		return (ss_ndjson_writer_bytes(ex->nw));
+	return (ss_csv_writer_bytes(ex->cw));
+}
+
 int
 ss_convert_decrypt(const struct ss_decrypt_opts * opts)
 {
 	struct ss_input * in = NULL;
 	struct ss_output * out = NULL;
 	struct ss_stream_reader * r = NULL;
-	struct ss_csv_writer * cw = NULL;
+	struct exporter ex = { NULL, NULL };
 	struct ss_batch b;
 	struct ss_stats st;
 	uint32_t ncolumns = 0;
@@ -258,27 +342,27 @@ ss_convert_decrypt(const struct ss_decrypt_opts * opts)
 		goto inerr;
 	if ((out = ss_output_open(opts->output, 0)) == NULL)
 		goto done;
-	if ((cw = ss_csv_writer_new(out, opts->delim, opts->crlf)) == NULL)
+	if (export_new(&ex, out, opts))
 		goto done;
 
 	while ((more = next_batch(r, &b, &ncolumns)) == 1) {
 		/* The header row is the schema's one record. */
-		if (ss_csv_writer_batch(cw, &b))
+		if (export_batch(&ex, &b))
 			goto done;
 		if (b.type == SS_BATCH_RECORDS)
 			st.records += b.nrecords;
 		/* Live streams: let each chunk through at once. */
-		if (!in->is_regular && ss_csv_writer_flush(cw))
+		if (!in->is_regular && export_flush(&ex))
 			goto done;
 		st.stream_bytes = ss_stream_reader_bytes(r);
-		st.csv_bytes = ss_csv_writer_bytes(cw);
+		st.csv_bytes = export_bytes(&ex);
 		ss_stats_tick(&st);
 	}
 	if (more == -1)
 		goto inerr;
-	if (ss_csv_writer_flush(cw))
+	if (export_flush(&ex))
 		goto done;
-	st.csv_bytes = ss_csv_writer_bytes(cw);
+	st.csv_bytes = export_bytes(&ex);
 	rc = ss_output_commit(out);
 	out = NULL;
 	if (rc == 0)
@@ -293,7 +377,8 @@ done:
 	if (rc != 0)
 		ss_stats_abort(&st);
 	ss_output_abort(out);
-	ss_csv_writer_free(cw);
+	ss_csv_writer_free(ex.cw);
+	ss_ndjson_writer_free(ex.nw);
 	ss_stream_reader_free(r);
 	ss_input_close(in);
 	return (rc);

@@ -2,8 +2,9 @@
 #define SS_CONVERT_H
 
 /*
- * The owner's and consumer's conversions: CSV to an encrypted stream
- * (ss-encrypt) and back (ss-decrypt), and the stream summary (ss-info).
+ * The owner's and consumer's conversions: CSV or NDJSON to an encrypted
+ * stream (ss-encrypt) and back (ss-decrypt), and the stream summary
+ * (ss-info).
  * Each runs to completion, commits its output only on success, and
  * returns 0, or -1 with an ss_err recorded.
  */
@@ -12,6 +13,10 @@
 #include <stdint.h>
 
 #include "key.h"
+
+/* Plaintext formats (--format). */
+#define SS_FORMAT_CSV		0
+#define SS_FORMAT_NDJSON	1	/* see ndjson.h */
 
 struct ss_encrypt_opts {
 	const char * input;		/* NULL or "-": stdin */
@@ -22,6 +27,9 @@ struct ss_encrypt_opts {
 	size_t chunk_size;		/* target plaintext bytes per chunk */
 	int flush_ms;			/* seal a partial chunk after a pause */
 	int stats, progress;
+	int format;			/* SS_FORMAT_* */
+	const char * columns;		/* NDJSON: field list, or NULL */
+	int flatten;			/* NDJSON: flatten nested values */
 	/*
 	 * Tests only (the ss-format(5) vector): a fixed file key, salt and
 	 * ephemeral secret keys, as for ss_stream_writer_new_fixed().  NULL
@@ -34,7 +42,7 @@ struct ss_encrypt_opts {
 
 /**
  * ss_convert_encrypt(opts):
- * Read CSV and write it as an encrypted stream.
+ * Read CSV (or NDJSON) and write it as an encrypted stream.
  */
 int ss_convert_encrypt(const struct ss_encrypt_opts *);
 
@@ -45,12 +53,14 @@ struct ss_decrypt_opts {
 	uint8_t delim;
 	int crlf;
 	int stats, progress;
+	int format;			/* SS_FORMAT_* */
 };
 
 /**
  * ss_convert_decrypt(opts):
  * Read an encrypted stream, authenticating every chunk before writing any
- * of it, and write CSV with a header row.
+ * of it, and write CSV with a header row (or NDJSON, one object per
+ * record).
  */
 int ss_convert_decrypt(const struct ss_decrypt_opts *);
 
