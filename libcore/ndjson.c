@@ -10,6 +10,7 @@
 
 #include "batch.h"
 #include "err.h"
+#include "grow.h"
 #include "io.h"
 #include "ndjson.h"
 #include "program.h"
@@ -52,32 +53,6 @@ struct ss_ndjson_reader {
 	uint8_t * path;		/* a flattened key being built */
 	size_t pathlen, pathcap;
 };
-
-/* Grow ${*buf} (capacity ${*cap}) to hold ${need} bytes. */
-static int
-reserve(uint8_t ** buf, size_t * cap, size_t need)
-{
-	uint8_t * nb;
-	size_t ncap;
-
-	if (need <= *cap)
-		return (0);
-	ncap = (*cap > 0) ? *cap : 256;
-	while (ncap < need) {
-		if (ncap > SIZE_MAX / 2) {
-			ss_err_set(SS_EXIT_SYS, "buffer too large");
-			return (-1);
-		}
-		ncap *= 2;
-	}
-	if ((nb = realloc(*buf, ncap)) == NULL) {
-		ss_err_errno("realloc");
-		return (-1);
-	}
-	*buf = nb;
-	*cap = ncap;
-	return (0);
-}
 
 /* Grow an array of ${size}-byte items to ${n} items. */
 static int
@@ -236,7 +211,8 @@ add_column(struct ss_ndjson_reader * nr, const uint8_t * key, size_t keylen,
 		for (i = 0; i < nr->ncols; i++)
 			hash_insert(nr, i);
 	}
-	if (reserve(&nr->text, &nr->textcap, nr->textlen + keylen + namelen))
+	if (ss_grow(&nr->text, &nr->textcap,
+	    nr->textlen + keylen + namelen, 1))
 		return (-1);
 	col = nr->ncols;
 	nr->key_off[col] = nr->textlen;
@@ -314,9 +290,9 @@ ss_ndjson_reader_new(const char * columns, int flatten, ss_csv_record_fn * fn,
 	nr->flatten = flatten;
 	randombytes_buf(nr->hash_key, sizeof(nr->hash_key));
 	/* An empty cell or key still points into a buffer, not NULL. */
-	if (reserve(&nr->row, &nr->rowcap, 1) ||
-	    reserve(&nr->text, &nr->textcap, 1) ||
-	    reserve(&nr->path, &nr->pathcap, 1))
+	if (ss_grow(&nr->row, &nr->rowcap, 1, 1) ||
+	    ss_grow(&nr->text, &nr->textcap, 1, 1) ||
+	    ss_grow(&nr->path, &nr->pathcap, 1, 1))
 		goto err;
 	if (columns != NULL && declare_columns(nr, columns))
 		goto err;
@@ -384,7 +360,7 @@ put_cell(struct ss_ndjson_reader * nr, const uint8_t * key, size_t keylen,
 		    "bytes", nr->line, SS_RECORD_MAX);
 		return (-1);
 	}
-	if (reserve(&nr->row, &nr->rowcap, nr->rowlen + len))
+	if (ss_grow(&nr->row, &nr->rowcap, nr->rowlen + len, 1))
 		return (-1);
 	if (len > 0)
 		memcpy(nr->row + nr->rowlen, s, len);
@@ -411,8 +387,8 @@ put_children(struct ss_ndjson_reader * nr, size_t pathlen, json_t * v)
 
 	if (json_is_object(v)) {
 		json_object_keylen_foreach(v, key, keylen, child) {
-			if (reserve(&nr->path, &nr->pathcap,
-			    pathlen + 1 + keylen))
+			if (ss_grow(&nr->path, &nr->pathcap,
+			    pathlen + 1 + keylen, 1))
 				return (-1);
 			nr->path[pathlen] = '.';
 			memcpy(nr->path + pathlen + 1, key, keylen);
@@ -424,7 +400,7 @@ put_children(struct ss_ndjson_reader * nr, size_t pathlen, json_t * v)
 	}
 	json_array_foreach(v, i, child) {
 		keylen = (size_t)snprintf(num, sizeof(num), ".%zu", i + 1);
-		if (reserve(&nr->path, &nr->pathcap, pathlen + keylen))
+		if (ss_grow(&nr->path, &nr->pathcap, pathlen + keylen, 1))
 			return (-1);
 		memcpy(nr->path + pathlen, num, keylen);
 		nr->pathlen = pathlen + keylen;
@@ -459,7 +435,7 @@ put_value(struct ss_ndjson_reader * nr, const uint8_t * key, size_t keylen,
 			return (-1);
 		}
 		if (key != NULL) {
-			if (reserve(&nr->path, &nr->pathcap, keylen))
+			if (ss_grow(&nr->path, &nr->pathcap, keylen, 1))
 				return (-1);
 			if (keylen > 0)
 				memcpy(nr->path, key, keylen);
@@ -653,7 +629,7 @@ carry_append(struct ss_ndjson_reader * nr, const uint8_t * s, size_t len)
 		    "bytes", nr->line + 1, SS_NDJSON_LINE_MAX);
 		return (-1);
 	}
-	if (reserve(&nr->carry, &nr->carrycap, nr->carrylen + len))
+	if (ss_grow(&nr->carry, &nr->carrycap, nr->carrylen + len, 1))
 		return (-1);
 	memcpy(nr->carry + nr->carrylen, s, len);
 	nr->carrylen += len;
