@@ -32,10 +32,11 @@ st() {
 	"$@" 2> "err.$name" || status=$?
 	echo $status > "status.$name"
 }
-# wait_until TEST: poll the shell condition TEST for up to 20 s.
+# wait_until TEST: poll the shell condition TEST for up to 20 s (60 s when
+# every run is slow).
 wait_until() {
 	local i
-	for i in $(seq 200); do
+	for i in $(seq $(slow && echo 600 || echo 200)); do
 		eval "$1" && return 0
 		sleep 0.1
 	done
@@ -95,12 +96,13 @@ awk -F, 'NR > 1 { printf "%s,%d,%.9g\n", $1, $2, $3 }' out.csv | sort > got.csv
 expect_same want.csv got.csv "through nc, against awk (count, mean)"
 
 # --- The sending nc killed mid-stream. ---
-# A slow source: the header, then a record every 20 ms.
+# A slow source: the header, then a record every 20 ms (50 when slow).
+if slow; then delay=0.05; else delay=0.02; fi
 slow_source() {
 	head -n 1 air.csv
 	tail -n +2 air.csv | head -n 500 | while IFS= read -r line; do
 		printf '%s\n' "$line"
-		sleep 0.02
+		sleep $delay
 	done
 }
 receiver
@@ -114,7 +116,7 @@ receiver
 tx=$!
 on_exit "kill \$(descendant $tx nc) 2>/dev/null"
 # The header, the schema and some records have gone out.
-wait_until '[ "$(filesize sent.ss 2>/dev/null || echo 0)" -gt 1200 ]'
+wait_until '[ -s sent.ss ] && [ "$(filesize sent.ss)" -gt 1200 ]'
 sender=$(descendant "$tx" nc)
 [ "$(echo "$sender" | grep -c .)" = 1 ] || fail "test bug: sending nc: '$sender'"
 kill -9 "$sender"

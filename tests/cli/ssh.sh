@@ -101,19 +101,21 @@ expect_status 1 eval 'ss_encrypt -r "$W1" air.csv |
 set +o pipefail
 
 # --- A dropped connection. ---
-# A slow source: the header, then a record every 20 ms, so that the stream
+# A slow source: the header, then a record every 20 ms (50 when slow), so that the stream
 # is still flowing when the connection drops.
+if slow; then delay=0.05; else delay=0.02; fi
 slow_source() {
 	head -n 1 air.csv
 	tail -n +2 air.csv | head -n 500 | while IFS= read -r line; do
 		printf '%s\n' "$line"
-		sleep 0.02
+		sleep $delay
 	done
 }
-# wait_until TEST: poll TEST (a shell condition) for up to 20 s.
+# wait_until TEST: poll the shell condition TEST for up to 20 s (60 s when
+# every run is slow).
 wait_until() {
 	local i
-	for i in $(seq 200); do
+	for i in $(seq $(slow && echo 600 || echo 200)); do
 		eval "$1" && return 0
 		sleep 0.1
 	done
@@ -153,7 +155,7 @@ dropped_pipeline() {
 	bg=$!
 	on_exit "kill \$(descendant $bg ssh) 2>/dev/null"
 	# The header, the schema and some records have come through.
-	wait_until '[ "$(filesize seen.ss 2>/dev/null || echo 0)" -gt 1200 ]'
+	wait_until '[ -s seen.ss ] && [ "$(filesize seen.ss)" -gt 1200 ]'
 }
 # expect_truncated WHAT TOOL...: each ss-TOOL exits 1 with one line saying
 # the stream was truncated, and leaves no -o file.
