@@ -146,6 +146,8 @@ descendant() {
 # -> the shell commands DOWNSTREAM; return once records flow through ssh.
 dropped_pipeline() {
 	rm -f seen.ss status.* err.* out.csv reduced.ss
+	# The sessions of earlier connections have ended.
+	wait_until '[ -z "$(sshd_sessions w1)" ]'
 	(
 		slow_source |
 		    ss_encrypt --flush-ms 10 -r "$W1" |
