@@ -36,7 +36,7 @@ st() {
 # every run is slow).
 wait_until() {
 	local i
-	for i in $(seq $(slow && echo 600 || echo 200)); do
+	for i in $(seq "$(slow && echo 600 || echo 200)"); do
 		eval "$1" && return 0
 		sleep 0.1
 	done
