@@ -23,7 +23,7 @@ SSHD_TIMEOUT=${SSHD_TIMEOUT:-600}
 # Remote commands run in the user's home directory: name the binaries by
 # absolute path.
 SS_BIN=$(cd "$SS_BIN" && pwd)
-declare -A SSHD_PID
+declare -gA SSHD_PID
 
 sshd_init() {
 	command -v sshd >/dev/null 2>&1 || command -v /usr/sbin/sshd \
