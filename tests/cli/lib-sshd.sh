@@ -9,6 +9,9 @@
 #	(default 600), and add "Host NAME" to the client configuration.
 #	It is stopped when the test ends.
 # ssh_to NAME CMD...: run CMD on NAME, as this user, with $SSH.
+# sshd_sessions NAME: the process ids of NAME's sessions (the sshd
+#	processes that carry a connection, children of the listener), one a
+#	line: killing one drops that connection from the server's side.
 # $SSH is the client command ("ssh -F $TMP/ssh/config"), for GNU parallel's
 # --ssh and for pipelines.
 #
@@ -17,6 +20,10 @@
 # and check nothing else about the host: they exist to carry streams.
 
 SSHD_TIMEOUT=${SSHD_TIMEOUT:-600}
+# Remote commands run in the user's home directory: name the binaries by
+# absolute path.
+SS_BIN=$(cd "$SS_BIN" && pwd)
+declare -gA SSHD_PID
 
 sshd_init() {
 	command -v sshd >/dev/null 2>&1 || command -v /usr/sbin/sshd \
@@ -90,6 +97,7 @@ CFG
 	$run timeout "$SSHD_TIMEOUT" "$SSHD" -D -e -f "$SSHDIR/sshd_$name.conf" \
 	    2>> "$SSHDIR/sshd_$name.log" &
 	pid=$!
+	SSHD_PID[$name]=$pid
 	on_exit "kill $pid 2>/dev/null; wait $pid 2>/dev/null"
 	echo "$addr $(cat "$SSHDIR/host_key.pub")" | sed "s/^$addr/[$addr]:$port/" \
 	    >> "$SSHDIR/known_hosts"
@@ -110,4 +118,14 @@ ssh_to() {
 	local name=$1
 	shift
 	$SSH "$name" "$@"
+}
+
+sshd_sessions() {
+	local top listener
+	top=${SSHD_PID[$1]:?sshd_sessions: no server $1}
+	# $top is timeout (or ip netns exec, which becomes timeout); its
+	# child is the listening sshd, whose children are the sessions.
+	for listener in $(pgrep -P "$top" -x sshd); do
+		pgrep -P "$listener" -x sshd || true
+	done
 }
