@@ -172,3 +172,45 @@ some() {
 		eval "echo \"\$1 \${$#}\""
 	fi
 }
+
+# --- Added for the across-machines tests (ssh.sh, netcat.sh, ...). ---
+
+# st NAME CMD...: run CMD, its stderr to err.NAME, its status to status.NAME.
+st() {
+	local name=$1 status=0
+	shift
+	"$@" 2> "err.$name" || status=$?
+	echo $status > "status.$name"
+}
+
+# wait_until TEST: poll the shell condition TEST for up to 20 s (60 s when
+# every run is slow).
+wait_until() {
+	local i
+	for i in $(seq "$(slow && echo 600 || echo 200)"); do
+		eval "$1" && return 0
+		sleep 0.1
+	done
+	fail "timed out waiting for: $1"
+}
+
+# descendant PID NAME: the process ids of PID's descendants called NAME.
+descendant() {
+	local p
+	for p in $(pgrep -P "$1"); do
+		[ "$(cat /proc/$p/comm 2>/dev/null)" != "$2" ] || echo "$p"
+		descendant "$p" "$2"
+	done
+}
+
+# slow_source CSV: CSV's header, then its first 500 records, one every 20 ms
+# (50 when slow), so that a stream is still flowing when a test cuts it.
+slow_source() {
+	local delay=0.02 line
+	slow && delay=0.05
+	head -n 1 "$1"
+	tail -n +2 "$1" | head -n 500 | while IFS= read -r line; do
+		printf '%s\n' "$line"
+		sleep $delay
+	done
+}

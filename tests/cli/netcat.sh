@@ -25,31 +25,6 @@ if slow; then rows=1000; else rows=20000; fi
 "$TOP/scripts/gen-airline" "$rows" > air.csv
 ACC='-a count,mean -f ArrDelay -g UniqueCarrier'
 
-# st NAME CMD...: run CMD, its stderr to err.NAME, its status to status.NAME.
-st() {
-	local name=$1 status=0
-	shift
-	"$@" 2> "err.$name" || status=$?
-	echo $status > "status.$name"
-}
-# wait_until TEST: poll the shell condition TEST for up to 20 s (60 s when
-# every run is slow).
-wait_until() {
-	local i
-	for i in $(seq "$(slow && echo 600 || echo 200)"); do
-		eval "$1" && return 0
-		sleep 0.1
-	done
-	fail "timed out waiting for: $1"
-}
-# descendant PID NAME: the process ids of PID's descendants called NAME.
-descendant() {
-	local p
-	for p in $(pgrep -P "$1"); do
-		[ "$(cat /proc/$p/comm 2>/dev/null)" != "$2" ] || echo "$p"
-		descendant "$p" "$2"
-	done
-}
 # receiver: in the background (pid $rx), listen on a free port ($port) on
 # loopback and pipe what arrives into ss-reduce and ss-decrypt -o out.csv;
 # return once nc listens.
@@ -96,18 +71,9 @@ awk -F, 'NR > 1 { printf "%s,%d,%.9g\n", $1, $2, $3 }' out.csv | sort > got.csv
 expect_same want.csv got.csv "through nc, against awk (count, mean)"
 
 # --- The sending nc killed mid-stream. ---
-# A slow source: the header, then a record every 20 ms (50 when slow).
-if slow; then delay=0.05; else delay=0.02; fi
-slow_source() {
-	head -n 1 air.csv
-	tail -n +2 air.csv | head -n 500 | while IFS= read -r line; do
-		printf '%s\n' "$line"
-		sleep $delay
-	done
-}
 receiver
 (
-	slow_source |
+	slow_source air.csv |
 	    ss_encrypt --flush-ms 10 -r "$M" |
 	    ss_match -i matcher.key -r "$R" --chunk-size 1024 "ArrDelay > 0" |
 	    tee sent.ss |

@@ -101,45 +101,10 @@ expect_status 1 eval 'ss_encrypt -r "$W1" air.csv |
 set +o pipefail
 
 # --- A dropped connection. ---
-# A slow source: the header, then a record every 20 ms (50 when slow), so that the stream
-# is still flowing when the connection drops.
-if slow; then delay=0.05; else delay=0.02; fi
-slow_source() {
-	head -n 1 air.csv
-	tail -n +2 air.csv | head -n 500 | while IFS= read -r line; do
-		printf '%s\n' "$line"
-		sleep $delay
-	done
-}
-# wait_until TEST: poll the shell condition TEST for up to 20 s (60 s when
-# every run is slow).
-wait_until() {
-	local i
-	for i in $(seq "$(slow && echo 600 || echo 200)"); do
-		eval "$1" && return 0
-		sleep 0.1
-	done
-	fail "timed out waiting for: $1"
-}
 # ended PID: wait up to 20 s for the background job PID to end.
 ended() {
 	wait_until "! kill -0 $1 2>/dev/null"
 	wait "$1" 2>/dev/null || true
-}
-# st NAME CMD...: run CMD, its stderr to err.NAME, its status to status.NAME.
-st() {
-	local name=$1 status=0
-	shift
-	"$@" 2> "err.$name" || status=$?
-	echo $status > "status.$name"
-}
-# descendant PID NAME: the process ids of PID's descendants called NAME.
-descendant() {
-	local p
-	for p in $(pgrep -P "$1"); do
-		[ "$(cat /proc/$p/comm 2>/dev/null)" != "$2" ] || echo "$p"
-		descendant "$p" "$2"
-	done
 }
 # dropped_pipeline RECIPIENT DOWNSTREAM: in the background (pid $bg), the
 # slow source -> ss-encrypt -> ssh w1 ss-match -r RECIPIENT -> tee seen.ss
@@ -149,7 +114,7 @@ dropped_pipeline() {
 	# The sessions of earlier connections have ended.
 	wait_until '[ -z "$(sshd_sessions w1)" ]'
 	(
-		slow_source |
+		slow_source air.csv |
 		    ss_encrypt --flush-ms 10 -r "$W1" |
 		    { st ssh $SSH w1 "$(on w1 "ss-match -i w1.key -r $1 --chunk-size 1024 'ArrDelay > 0'")"; } 2> /dev/null |
 		    tee seen.ss | eval "$2"
