@@ -1,0 +1,235 @@
+#!/bin/bash
+# Fan-out with GNU parallel over ssh (scripts/ss-fanout): three worker
+# hosts, each a network namespace of its own behind a veth pair, running
+# its own sshd (or, without the right to make namespaces, three sshd on
+# loopback ports).  The hosts share this file system, so the workers run
+# the binaries of $SS_BIN by absolute path; each worker's key is named by
+# its number.  The fanned-out result equals one stage over all the data
+# and awk; a worker with the wrong key, a host that is down or a route
+# that fails make ss-fanout exit non-zero with no output file.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-sshd.sh"
+cd "$TMP"
+
+unset SS_TEE SS_ENCLAVE
+export LC_ALL=C
+
+command -v parallel >/dev/null 2>&1 ||
+    skip "GNU parallel not installed (scripts/install-deps)"
+command -v rsync >/dev/null 2>&1 ||
+    skip "rsync not installed (scripts/install-deps)"
+sshd_init
+
+# The local stages are found in PATH; ss-fanout's temporary files go in
+# $TMP/tmp, which must be empty after every run, however it ended.
+export PATH="$SS_BIN:$PATH"
+mkdir tmp
+FANOUT() { TMPDIR=$TMP/tmp "$TOP/scripts/ss-fanout" "$@"; }
+no_temp_left() {
+	[ -z "$(ls -A tmp)" ] || fail "$1: ss-fanout left $(ls -A tmp)"
+}
+
+# Three hosts.  Names unique to this run: namespaces ss-fanout-ID-K, links
+# sfoIDhK (host side) and sfoIDnK, a /30 per link in 10.204.NET.0/24.
+id=$(printf '%04x' $(( (RANDOM ^ $$) & 65535 )))
+hosts=""
+if ip netns add "ss-fanout-$id-probe" 2>/dev/null; then
+	ip netns del "ss-fanout-$id-probe"
+	net=""
+	for i in $(seq 1 20); do
+		n=$(( RANDOM % 250 ))
+		ip -4 addr | grep -q "inet 10\.204\.$n\." || { net=$n; break; }
+	done
+	[ -n "$net" ] || fail "no free 10.204.N.0/24 for the links"
+	for k in 0 1 2; do
+		ns=ss-fanout-$id-$k
+		ip netns add "$ns" || fail "ip netns add $ns"
+		on_exit "ip netns del $ns 2>/dev/null"
+		ip link add "sfo${id}h$k" type veth peer name "sfo${id}n$k" ||
+		    fail "ip link add sfo${id}h$k"
+		on_exit "ip link del sfo${id}h$k 2>/dev/null"
+		ip link set "sfo${id}n$k" netns "$ns"
+		ip addr add "10.204.$net.$((4 * k + 1))/30" dev "sfo${id}h$k"
+		ip link set "sfo${id}h$k" up
+		ip netns exec "$ns" ip addr add "10.204.$net.$((4 * k + 2))/30" \
+		    dev "sfo${id}n$k"
+		ip netns exec "$ns" ip link set "sfo${id}n$k" up
+		ip netns exec "$ns" ip link set lo up
+		sshd_start "h$k" "10.204.$net.$((4 * k + 2))" "$ns"
+		hosts="$hosts${hosts:+,}h$k"
+	done
+	echo "fanout: 3 hosts in network namespaces ss-fanout-$id-0..2 (10.204.$net.0/24)"
+else
+	for k in 0 1 2; do
+		sshd_start "h$k" 127.0.0.1
+		hosts="$hosts${hosts:+,}h$k"
+	done
+	echo "fanout: cannot make network namespaces (not root?): 3 sshd on loopback ports instead"
+fi
+# A host that is down: h2's address, a port that nothing listens on.
+printf 'Host down\n\tHostName %s\n\tPort %s\n' \
+    "$(awk '$1 == "Host" && $2 == "h2" { f = 1 } f && $1 == "HostName" { print $2; exit }' "$SSHDIR/config")" \
+    "$(free_port)" >> "$SSHDIR/config"
+
+for s in route merge reduce match; do
+	eval "ss_$s() { \$SS_WRAP \"\$SS_BIN/ss-$s\" \"\$@\"; }"
+done
+newkey route
+RT=$PUB
+newkey merger
+newkey consumer
+C=$PUB
+for k in 0 1 2; do
+	newkey "w$k"
+	echo "$PUB" > "w$k.pub"
+done
+newkey stranger
+cp w0.pub x0.pub
+echo "$PUB" > x1.pub
+cp w2.pub x2.pub
+
+if slow; then rows=500; else rows=20000; fi
+"$TOP/scripts/gen-airline" "$rows" > air.csv
+ss_encrypt -r "$RT" -o air.ss air.csv || fail "encrypt air.csv"
+
+# Reduce: count, sum and mean of ArrDelay per carrier on three hosts.
+RED=(-a count,sum,mean -f ArrDelay -g UniqueCarrier)
+expect_status 0 FANOUT -S "$hosts" -k UniqueCarrier -R "$TMP/w{}.pub" \
+    -W "$TMP/w{}.key" -I route.key -i merger.key -r "$C" --ssh "$SSH" \
+    -o fan.ss -- "$SS_BIN/ss-reduce" --partial "${RED[@]}" < air.ss
+no_temp_left "reduce"
+expect_status 0 ss_decrypt -i consumer.key -o fan.csv fan.ss
+expect_status 0 ss_reduce -i route.key "${RED[@]}" -r "$C" -o one.ss < air.ss
+expect_status 0 ss_decrypt -i consumer.key -o one.csv one.ss
+[ "$(wc -l < one.csv)" -gt 10 ] || fail "test bug: too few carriers"
+[ "$(head -n 1 fan.csv)" = "$(head -n 1 one.csv)" ] ||
+    fail "headers differ: $(head -n 1 fan.csv)"
+[ "$(tail -n +2 fan.csv | sort)" = "$(tail -n +2 one.csv | sort)" ] ||
+    fail "the fanned-out reduce differs from one ss-reduce"
+# And awk: the count of non-empty ArrDelay cells and the sum of the
+# numeric ones, per carrier.
+awk -F, 'NR > 1 { if ($15 != "") n[$9]++; if ($15 != "NA" && $15 != "") s[$9] += $15 }
+    END { for (c in n) print c "," n[c] "," s[c] }' air.csv | sort > want.csv
+tail -n +2 fan.csv | cut -d, -f1-3 | sort > got.csv
+cmp -s want.csv got.csv ||
+    fail "count and sum differ from awk: $(diff want.csv got.csv | head -5)"
+# Each worker really ran on its own host: three jobs, three hosts.
+[ -s fan.ss ] || fail "no result"
+
+# Match, merged with ss-merge: six partitions, two per host, round-robin,
+# and an expression that a shell or parallel would change if it were not
+# quoted: a single quote, {}, $HOME, two blanks.
+EXPR='ArrDelay > 30 && Dest != "it'\''s {}  $HOME \"x\""'
+expect_status 0 FANOUT -S h0 -S h1,h2 --round-robin -n 6 \
+    -R "$TMP/w{}.pub" -W "$TMP/w{}.key" -I route.key -i merger.key \
+    -r "$C" --ssh "$SSH" -o fanm.ss -- "$SS_BIN/ss-match" "$EXPR" < air.ss
+no_temp_left "match"
+expect_status 0 ss_match -i route.key -r "$C" -o onem.ss "$EXPR" < air.ss
+ss_decrypt -i consumer.key fanm.ss | sort > fanm.csv
+ss_decrypt -i consumer.key onem.ss | sort > onem.csv
+[ "$(wc -l < onem.csv)" -gt 100 ] || fail "test bug: ss-match kept too few"
+cmp -s fanm.csv onem.csv || fail "the fanned-out match differs from one ss-match"
+awk -F, 'NR > 1 && $15 != "NA" && $15 != "" && $15 > 30' air.csv | sort > wantm.csv
+grep -v '^Year,' onem.csv > gotm.csv
+cmp -s wantm.csv gotm.csv || fail "ss-match differs from awk"
+
+# To standard output, relative key paths: the -W path is relative to the
+# worker's home directory.
+rel=${TMP#"$HOME"/}
+if [ "$rel" != "$TMP" ]; then
+	FANOUT -S "$hosts" -k UniqueCarrier -R "$TMP/w{}.pub" -W "$rel/w{}.key" \
+	    -I route.key -i merger.key -r "$C" --ssh "$SSH" \
+	    -- "$SS_BIN/ss-reduce" --partial "${RED[@]}" < air.ss > fan2.ss ||
+	    fail "ss-fanout to standard output failed"
+	ss_decrypt -i consumer.key fan2.ss | tail -n +2 | sort > fan2.csv
+	tail -n +2 one.csv | sort | cmp -s - fan2.csv ||
+	    fail "the result on standard output differs"
+fi
+
+# A worker with the wrong key: partition 1 is encrypted to a key that
+# host h1 does not hold.  Its stage refuses the stream (1), ss-fanout
+# names it, and no output file appears.
+expect_status 1 FANOUT -S "$hosts" -k UniqueCarrier -R "$TMP/x{}.pub" \
+    -W "$TMP/w{}.key" -I route.key -i merger.key -r "$C" --ssh "$SSH" \
+    -o bad.ss -- "$SS_BIN/ss-reduce" --partial "${RED[@]}" < air.ss
+grep -q "^ss-fanout: worker 1 (h1), partition 1: exited with status 1$" \
+    "$TMP/stderr" || fail "no line naming worker 1: $(cat "$TMP/stderr")"
+grep -q "^ss-reduce: " "$TMP/stderr" ||
+    fail "the worker's own message is missing: $(cat "$TMP/stderr")"
+expect_no_output . bad.ss
+no_temp_left "wrong key"
+
+# A host that is down: ssh fails (255), a system error.
+expect_status 2 FANOUT -S h0,h1,down -k UniqueCarrier -R "$TMP/w{}.pub" \
+    -W "$TMP/w{}.key" -I route.key -i merger.key -r "$C" --ssh "$SSH" \
+    -o bad.ss -- "$SS_BIN/ss-match" 'ArrDelay > 0' < air.ss
+grep -q "^ss-fanout: worker 2 (down), partition 2: exited with status 255$" \
+    "$TMP/stderr" || fail "no line naming the host that is down: $(cat "$TMP/stderr")"
+expect_no_output . bad.ss
+no_temp_left "host down"
+
+# A route that fails: a field the input lacks (1), and a stream that is
+# not for the routing stage (1).
+expect_status 1 FANOUT -S "$hosts" -k NoSuchField -R "$TMP/w{}.pub" \
+    -W "$TMP/w{}.key" -I route.key -i merger.key -r "$C" --ssh "$SSH" \
+    -o bad.ss -- "$SS_BIN/ss-match" 'ArrDelay > 0' < air.ss
+expect_stderr "^ss-route: .*NoSuchField"
+expect_status 1 FANOUT -S "$hosts" -k UniqueCarrier -R "$TMP/w{}.pub" \
+    -W "$TMP/w{}.key" -I merger.key -i merger.key -r "$C" --ssh "$SSH" \
+    -o bad.ss -- "$SS_BIN/ss-match" 'ArrDelay > 0' < air.ss
+expect_no_output . bad.ss
+no_temp_left "route"
+
+# A worker whose output was tampered with on the way back is caught by the
+# merge: a worker command that flips a byte of its own output.
+cat > evil.sh <<EOF
+#!/bin/sh
+"$SS_BIN/ss-match" "\$@" > "$TMP/evil.\$\$"
+size=\$(wc -c < "$TMP/evil.\$\$")
+printf '\\001' | dd of="$TMP/evil.\$\$" bs=1 seek=\$((size - 20)) conv=notrunc status=none
+cat "$TMP/evil.\$\$"
+rm -f "$TMP/evil.\$\$"
+EOF
+chmod 755 evil.sh
+expect_status 1 FANOUT -S "$hosts" -k UniqueCarrier -R "$TMP/w{}.pub" \
+    -W "$TMP/w{}.key" -I route.key -i merger.key -r "$C" --ssh "$SSH" \
+    -o bad.ss -- "$TMP/evil.sh" 'ArrDelay > 0' < air.ss
+grep -q "^ss-merge: " "$TMP/stderr" ||
+    fail "the merge did not refuse a tampered output: $(cat "$TMP/stderr")"
+expect_no_output . bad.ss
+
+# Usage errors: 2, one line and the --help hint, nothing run.
+A=(-R "$TMP/w{}.pub" -W "$TMP/w{}.key" -I route.key -i merger.key -r "$C")
+M=(-- "$SS_BIN/ss-match" 'ArrDelay > 0')
+expect_status 2 FANOUT -k UniqueCarrier "${A[@]}" "${M[@]}" < air.ss
+expect_usage_error "^ss-fanout: no worker hosts"
+expect_status 2 FANOUT -S "$hosts" -k UniqueCarrier --round-robin "${A[@]}" "${M[@]}" < air.ss
+expect_usage_error "^ss-fanout: -k and --round-robin conflict$"
+expect_status 2 FANOUT -S "$hosts" -k A -k B "${A[@]}" "${M[@]}" < air.ss
+expect_usage_error "^ss-fanout: -k given twice$"
+expect_status 2 FANOUT -S "$hosts" -k UniqueCarrier -n 0 "${A[@]}" "${M[@]}" < air.ss
+expect_usage_error "^ss-fanout: -n: '0' is not a number from 1 to 256$"
+expect_status 2 FANOUT -S "$hosts" -k UniqueCarrier -R "$TMP/w.pub" \
+    -W "$TMP/w{}.key" -I route.key -i merger.key -r "$C" "${M[@]}" < air.ss
+expect_usage_error "^ss-fanout: -R: '.*' has no \{\}$"
+expect_status 2 FANOUT -S "$hosts" -k UniqueCarrier "${A[@]}" < air.ss
+expect_usage_error "^ss-fanout: no worker command"
+expect_status 2 FANOUT -S "$hosts" -k UniqueCarrier "${A[@]}" \
+    -- "$SS_BIN/ss-reduce" "${RED[@]}" < air.ss
+expect_usage_error "^ss-fanout: an ss-reduce worker needs --partial"
+expect_status 2 FANOUT -S "$hosts" -k UniqueCarrier "${A[@]}" \
+    -- "$SS_BIN/ss-match" -i w0.key 'ArrDelay > 0' < air.ss
+expect_usage_error "^ss-fanout: the worker command has '-i'"
+expect_status 2 FANOUT -S "h0,-oProxyCommand=x" -k UniqueCarrier "${A[@]}" "${M[@]}" < air.ss
+expect_usage_error "^ss-fanout: -S: '-oProxyCommand=x' is not an ssh destination$"
+expect_status 2 FANOUT --bogus "${A[@]}" "${M[@]}" < air.ss
+expect_usage_error "^ss-fanout: unknown option '--bogus'$"
+# A worker public key that does not exist: a system error, nothing run.
+expect_status 2 FANOUT -S h0,h1,h2,h0 -k UniqueCarrier "${A[@]}" -o bad.ss "${M[@]}" < air.ss
+expect_stderr "^ss-fanout: .*/w3\.pub: cannot read worker 3's public key$"
+expect_no_output . bad.ss
+no_temp_left "usage"
+FANOUT --help > help.txt 2> help.err || fail "--help did not exit 0"
+[ ! -s help.err ] || fail "--help wrote to stderr: $(cat help.err)"
+grep -q '^usage: ss-fanout -S' help.txt || fail "--help prints no usage"
+pass
