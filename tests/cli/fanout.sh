@@ -9,7 +9,7 @@
 # that fails make ss-fanout exit non-zero with no output file.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-sshd.sh"
-cd "$TMP"
+cd "$TMP" || exit 2
 
 unset SS_TEE SS_ENCLAVE
 export LC_ALL=C
@@ -36,7 +36,7 @@ hosts=""
 if ip netns add "ss-fanout-$id-probe" 2>/dev/null; then
 	ip netns del "ss-fanout-$id-probe"
 	net=""
-	for i in $(seq 1 20); do
+	for _ in $(seq 1 20); do
 		n=$(( RANDOM % 250 ))
 		ip -4 addr | grep -q "inet 10\.204\.$n\." || { net=$n; break; }
 	done
@@ -93,6 +93,7 @@ if slow; then rows=500; else rows=20000; fi
 ss_encrypt -r "$RT" -o air.ss air.csv || fail "encrypt air.csv"
 
 # Reduce: count, sum and mean of ArrDelay per carrier on three hosts.
+# shellcheck disable=SC2054 # the commas are ss-reduce's
 RED=(-a count,sum,mean -f ArrDelay -g UniqueCarrier)
 expect_status 0 FANOUT -S "$hosts" -k UniqueCarrier -R "$TMP/w{}.pub" \
     -W "$TMP/w{}.key" -I route.key -i merger.key -r "$C" --ssh "$SSH" \
@@ -119,11 +120,28 @@ cmp -s want.csv got.csv ||
 # Match, merged with ss-merge: six partitions, two per host, round-robin,
 # and an expression that a shell or parallel would change if it were not
 # quoted: a single quote, {}, $HOME, two blanks.
+# shellcheck disable=SC2016 # $HOME must not expand, anywhere
 EXPR='ArrDelay > 30 && Dest != "it'\''s {}  $HOME \"x\""'
+# The worker command is a wrapper that notes where it ran (the sshd's
+# port) and with which key, then runs ss-match.
+cat > who.sh <<EOF
+#!/bin/sh
+echo "\${SSH_CONNECTION##* } \$2" >> "$TMP/who.log"
+exec "$SS_BIN/ss-match" "\$@"
+EOF
+chmod 755 who.sh
 expect_status 0 FANOUT -S h0 -S h1,h2 --round-robin -n 6 \
     -R "$TMP/w{}.pub" -W "$TMP/w{}.key" -I route.key -i merger.key \
-    -r "$C" --ssh "$SSH" -o fanm.ss -- "$SS_BIN/ss-match" "$EXPR" < air.ss
+    -r "$C" --ssh "$SSH" -o fanm.ss -- "$TMP/who.sh" "$EXPR" < air.ss
 no_temp_left "match"
+# Six jobs, two on each host, each with the key of its host.
+[ "$(wc -l < who.log)" = 6 ] || fail "not six jobs: $(cat who.log)"
+for k in 0 1 2; do
+	port=$(awk -v h="h$k" '$1 == "Host" { f = ($2 == h) }
+	    f && $1 == "Port" { print $2; exit }' "$SSHDIR/config")
+	[ "$(grep -c "^$port $TMP/w$k\.key\$" who.log)" = 2 ] ||
+	    fail "host h$k (port $port) did not run two jobs with w$k.key: $(cat who.log)"
+done
 expect_status 0 ss_match -i route.key -r "$C" -o onem.ss "$EXPR" < air.ss
 ss_decrypt -i consumer.key fanm.ss | sort > fanm.csv
 ss_decrypt -i consumer.key onem.ss | sort > onem.csv
@@ -133,18 +151,17 @@ awk -F, 'NR > 1 && $15 != "NA" && $15 != "" && $15 > 30' air.csv | sort > wantm.
 grep -v '^Year,' onem.csv > gotm.csv
 cmp -s wantm.csv gotm.csv || fail "ss-match differs from awk"
 
-# To standard output, relative key paths: the -W path is relative to the
-# worker's home directory.
-rel=${TMP#"$HOME"/}
-if [ "$rel" != "$TMP" ]; then
-	FANOUT -S "$hosts" -k UniqueCarrier -R "$TMP/w{}.pub" -W "$rel/w{}.key" \
-	    -I route.key -i merger.key -r "$C" --ssh "$SSH" \
-	    -- "$SS_BIN/ss-reduce" --partial "${RED[@]}" < air.ss > fan2.ss ||
-	    fail "ss-fanout to standard output failed"
-	ss_decrypt -i consumer.key fan2.ss | tail -n +2 | sort > fan2.csv
-	tail -n +2 one.csv | sort | cmp -s - fan2.csv ||
-	    fail "the result on standard output differs"
-fi
+# To standard output, with the workers' key paths relative to their home
+# directory (the hosts share it with this one).
+rel=$(realpath -m --relative-to="$HOME" "$TMP")
+FANOUT -S "$hosts" -k UniqueCarrier -R "$TMP/w{}.pub" -W "$rel/w{}.key" \
+    -I route.key -i merger.key -r "$C" --ssh "$SSH" \
+    -- "$SS_BIN/ss-reduce" --partial "${RED[@]}" < air.ss > fan2.ss ||
+    fail "ss-fanout to standard output failed"
+ss_decrypt -i consumer.key fan2.ss | tail -n +2 | sort > fan2.csv
+tail -n +2 one.csv | sort | cmp -s - fan2.csv ||
+    fail "the result on standard output differs"
+no_temp_left "stdout"
 
 # A worker with the wrong key: partition 1 is encrypted to a key that
 # host h1 does not hold.  Its stage refuses the stream (1), ss-fanout
