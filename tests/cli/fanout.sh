@@ -33,6 +33,7 @@ no_temp_left() {
 # sfoIDhK (host side) and sfoIDnK, a /30 per link in 10.204.NET.0/24.
 id=$(printf '%04x' $(( (RANDOM ^ $$) & 65535 )))
 hosts=""
+downns=""
 if ip netns add "ss-fanout-$id-probe" 2>/dev/null; then
 	ip netns del "ss-fanout-$id-probe"
 	net=""
@@ -58,6 +59,7 @@ if ip netns add "ss-fanout-$id-probe" 2>/dev/null; then
 		sshd_start "h$k" "10.204.$net.$((4 * k + 2))" "$ns"
 		hosts="$hosts${hosts:+,}h$k"
 	done
+	downns=ss-fanout-$id-2
 	echo "fanout: 3 hosts in network namespaces ss-fanout-$id-0..2 (10.204.$net.0/24)"
 else
 	for k in 0 1 2; do
@@ -69,7 +71,7 @@ fi
 # A host that is down: h2's address, a port that nothing listens on.
 printf 'Host down\n\tHostName %s\n\tPort %s\n' \
     "$(awk '$1 == "Host" && $2 == "h2" { f = 1 } f && $1 == "HostName" { print $2; exit }' "$SSHDIR/config")" \
-    "$(free_port)" >> "$SSHDIR/config"
+    "$(free_port "$downns")" >> "$SSHDIR/config"
 
 for s in route merge reduce match; do
 	eval "ss_$s() { \$SS_WRAP \"\$SS_BIN/ss-$s\" \"\$@\"; }"
