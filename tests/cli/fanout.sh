@@ -217,6 +217,52 @@ grep -q "^ss-merge: " "$TMP/stderr" ||
     fail "the merge did not refuse a tampered output: $(cat "$TMP/stderr")"
 expect_no_output . bad.ss
 
+# SIGTERM while the workers run: ss-fanout stops them and exits 2, soon,
+# leaving no output, no temporary file here and no working directory on
+# the workers.
+cat > slow.sh <<EOF
+#!/bin/sh
+pwd > "$TMP/cwd.\$\$"
+sleep 60 &
+echo \$! > "$TMP/sleep.\$\$"
+wait
+EOF
+chmod 755 slow.sh
+TMPDIR=$TMP/tmp "$TOP/scripts/ss-fanout" -S "$hosts" -k UniqueCarrier \
+    -R "$TMP/w{}.pub" -W "$TMP/w{}.key" -I route.key -i merger.key \
+    -r "$C" --ssh "$SSH" -o bad.ss -- "$TMP/slow.sh" < air.ss 2> term.err &
+pid=$!
+for _ in $(seq 1 300); do
+	[ "$(find . -maxdepth 1 -name 'cwd.*' | wc -l)" = 3 ] && break
+	sleep 0.1
+done
+[ "$(find . -maxdepth 1 -name 'cwd.*' | wc -l)" = 3 ] ||
+    fail "the slow workers did not start: $(cat term.err)"
+started=$SECONDS
+kill -TERM "$pid"
+rc=0
+wait "$pid" || rc=$?
+[ "$rc" = 2 ] || fail "ss-fanout exited $rc on SIGTERM, expected 2"
+[ $((SECONDS - started)) -lt 15 ] || fail "ss-fanout took $((SECONDS - started)) s to stop"
+expect_no_output . bad.ss
+no_temp_left "SIGTERM"
+for f in cwd.*; do
+	[ ! -e "$(cat "$f")" ] || fail "a worker's directory $(cat "$f") is left"
+done
+# The workers' processes end: parallel kills each remote job's process
+# group when its ssh connection goes.
+for _ in $(seq 1 50); do
+	left=""
+	for f in sleep.*; do
+		! kill -0 "$(cat "$f")" 2>/dev/null || left="$left $(cat "$f")"
+	done
+	pgrep -f "^/bin/sh $TMP/slow.sh" > /dev/null || [ -n "$left" ] || break
+	sleep 0.1
+done
+[ -z "$left" ] || fail "workers' processes$left still run after SIGTERM"
+! pgrep -f "^/bin/sh $TMP/slow.sh" > /dev/null ||
+    fail "a worker still runs after SIGTERM"
+
 # Usage errors: 2, one line and the --help hint, nothing run.
 A=(-R "$TMP/w{}.pub" -W "$TMP/w{}.key" -I route.key -i merger.key -r "$C")
 M=(-- "$SS_BIN/ss-match" 'ArrDelay > 0')
