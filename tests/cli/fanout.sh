@@ -269,7 +269,9 @@ expect_usage_error "^ss-fanout: no worker hosts"
 expect_status 2 FANOUT -S "$hosts" -k UniqueCarrier --round-robin "${A[@]}" "${M[@]}" < air.ss
 expect_usage_error "^ss-fanout: -k and --round-robin conflict$"
 expect_status 2 FANOUT -S "$hosts" -k A -k B "${A[@]}" "${M[@]}" < air.ss
-expect_usage_error "^ss-fanout: -k given twice$"
+expect_usage_error "^ss-fanout: option -k given more than once$"
+expect_status 2 FANOUT -S "$hosts" -k UniqueCarrier "${A[@]}" -o
+expect_usage_error "^ss-fanout: option -o needs a value$"
 expect_status 2 FANOUT -S "$hosts" -k UniqueCarrier -n 0 "${A[@]}" "${M[@]}" < air.ss
 expect_usage_error "^ss-fanout: -n: '0' is not a number from 1 to 256$"
 expect_status 2 FANOUT -S "$hosts" -k UniqueCarrier -R "$TMP/w.pub" \
@@ -295,4 +297,7 @@ no_temp_left "usage"
 FANOUT --help > help.txt 2> help.err || fail "--help did not exit 0"
 [ ! -s help.err ] || fail "--help wrote to stderr: $(cat help.err)"
 grep -q '^usage: ss-fanout -S' help.txt || fail "--help prints no usage"
+grep -qi '^exit status' help.txt || fail "--help does not document the exit status"
+[ "$(FANOUT -V)" = "ss-fanout (securestreams) $(ss_keygen -V | sed 's/.* //')" ] ||
+    fail "ss-fanout -V printed: $(FANOUT -V)"
 pass
