@@ -218,6 +218,22 @@ grep -q "^ss-merge: " "$TMP/stderr" ||
     fail "the merge did not refuse a tampered output: $(cat "$TMP/stderr")"
 expect_no_output . bad.ss
 
+# An output that does not come back (rsync cannot find it): the worker's
+# stage succeeds, then its output is gone from its working directory.
+cat > gone.sh <<EOF
+#!/bin/sh
+"$SS_BIN/ss-match" "\$@" || exit
+rm -f p0.out
+EOF
+chmod 755 gone.sh
+expect_status 2 FANOUT -S h0 -k UniqueCarrier -R "$TMP/w{}.pub" \
+    -W "$TMP/w{}.key" -I route.key -i merger.key -r "$C" --ssh "$SSH" \
+    -o bad.ss -- "$TMP/gone.sh" 'ArrDelay > 0' < air.ss
+grep -q "^ss-fanout: worker 0 (h0), partition 0: its output did not come back$" \
+    "$TMP/stderr" || fail "a lost output is not reported: $(cat "$TMP/stderr")"
+expect_no_output . bad.ss
+no_temp_left "lost output"
+
 # SIGTERM while the workers run: ss-fanout stops them and exits 2, soon,
 # leaving no output, no temporary file here and no working directory on
 # the workers.
