@@ -130,14 +130,18 @@ cmp -s want.csv got.csv ||
 
 # Match, merged with ss-merge --sorted-by: six partitions, two per host,
 # round-robin, and an expression that a shell or parallel would change if
-# it were not quoted: a single quote, {}, $HOME, two blanks.
+# it were not quoted: a single quote, {}, $HOME, two blanks, newlines.
 # shellcheck disable=SC2016 # $HOME must not expand, anywhere
 EXPR='ArrDelay > 30 && Dest != "it'\''s {}  $HOME \"x\""'
+EXPR="$EXPR && Origin != \"a
+b\"
+"
 # The worker command is a wrapper that notes where it ran (the sshd's
-# port) and with which key, then runs ss-match.
+# port), with which key and which expression, then runs ss-match.
 cat > who.sh <<EOF
 #!/bin/sh
 echo "\${SSH_CONNECTION##* } \$2" >> "$TMP/who.log"
+printf '%s' "\$5" > "$TMP/expr.\$\$"
 exec "$SS_BIN/ss-match" "\$@"
 EOF
 chmod 755 who.sh
@@ -146,6 +150,10 @@ expect_status 0 FANOUT -S h0 -S h1,h2 --round-robin -n 6 \
     -r "$C" --ssh "$SSH" --sorted-by Distance -o fanm.ss \
     -- "$TMP/who.sh" "$EXPR" < air.ss
 no_temp_left "match"
+printf '%s' "$EXPR" > expr.want
+for f in expr.[0-9]*; do
+	cmp -s expr.want "$f" || fail "the expression arrived changed: $(cat "$f")"
+done
 # Six jobs, two on each host, each with the key of its host.
 [ "$(wc -l < who.log)" = 6 ] || fail "not six jobs: $(cat who.log)"
 for k in 0 1 2; do
