@@ -20,7 +20,9 @@ FUZZ_SMOKE_SECONDS ?= 10
 
 BINS		= ss-keygen ss-encrypt ss-decrypt ss-info ss-attest ss-map ss-match \
 		  ss-reduce ss-route ss-merge
-MAN1		= $(BINS:%=man/%.1)
+# Shell scripts installed beside the binaries (scripts/X, man/X.1).
+SCRIPTS		= ss-fanout
+MAN1		= $(BINS:%=man/%.1) $(SCRIPTS:%=man/%.1)
 MAN5		= man/ss-format.5
 MAN7		= man/securestreams.7 man/ss-enclave.7 man/ss-expr.7
 
@@ -183,6 +185,7 @@ install: all
 	    $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7
 	install -d $(DESTDIR)$(PREFIX)/libexec/securestreams
 	install -m 0755 $(BINS:%=$(BINDIR)/%) $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(SCRIPTS:%=scripts/%) $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(ENCLAVE_IMG) $(DESTDIR)$(PREFIX)/libexec/securestreams
 	install -m 0644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0644 $(MAN5) $(DESTDIR)$(PREFIX)/share/man/man5
