@@ -98,7 +98,8 @@ CFG
 	    2>> "$SSHDIR/sshd_$name.log" &
 	pid=$!
 	SSHD_PID[$name]=$pid
-	on_exit "kill $pid 2>/dev/null; wait $pid 2>/dev/null"
+	# The server and any session still running through it.
+	on_exit "kill_tree $pid; wait $pid 2>/dev/null"
 	echo "$addr $(cat "$SSHDIR/host_key.pub")" | sed "s/^$addr/[$addr]:$port/" \
 	    >> "$SSHDIR/known_hosts"
 	printf 'Host %s\n\tHostName %s\n\tPort %s\n' "$name" "$addr" "$port" \

@@ -203,6 +203,16 @@ descendant() {
 	done
 }
 
+# kill_tree PID: signal PID and every process below it (a server and the
+# sessions it forked).
+kill_tree() {
+	local p
+	for p in $(pgrep -P "$1"); do
+		kill_tree "$p"
+	done
+	kill "$1" 2>/dev/null || true
+}
+
 # slow_source CSV: CSV's header, then its first 500 records, one every 20 ms
 # (50 when slow), so that a stream is still flowing when a test cuts it.
 slow_source() {
