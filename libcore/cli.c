@@ -345,10 +345,11 @@ ss_stats_finish(struct ss_stats * st)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	t = elapsed(&st->start, &now);
 	bytes = (st->csv_bytes > 0) ? st->csv_bytes : st->stream_bytes;
-	fprintf(stderr, "%s: %llu records, %llu CSV bytes, %llu stream "
+	fprintf(stderr, "%s: %llu records, %llu %s bytes, %llu stream "
 	    "bytes, %.3f s, %.1f MB/s, %.0f records/s\n", progname,
 	    (unsigned long long)st->records,
 	    (unsigned long long)st->csv_bytes,
+	    (st->plain != NULL) ? st->plain : "CSV",
 	    (unsigned long long)st->stream_bytes, t,
 	    t > 0 ? (double)bytes / 1e6 / t : 0.0,
 	    t > 0 ? (double)st->records / t : 0.0);

@@ -138,7 +138,8 @@ struct ss_stats {
 	int report;		/* --stats */
 	int progress;		/* --progress, and stderr is a terminal */
 	uint64_t records;
-	uint64_t csv_bytes;	/* bytes on the CSV side */
+	uint64_t csv_bytes;	/* bytes on the plaintext side */
+	const char * plain;	/* its format, for the report: "CSV" */
 	uint64_t stream_bytes;	/* bytes on the encrypted side */
 	struct timespec start;
 	struct timespec last;	/* last progress line */

@@ -184,6 +184,8 @@ ss_convert_encrypt(const struct ss_encrypt_opts * opts)
 	memset(&es, 0, sizeof(es));
 	es.opts = opts;
 	ss_stats_start(&es.st, opts->stats, opts->progress);
+	if (opts->format == SS_FORMAT_NDJSON)
+		es.st.plain = "NDJSON";
 	if ((buf = malloc(READ_BUFSIZE)) == NULL) {
 		ss_err_errno("malloc");
 		goto done;
@@ -336,6 +338,8 @@ ss_convert_decrypt(const struct ss_decrypt_opts * opts)
 	int rc = -1;
 
 	ss_stats_start(&st, opts->stats, opts->progress);
+	if (opts->format == SS_FORMAT_NDJSON)
+		st.plain = "NDJSON";
 	if ((in = ss_input_open(opts->input)) == NULL)
 		return (-1);
 	if ((r = ss_stream_reader_new(in, opts->identities)) == NULL)

@@ -222,4 +222,11 @@ set +e; wait $pid; status=$?; set -e
 printf '{"id":"a","v":1}\n{"id":"b","v":2}\n' > want-live.json
 expect_same want-live.json live.json "the live pipeline"
 
+# --stats names the plaintext's format.
+printf '{"id":"a","v":1}\n{"id":"b","v":2}\n' > st.json
+expect_status 0 enc --stats -o st.ss st.json
+expect_stderr "^ss-encrypt: 2 records, $(filesize st.json) NDJSON bytes, $(filesize st.ss) stream bytes, "
+expect_status 0 ss_decrypt -i me.key --format ndjson --stats -o st.out st.ss
+expect_stderr "^ss-decrypt: 2 records, $(filesize st.out) NDJSON bytes, $(filesize st.ss) stream bytes, "
+
 pass
