@@ -19,6 +19,7 @@
 
 #include "csv.h"
 #include "err.h"
+#include "grow.h"
 
 int LLVMFuzzerInitialize(int *, char ***);
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -35,16 +36,9 @@ struct outcome {
 static void
 put(struct outcome * o, const void * p, size_t len)
 {
-	size_t ncap;
 
-	if (len > o->cap - o->len) {
-		ncap = (o->cap > 0) ? o->cap : 4096;
-		while (ncap - o->len < len)
-			ncap *= 2;
-		if ((o->buf = realloc(o->buf, ncap)) == NULL)
-			abort();
-		o->cap = ncap;
-	}
+	if (ss_grow(&o->buf, &o->cap, o->len + len, 1))
+		abort();
 	if (len > 0)
 		memcpy(o->buf + o->len, p, len);
 	o->len += len;
