@@ -570,7 +570,7 @@ ss_enclave_call(struct ss_enclave * e, uint32_t id, const uint8_t * in,
 struct sender {
 	struct ss_enclave * e;
 	uint32_t id;
-	int (* next)(void *, const uint8_t **, size_t *);
+	int (* next)(void *, uint8_t *, size_t, const uint8_t **, size_t *);
 	void * cookie;
 	pthread_mutex_t mtx;
 	pthread_cond_t cond;
@@ -590,26 +590,40 @@ unlock(void * mtx)
 }
 
 /*
- * Send request number s->nsent: through its input slot (channel.h) if
- * it fits, once the request that last used the slot has its answer.
+ * The input slot (channel.h) for request number s->nsent, once the
+ * request that last used it has its answer; NULL without an arena.
  */
-static int
-send_request(struct sender * s, const uint8_t * req, size_t len)
+static uint8_t *
+free_slot(struct sender * s)
 {
 	struct ss_enclave * e = s->e;
-	uint32_t off;
 
-	if (e->arena == NULL || len > SS_ARENA_SLOT)
-		return (proc_send(e, s->id, req, len, SS_CHAN_INLINE));
+	if (e->arena == NULL)
+		return (NULL);
 	pthread_mutex_lock(&s->mtx);
 	pthread_cleanup_push(unlock, &s->mtx);
 	while (s->nanswered + SS_ARENA_NIN <= s->nsent)
 		pthread_cond_wait(&s->cond, &s->mtx);
 	pthread_cleanup_pop(1);
-	off = SS_ARENA_IN + (uint32_t)(s->nsent % SS_ARENA_NIN) *
-	    SS_ARENA_SLOT;
-	memcpy(e->arena + off, req, len);
-	return (proc_send(e, s->id, NULL, len, off));
+	return (e->arena + SS_ARENA_IN + (s->nsent % SS_ARENA_NIN) *
+	    SS_ARENA_SLOT);
+}
+
+/*
+ * Send request number s->nsent: from its input slot ${slot} (NULL: none),
+ * where next() may have built it, copied there if it fits, or inline.
+ */
+static int
+send_request(struct sender * s, uint8_t * slot, const uint8_t * req,
+    size_t len)
+{
+	struct ss_enclave * e = s->e;
+
+	if (slot == NULL || len > SS_ARENA_SLOT)
+		return (proc_send(e, s->id, req, len, SS_CHAN_INLINE));
+	if (req != slot)
+		memcpy(slot, req, len);
+	return (proc_send(e, s->id, NULL, len, (uint32_t)(slot - e->arena)));
 }
 
 static void *
@@ -617,11 +631,16 @@ sender_main(void * cookie)
 {
 	struct sender * s = cookie;
 	const uint8_t * req;
+	uint8_t * slot;
 	size_t len;
 	int rc;
 
-	while ((rc = s->next(s->cookie, &req, &len)) == 1) {
-		if (send_request(s, req, len)) {
+	for (;;) {
+		slot = free_slot(s);
+		if ((rc = s->next(s->cookie, slot, (slot != NULL) ?
+		    SS_ARENA_SLOT : 0, &req, &len)) != 1)
+			break;
+		if (send_request(s, slot, req, len)) {
 			s->broken = 1;
 			break;
 		}
@@ -639,7 +658,8 @@ sender_main(void * cookie)
 
 int
 ss_enclave_pipeline(struct ss_enclave * e, uint32_t id,
-    int (* next)(void *, const uint8_t **, size_t *), void * ncookie,
+    int (* next)(void *, uint8_t *, size_t, const uint8_t **, size_t *),
+    void * ncookie,
     int (* take)(void *, const uint8_t *, size_t), void * tcookie)
 {
 	struct sender s;
@@ -651,7 +671,7 @@ ss_enclave_pipeline(struct ss_enclave * e, uint32_t id,
 	int rc = -1, r, wstatus;
 
 	if (!e->be->threaded) {
-		while ((r = next(ncookie, &req, &len)) == 1) {
+		while ((r = next(ncookie, NULL, 0, &req, &len)) == 1) {
 			if (e->be->call(e, id, req, len, &len, &status) ||
 			    answer(e, status, len) || take(tcookie, e->out,
 			    len))

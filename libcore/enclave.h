@@ -69,16 +69,19 @@ int ss_enclave_call(struct ss_enclave *, uint32_t, const uint8_t *, size_t,
 
 /**
  * ss_enclave_pipeline(e, id, next, ncookie, take, tcookie):
- * Make ecall ${id} once per request: ${next}(${ncookie}, &req, &len)
- * yields the next request (return 1), or ends the stream (0) or fails
- * (-1); ${take}(${tcookie}, out, len) gets each answer, in order.  The
+ * Make ecall ${id} once per request: ${next}(${ncookie}, slot, slotcap,
+ * &req, &len) yields the next request (return 1), or ends the stream (0)
+ * or fails (-1); ${take}(${tcookie}, out, len) gets each answer, in
+ * order.  ${slot}, if not NULL, is where the request will be passed to
+ * the enclave (${slotcap} bytes of the shared arena): ${next} may build
+ * the request there and return ${slot} as ${req}, which saves a copy.  The
  * process backend runs ${next} in a second thread, so that the host reads
  * input and writes output while the enclave works; ${next} and ${take}
  * must share no state.  Returns 0 once every answer was taken, or -1: the
  * first failure of ${next}, of the enclave, or of ${take}.
  */
 int ss_enclave_pipeline(struct ss_enclave *, uint32_t,
-    int (*)(void *, const uint8_t **, size_t *), void *,
+    int (*)(void *, uint8_t *, size_t, const uint8_t **, size_t *), void *,
     int (*)(void *, const uint8_t *, size_t), void *);
 
 /**

@@ -11,6 +11,7 @@
 #include "enclave.h"
 #include "err.h"
 #include "frame.h"
+#include "grow.h"
 #include "io.h"
 #include "key.h"
 #include "platform.h"
@@ -634,6 +635,10 @@ struct feed {
 					   in_index[4] = 0 too */
 	int flush_ms;			/* --flush-ms */
 	int unflushed;			/* chunks went in since a flush */
+	uint8_t flushreq[5];		/* a flush-only request */
+	const uint8_t * carry;		/* a chunk read for the next request
+					   (in the reader's buffer) */
+	size_t carrylen;
 };
 
 /*
@@ -648,42 +653,59 @@ struct feed {
  * records through.
  */
 static int
-next_chunk(void * cookie, const uint8_t ** req, size_t * len)
+next_chunk(void * cookie, uint8_t * slot, size_t slotcap,
+    const uint8_t ** req, size_t * len)
 {
 	struct feed * fd = cookie;
 	const uint8_t * raw, * pt;
-	uint8_t * nreq;
-	size_t rawlen, ptlen, used = fd->skip;
-	int rc, final = 0;
+	uint8_t * buf = slot;
+	size_t rawlen, ptlen, cap = slotcap, used = fd->skip;
+	int rc, final = 0, in_slot = (slot != NULL && slotcap >= fd->skip);
 
 	if (fd->unflushed && ss_input_idle(fd->in, fd->flush_ms)) {
 		fd->unflushed = 0;
-		fd->req[0] = SS_CHUNK_FLUSH;
+		buf = in_slot ? slot : fd->flushreq;
+		buf[0] = SS_CHUNK_FLUSH;
 		if (fd->skip == 5)
-			ss_be32enc(fd->req + 1, 0);
-		*req = fd->req;
+			ss_be32enc(buf + 1, 0);
+		*req = buf;
 		*len = fd->skip;
 		return (1);
 	}
 	for (;;) {
-		if ((rc = ss_stream_reader_next(fd->r, &pt, &ptlen)) != 1) {
+		/* A chunk that did not fit the last request comes first. */
+		if (fd->carry != NULL) {
+			raw = fd->carry;
+			rawlen = fd->carrylen;
+			fd->carry = NULL;
+		} else if ((rc = ss_stream_reader_next(fd->r, &pt,
+		    &ptlen)) != 1) {
 			if (rc == -1 && fd->in->owned &&
 			    ss_err_status() == SS_EXIT_DATA)
 				ss_err_prefix("%s", fd->in->name);
 			if (rc == 0 && used > fd->skip)
 				break;
 			return (rc);
-		}
-		raw = ss_stream_reader_raw(fd->r, &rawlen);
-		if (used + rawlen > fd->reqsize) {
-			if ((nreq = realloc(fd->req, used + rawlen)) == NULL) {
-				ss_err_errno("realloc");
-				return (-1);
+		} else
+			raw = ss_stream_reader_raw(fd->r, &rawlen);
+		if (!in_slot || used + rawlen > cap) {
+			/*
+			 * The arena's slot is full: the chunk (still in the
+			 * reader's buffer) starts the next request.
+			 */
+			if (in_slot && used > fd->skip) {
+				fd->carry = raw;
+				fd->carrylen = rawlen;
+				break;
 			}
-			fd->req = nreq;
-			fd->reqsize = used + rawlen;
+			/* No slot, or a chunk larger than one: our buffer. */
+			in_slot = 0;
+			if (ss_grow(&fd->req, &fd->reqsize, used + rawlen, 1))
+				return (-1);
+			buf = fd->req;
+			cap = fd->reqsize;
 		}
-		memcpy(fd->req + used, raw, rawlen);
+		memcpy(buf + used, raw, rawlen);
 		used += rawlen;
 		/* The final chunk, or a live stream paused: send it now. */
 		if ((final = (raw[0] & 0x80) != 0) ||
@@ -691,11 +713,11 @@ next_chunk(void * cookie, const uint8_t ** req, size_t * len)
 			break;
 	}
 	/* What the enclave now holds is sealed if the input pauses. */
-	fd->req[0] = 0;
+	buf[0] = 0;
 	fd->unflushed = fd->flush_ms > 0 && !fd->in->is_regular && !final;
 	if (fd->skip == 5)
-		ss_be32enc(fd->req + 1, 0);
-	*req = fd->req;
+		ss_be32enc(buf + 1, 0);
+	*req = buf;
 	*len = used;
 	return (1);
 }
@@ -759,7 +781,7 @@ ss_stage_run_to(const struct ss_stage_opts * o, size_t batch, int framed,
 {
 	struct ss_enclave * e = NULL;
 	struct feed fd = { NULL, NULL, NULL, 0, batch, framed ? 5 : 1,
-	    o->flush_ms, 0 };
+	    o->flush_ms, 0, { 0 }, NULL, 0 };
 	const uint8_t * buf, * hdr;
 	uint8_t * open = NULL;
 	size_t len, hdrlen;

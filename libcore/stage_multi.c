@@ -371,11 +371,16 @@ read_chunks(struct merge * m, size_t k, size_t batch, size_t * len)
  * is ready, in turn.
  */
 static int
-next_ready(void * cookie, const uint8_t ** req, size_t * len)
+next_ready(void * cookie, uint8_t * slot, size_t slotcap,
+    const uint8_t ** req, size_t * len)
 {
 	struct merge * m = cookie;
 	size_t i, k, np;
 	int rc, r;
+
+	/* Requests are built in m->req; the pipeline copies them. */
+	(void)slot;
+	(void)slotcap;
 
 	for (;;) {
 		/* Regular files are always ready: take the next in turn. */
