@@ -56,21 +56,6 @@ CFG
 	SSH_USER=$(id -un)
 }
 
-# A TCP port that nothing listens on now (in namespace $2 if given).
-free_port() {
-	local p i
-	for i in $(seq 1 50); do
-		p=$(( 20000 + (RANDOM % 20000) ))
-		if [ -n "${1:-}" ]; then
-			ip netns exec "$1" ss -Hltn "sport = :$p" | grep -q . ||
-			    { echo "$p"; return 0; }
-		else
-			ss -Hltn "sport = :$p" | grep -q . || { echo "$p"; return 0; }
-		fi
-	done
-	return 1
-}
-
 sshd_start() {
 	local name=$1 addr=$2 ns=${3:-} port pid i run
 	port=$(free_port "$ns") || fail "$name: no free port"

@@ -203,6 +203,22 @@ descendant() {
 	done
 }
 
+# free_port [NETNS]: a TCP port that nothing listens on now (in network
+# namespace NETNS if given).
+free_port() {
+	local p i
+	for i in $(seq 1 50); do
+		p=$(( 20000 + (RANDOM % 20000) ))
+		if [ -n "${1:-}" ]; then
+			ip netns exec "$1" ss -Hltn "sport = :$p" | grep -q . ||
+			    { echo "$p"; return 0; }
+		else
+			ss -Hltn "sport = :$p" | grep -q . || { echo "$p"; return 0; }
+		fi
+	done
+	return 1
+}
+
 # kill_tree PID: signal PID and every process below it (a server and the
 # sessions it forked).
 kill_tree() {

@@ -32,8 +32,7 @@ CONSUMER=$PUB
 # Its log says when the subscriber's subscription is in place.
 start_broker() {
 	local i
-	PORT=$(( 20000 + (RANDOM % 20000) ))
-	ss -Hltn "sport = :$PORT" 2>/dev/null | grep -q . && return 1
+	PORT=$(free_port) || return 1
 	cat > mosquitto.conf <<CONF
 listener $PORT 127.0.0.1
 allow_anonymous true

@@ -6,7 +6,6 @@
 # sending nc killed mid-stream: the receiving stage and ss-decrypt each
 # exit 1 with one "stream truncated" line, and -o leaves no file.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/lib-sshd.sh"	# free_port
 cd "$TMP"
 
 unset SS_TEE SS_ENCLAVE
