@@ -16,6 +16,7 @@
 #include <check.h>
 
 #include "batch.h"
+#include "check_util.h"
 #include "err.h"
 #include "../enclave/expr.h"
 #include "../enclave/subs.h"
@@ -669,10 +670,7 @@ static uint32_t
 rnd(uint32_t n)
 {
 
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return ((uint32_t)((rng >> 11) % n));
+	return ((uint32_t)(tu_rand(&rng) % n));
 }
 
 static const char * const fields[] = {
