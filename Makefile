@@ -27,20 +27,35 @@ MAN5		= man/ss-format.5
 MAN7		= man/securestreams.7 man/ss-enclave.7 man/ss-expr.7
 
 PKGS		= libcrypto libsodium libpcre2-8 jansson
-SS_CPPFLAGS	= -D_GNU_SOURCE -DSS_VERSION='"$(VERSION)"' -iquote libcore
+SS_CPPFLAGS	= -D_GNU_SOURCE -DSS_VERSION='"$(VERSION)"'
 SS_CFLAGS	:= -std=c11 -Wall -Wextra -Werror -Wshadow -Wpointer-arith \
 		  -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
 		  $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 SS_LIBS		:= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
 CHECK_LIBS	:= $(shell pkg-config --libs check 2>/dev/null)
 
-LIBCORE_SRCS	= $(wildcard libcore/*.c)
-LIBCORE_OBJS	= $(LIBCORE_SRCS:%.c=$(BUILD)/%.o)
-LIBCORE		= $(BUILD)/libcore.a
-# The enclave: a static library (linked into the host binaries for the
-# none backend) and one measured image, linked fully statically so that
-# the measurement covers every byte of code it runs (libc and the crypto
-# libraries too; it loads nothing from the host's file system).
+# Three layers, whose dependencies run one way (README, DESIGN):
+#   libcore/common	shared by host and enclave; depends on nothing of ours
+#   libcore/host	the untrusted side; depends on common
+#   enclave		the trusted side; depends on common
+# Each layer sees only its own headers and common's, so that an include
+# across layers does not compile; tests/layers checks the objects too.
+INC_COMMON	= -iquote libcore/common
+INC_HOST	= -iquote libcore/host $(INC_COMMON)
+INC_ENCLAVE	= -iquote enclave $(INC_COMMON)
+INC_TESTS	= -iquote libcore/host -iquote enclave $(INC_COMMON)
+
+COMMON_SRCS	= $(wildcard libcore/common/*.c)
+COMMON_OBJS	= $(COMMON_SRCS:%.c=$(BUILD)/%.o)
+LIBCOMMON	= $(BUILD)/libcommon.a
+HOST_SRCS	= $(wildcard libcore/host/*.c)
+HOST_OBJS	= $(HOST_SRCS:%.c=$(BUILD)/%.o)
+LIBHOST		= $(BUILD)/libhost.a
+# The enclave: a static library (linked into the stage binaries for the
+# none backend, which they hand to the host as ss_enclave_entry) and one
+# measured image, linked fully statically so that the measurement covers
+# every byte of code it runs (libc and the crypto libraries too; it loads
+# nothing from the host's file system).
 ENCLAVE_IMAGE_SRCS = enclave/main.c enclave/lockdown.c
 ENCLAVE_SRCS	= $(filter-out $(ENCLAVE_IMAGE_SRCS),$(wildcard enclave/*.c))
 ENCLAVE_OBJS	= $(ENCLAVE_SRCS:%.c=$(BUILD)/%.o)
@@ -50,7 +65,9 @@ ENCLAVE_IMG	= $(BINDIR)/../libexec/securestreams/ss-enclave
 # image dynamically.)  Debug sections are stripped: less to copy and hash.
 ENCLAVE_LDFLAGS	= $(if $(findstring -fsanitize,$(CFLAGS)),,-static -Wl,-S)
 ENCLAVE_LIBS	:= -lcrypto -lsodium -lpcre2-8 -ljansson -lseccomp -lpthread -lm
-LIBS_ALL	= -Wl,--start-group $(LIBCORE) $(LIBENCLAVE) -Wl,--end-group
+# In dependency order: a program links what it uses of each layer.
+LIBS_HOST	= $(LIBHOST) $(LIBCOMMON)
+LIBS_ALL	= $(LIBHOST) $(LIBENCLAVE) $(LIBCOMMON)
 UNIT_SRCS	= $(wildcard tests/unit/test_*.c)
 UNIT_BINS	= $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRCS	= $(wildcard tests/fuzz/fuzz_*.c)
@@ -59,17 +76,27 @@ MEMSCAN		= $(BUILD)/tests/memscan
 
 ALL_CFLAGS	= $(SS_CPPFLAGS) $(SS_CFLAGS) $(CFLAGS)
 
-.PHONY: all check check-quick unit cli vector man-lint fuzz-smoke check-asan \
+.PHONY: all check check-quick layers unit cli vector man-lint fuzz-smoke check-asan \
 	check-valgrind deps demo bench fuzz install clean
 .DELETE_ON_ERROR:
 
 all: $(BINS:%=$(BINDIR)/%) $(ENCLAVE_IMG)
 
+# Each layer's objects see only the headers the layer may include.
+$(BUILD)/libcore/common/%.o: INC = $(INC_COMMON)
+$(BUILD)/libcore/host/%.o $(BUILD)/cmd/%.o: INC = $(INC_HOST)
+$(BUILD)/enclave/%.o: INC = $(INC_ENCLAVE)
+$(BUILD)/tests/%.o: INC = $(INC_TESTS)
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(INC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
-$(LIBCORE): $(LIBCORE_OBJS)
+$(LIBCOMMON): $(COMMON_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(LIBHOST): $(HOST_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
@@ -77,30 +104,34 @@ $(LIBENCLAVE): $(ENCLAVE_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BINDIR)/%: $(BUILD)/cmd/%.o $(LIBCORE) $(LIBENCLAVE)
+$(BINDIR)/%: $(BUILD)/cmd/%.o $(LIBHOST) $(LIBENCLAVE) $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIBS_ALL) $(SS_LIBS) -o $@
 
-$(ENCLAVE_IMG): $(ENCLAVE_IMAGE_SRCS:%.c=$(BUILD)/%.o) $(LIBCORE) $(LIBENCLAVE)
+# The image holds the enclave and common layers only: no host code.
+$(ENCLAVE_IMG): $(ENCLAVE_IMAGE_SRCS:%.c=$(BUILD)/%.o) $(LIBENCLAVE) \
+    $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(ENCLAVE_LDFLAGS) \
-	    $(ENCLAVE_IMAGE_SRCS:%.c=$(BUILD)/%.o) $(LIBS_ALL) $(ENCLAVE_LIBS) \
+	    $(ENCLAVE_IMAGE_SRCS:%.c=$(BUILD)/%.o) $(LIBENCLAVE) $(LIBCOMMON) \
+	    $(ENCLAVE_LIBS) \
 	    -o $@ 2>&1 | { grep -v "statically linked applications requires" \
 	    | grep -v "in function" >&2 || true; }; test -x $@
 
-$(BUILD)/tests/make-vector: $(BUILD)/tests/vector/vector.o $(LIBCORE)
+$(BUILD)/tests/make-vector: $(BUILD)/tests/vector/vector.o $(LIBHOST) \
+    $(LIBCOMMON)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIBCORE) $(SS_LIBS) -o $@
+	$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIBS_HOST) $(SS_LIBS) -o $@
 
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBCORE) $(LIBENCLAVE) \
-    $(BUILD)/enclave/lockdown.o
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBHOST) $(LIBENCLAVE) \
+    $(LIBCOMMON) $(BUILD)/enclave/lockdown.o
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) $< $(BUILD)/enclave/lockdown.o $(LIBS_ALL) \
 	    $(SS_LIBS) -lseccomp $(CHECK_LIBS) -o $@
 
 # Matches per second of subscription sets (not a test: run it by hand).
-$(BUILD)/tests/bench_subs: $(BUILD)/tests/tools/bench_subs.o $(LIBCORE) \
-    $(LIBENCLAVE)
+$(BUILD)/tests/bench_subs: $(BUILD)/tests/tools/bench_subs.o $(LIBHOST) \
+    $(LIBENCLAVE) $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIBS_ALL) $(SS_LIBS) -o $@
 
@@ -114,7 +145,7 @@ $(PACE): $(BUILD)/tests/tools/pace.o
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
 
--include $(LIBCORE_OBJS:.o=.d) $(BINS:%=$(BUILD)/cmd/%.d) \
+-include $(COMMON_OBJS:.o=.d) $(HOST_OBJS:.o=.d) $(BINS:%=$(BUILD)/cmd/%.d) \
 	$(ENCLAVE_OBJS:.o=.d) $(ENCLAVE_IMAGE_SRCS:%.c=$(BUILD)/%.d) \
 	$(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%.d) \
 	$(BUILD)/tests/vector/vector.d $(BUILD)/tests/tools/memscan.d \
@@ -132,7 +163,11 @@ check: deps
 	@$(MAKE) --no-print-directory check-asan
 	@echo "make check: all tests passed"
 
-check-quick: all unit cli vector man-lint fuzz-smoke
+check-quick: all layers unit cli vector man-lint fuzz-smoke
+
+# The layers' dependencies run one way, and the image holds no host code.
+layers: all
+	@CC="$(CC)" tests/layers/run $(BUILD) $(ENCLAVE_IMG) $(BINDIR)/ss-map
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; CK_FORK=yes $$t; done

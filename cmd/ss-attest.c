@@ -9,7 +9,8 @@
 
 #include "attest.h"
 #include "cli.h"
-#include "enclave.h"
+#include "ecall.h"
+#include "tee.h"
 #include "err.h"
 #include "program.h"
 #include "stage.h"
@@ -179,7 +180,8 @@ main(int argc, char * argv[])
 			ss_cli_usage_error("%s: unexpected operand '%s'", cmd,
 			    argv[optind]);
 		stage_part(argc, argv, &o);
-		o.tee = ss_enclave_check_tee(tee);
+		o.tee = ss_tee_check(tee);
+		o.inprocess = &ss_enclave_entry;
 		rc = ss_attest_new(&o, output, nonce);
 	} else if (strcmp(cmd, "verify") == 0) {
 		ONLY(!seen_e && !seen_t && !seen_o, "that option");

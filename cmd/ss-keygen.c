@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "err.h"
 #include "key.h"
+#include "keyfile.h"
 
 static void usage(void) __attribute__((noreturn));
 

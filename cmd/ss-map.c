@@ -2,6 +2,7 @@
  * ss-map: an enclave filter that computes fields and selects, reorders
  * and renames columns.
  */
+#include "ecall.h"
 #include "stage.h"
 
 int
@@ -23,5 +24,6 @@ main(int argc, char * argv[])
 "  -f, --fields LIST      output columns, in order: NAME, or NEW=OLD to\n"
 "                         rename (\"carrier=UniqueCarrier,ArrDelay\");\n"
 "                         default: every column, computed ones last\n",
-	    "-f, expressions"));
+	    "-f, expressions",
+	    &ss_enclave_entry));
 }

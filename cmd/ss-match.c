@@ -1,6 +1,7 @@
 /*
  * ss-match: an enclave filter that keeps the records meeting a condition.
  */
+#include "ecall.h"
 #include "stage.h"
 
 int
@@ -22,5 +23,6 @@ main(int argc, char * argv[])
 "                         PubSub-SGX JSON (see ss-match(1))\n"
 "  --tag FIELD            add column FIELD: the IDs of the subscriptions\n"
 "                         a record matched, joined with ';'\n",
-	    "EXPR or --subs FILE (its content), --tag"));
+	    "EXPR or --subs FILE (its content), --tag",
+	    &ss_enclave_entry));
 }

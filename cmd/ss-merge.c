@@ -2,6 +2,7 @@
  * ss-merge: an enclave stage that joins several streams with the same
  * columns into one.
  */
+#include "ecall.h"
 #include "stage.h"
 
 int
@@ -21,5 +22,6 @@ main(int argc, char * argv[])
 "      --sorted-by FIELD  merge inputs that are each sorted on FIELD into\n"
 "                         one sorted stream (numbers as numbers, else\n"
 "                         bytewise)\n",
-	    "--sorted-by, the number of STREAMs"));
+	    "--sorted-by, the number of STREAMs",
+	    &ss_enclave_entry));
 }

@@ -2,6 +2,7 @@
  * ss-reduce: an enclave filter that computes group-by aggregates, over
  * the whole stream or over windows.
  */
+#include "ecall.h"
 #include "stage.h"
 
 int
@@ -36,5 +37,6 @@ main(int argc, char * argv[])
 "      --merge            read partial state (one stream), write results\n"
 "      --max-groups N     stop at more than N open groups (default\n"
 "                         1000000)\n",
-	    "-a, -f, -g, window options, --partial, --merge, --max-groups"));
+	    "-a, -f, -g, window options, --partial, --merge, --max-groups",
+	    &ss_enclave_entry));
 }

@@ -2,6 +2,7 @@
  * ss-route: an enclave stage that spreads one stream over several output
  * streams, each encrypted to its own recipients.
  */
+#include "ecall.h"
 #include "stage.h"
 
 int
@@ -36,5 +37,6 @@ main(int argc, char * argv[])
 "                         stream on its standard input, $SS_PARTITION set)\n"
 "  -R FILE{}              a recipients file per partition ({} is K); -r and\n"
 "                         -R without {} apply to every partition\n",
-	    "the way records are spread, -n, the --subs and --policy files"));
+	    "the way records are spread, -n, the --subs and --policy files",
+	    &ss_enclave_entry));
 }

@@ -14,13 +14,14 @@
 #include <sodium.h>
 
 #include "ecall.h"
+#include "enclave.h"
 #include "err.h"
 #include "flow.h"
 #include "grow.h"
 #include "keys.h"
 #include "platform.h"
 #include "program.h"
-#include "quote.h"
+#include "tee_quote.h"
 
 static struct enclave {
 	int (* lockdown)(const int *, size_t);
@@ -727,6 +728,11 @@ ss_enclave_ecall_grow(uint32_t id, const uint8_t * in, size_t inlen,
 	}
 	return (status);
 }
+
+const struct ss_ecall_entry ss_enclave_entry = {
+	ss_enclave_ecall_grow,
+	ss_enclave_reset,
+};
 
 void
 ss_enclave_set_lockdown(int (* fn)(const int *, size_t))

@@ -19,9 +19,10 @@
 
 #include "channel.h"
 #include "ecall.h"
+#include "enclave.h"
 #include "err.h"
+#include "fdio.h"
 #include "frame.h"
-#include "io.h"
 #include "lockdown.h"
 
 #if defined(__has_feature)

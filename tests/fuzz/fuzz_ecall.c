@@ -43,7 +43,7 @@
  *		key (bytes 0x20 + i) and parse as a batch, in order.
  *
  * 2 with bit 6 of the mode byte set: a framed flow (several inputs or
- *   outputs, enclave/ecall.h).  prog[1]: by prog & 3, ss-route --hash b
+ *   outputs, libcore/common/ecall.h).  prog[1]: by prog & 3, ss-route --hash b
  *   (0), --round-robin (1) or --broadcast (2) with n = 1 + (prog >> 2 &
  *   3), or (3) ss-merge of 1 + (prog >> 2 & 3) % 3 inputs, sorted by b
  *   if prog & 0x10; then chunk[1] as in mode 2, a valid INIT, a valid OPEN
@@ -81,12 +81,15 @@
 
 #include <sodium.h>
 
-#include "../enclave/ecall.h"
 #include "batch.h"
+#include "ecall.h"
+#include "enclave.h"
 #include "err.h"
 #include "frame.h"
 #include "key.h"
+#include "keyfile.h"
 #include "platform.h"
+#include "platform_dir.h"
 #include "program.h"
 
 int LLVMFuzzerInitialize(int *, char ***);

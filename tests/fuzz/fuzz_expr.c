@@ -1,5 +1,5 @@
 /*
- * libFuzzer harness for the expression language (enclave/expr.c): the
+ * libFuzzer harness for the expression language (libcore/common/expr.c): the
  * input is compiled as a condition, as a value and as an assignment;
  * what compiles is bound to a fixed set of columns (some of them
  * computed) and evaluated on a few fixed records.
@@ -19,7 +19,7 @@
 
 #include "batch.h"
 #include "err.h"
-#include "../enclave/expr.h"
+#include "expr.h"
 
 int LLVMFuzzerInitialize(int *, char ***);
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);

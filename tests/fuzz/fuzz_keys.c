@@ -19,6 +19,7 @@
 
 #include "err.h"
 #include "key.h"
+#include "keyfile.h"
 
 int LLVMFuzzerInitialize(int *, char ***);
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);

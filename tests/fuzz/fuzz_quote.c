@@ -17,7 +17,7 @@
 
 #include "err.h"
 #include "program.h"
-#include "quote.h"
+#include "tee_quote.h"
 
 int LLVMFuzzerInitialize(int *, char ***);
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);

@@ -30,11 +30,13 @@
 
 #include <sodium.h>
 
-#include "../enclave/ecall.h"
 #include "batch.h"
+#include "ecall.h"
+#include "enclave.h"
 #include "err.h"
 #include "frame.h"
 #include "key.h"
+#include "keyfile.h"
 #include "program.h"
 
 int LLVMFuzzerInitialize(int *, char ***);

@@ -1,5 +1,5 @@
 /*
- * libFuzzer harness for subscription files (enclave/subs.c): the input is
+ * libFuzzer harness for subscription files (libcore/common/subs.c): the input is
  * read as a subscription file.  A refused file must give one line of
  * message, status SS_EXIT_SYS, and a place within the file.  A file that
  * reads is bound to fixed columns and matched against fixed records, and
@@ -19,8 +19,8 @@
 
 #include "batch.h"
 #include "err.h"
-#include "../enclave/expr.h"
-#include "../enclave/subs.h"
+#include "expr.h"
+#include "subs.h"
 
 int LLVMFuzzerInitialize(int *, char ***);
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);

@@ -1,6 +1,6 @@
 /*
  * libFuzzer harness for ss-route's subscribers and policy files
- * (enclave/subscribers.c).  The first byte chooses the kind (even:
+ * (libcore/common/subscribers.c).  The first byte chooses the kind (even:
  * subscribers, odd: policies); the rest is the file.  A refused file must
  * give one line of message with status SS_EXIT_SYS and, where it has a
  * place, a line within the file; a file that reads must have as many
@@ -15,7 +15,7 @@
 #include "batch.h"
 #include "err.h"
 #include "key.h"
-#include "../enclave/subscribers.h"
+#include "subscribers.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

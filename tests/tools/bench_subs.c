@@ -40,7 +40,7 @@
 
 #include "batch.h"
 #include "err.h"
-#include "../../enclave/subs.h"
+#include "subs.h"
 
 #define NPUB	20000
 #define NPUB_FILE	1000000

@@ -1,4 +1,4 @@
-/* Unit tests for libcore/batch.c: chunk plaintext layout and validation. */
+/* Unit tests for libcore/common/batch.c: chunk plaintext layout and validation. */
 
 #include <stdlib.h>
 #include <string.h>

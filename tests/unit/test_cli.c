@@ -1,4 +1,4 @@
-/* Unit tests for libcore/cli.c: option values and usage errors. */
+/* Unit tests for libcore/host/cli.c: option values and usage errors. */
 
 #include <fcntl.h>
 #include <getopt.h>

@@ -1,4 +1,4 @@
-/* Unit tests for libcore/convert.c: CSV to stream and back, and info. */
+/* Unit tests for libcore/host/convert.c: CSV to stream and back, and info. */
 
 #include <sys/wait.h>
 

@@ -1,4 +1,4 @@
-/* Unit tests for libcore/crypt.c: published test vectors. */
+/* Unit tests for libcore/common/crypt.c: published test vectors. */
 
 #include <string.h>
 

@@ -1,4 +1,4 @@
-/* Unit tests for libcore/csv.c: CSV import (both paths) and export. */
+/* Unit tests for libcore/host/csv.c: CSV import (both paths) and export. */
 
 #include <stdarg.h>
 #include <stdlib.h>

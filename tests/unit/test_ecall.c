@@ -12,13 +12,14 @@
 #include <check.h>
 #include <sodium.h>
 
-#include "../enclave/ecall.h"
 #include "crypt.h"
+#include "ecall.h"
+#include "enclave.h"
 #include "err.h"
 #include "frame.h"
 #include "key.h"
 #include "program.h"
-#include "quote.h"
+#include "tee_quote.h"
 
 static const char subs[] = "s1 a > 1\ns2 b == \"x\"\n";
 

@@ -1,4 +1,4 @@
-/* Unit tests for libcore/err.c. */
+/* Unit tests for libcore/common/err.c. */
 
 #include <errno.h>
 #include <string.h>

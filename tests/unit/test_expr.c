@@ -1,5 +1,5 @@
 /*
- * Unit tests for enclave/expr.c, the expression language of ss-expr(7).
+ * Unit tests for libcore/common/expr.c, the expression language of ss-expr(7).
  * Table-driven: conditions and values evaluated on records, numbers read
  * and printed, and every compile error with its column; then assignments,
  * binding, computed columns, and evaluation that allocates nothing once
@@ -16,7 +16,7 @@
 
 #include "batch.h"
 #include "err.h"
-#include "../enclave/expr.h"
+#include "expr.h"
 
 #include "check_util.h"
 

@@ -1,4 +1,4 @@
-/* Unit tests for libcore/frame.c: header, nonces and chunk prefixes. */
+/* Unit tests for libcore/common/frame.c: header, nonces and chunk prefixes. */
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* Unit tests for libcore/io.c: inputs, atomic outputs, small files. */
+/* Unit tests for libcore/host/io.c: inputs, atomic outputs, small files. */
 
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -13,10 +13,10 @@
 #include <check.h>
 #include <sodium.h>
 
-#include "err.h"
-#include "io.h"
-
 #include "check_util.h"
+#include "err.h"
+#include "fdio.h"
+#include "io.h"
 
 static char dir[256];
 

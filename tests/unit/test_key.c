@@ -1,4 +1,7 @@
-/* Unit tests for libcore/key.c: key texts, identity and recipients files. */
+/*
+ * Unit tests for libcore/common/key.c and libcore/host/keyfile.c: key
+ * texts, identity and recipients files.
+ */
 
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -12,10 +15,10 @@
 #include <check.h>
 #include <sodium.h>
 
+#include "check_util.h"
 #include "err.h"
 #include "key.h"
-
-#include "check_util.h"
+#include "keyfile.h"
 
 /* The ss-format(5) test vector's recipient. */
 #define VEC_SECRET \

@@ -27,7 +27,7 @@
 
 #include <check.h>
 
-#include "../enclave/lockdown.h"
+#include "lockdown.h"
 
 #include "check_util.h"
 

@@ -1,4 +1,4 @@
-/* Unit tests for libcore/ndjson.c: NDJSON import and export. */
+/* Unit tests for libcore/host/ndjson.c: NDJSON import and export. */
 
 #include <math.h>
 #include <stdarg.h>

@@ -1,5 +1,5 @@
 /*
- * Unit tests for libcore/program.c: the canonical program encoding, its
+ * Unit tests for libcore/common/program.c: the canonical program encoding, its
  * decoder, field lists, and the measurement.
  */
 

@@ -1,5 +1,5 @@
 /*
- * Unit tests for libcore/quote.c: the binary layout, the parser, the text
+ * Unit tests for libcore/common/tee_quote.c: the binary layout, the parser, the text
  * form, the report data and the platform key id.
  */
 
@@ -12,11 +12,11 @@
 
 #include "err.h"
 #include "frame.h"
-#include "quote.h"
+#include "tee_quote.h"
 
 #include "check_util.h"
 
-/* Offsets in the binary layout (quote.h). */
+/* Offsets in the binary layout (tee_quote.h). */
 #define OFF_TEE		8
 #define OFF_RESERVED	9
 #define OFF_IMAGE	12

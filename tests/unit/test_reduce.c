@@ -1,6 +1,6 @@
 /*
  * Unit tests for ss-reduce's pure parts: durations, event times and
- * their formatting (enclave/reduce_util.c), exact sums (enclave/xsum.c),
+ * their formatting (libcore/common/reduce_util.c), exact sums (enclave/xsum.c),
  * and the program's reading shared by the command line and the enclave.
  */
 
@@ -11,8 +11,8 @@
 #include <check.h>
 #include <sodium.h>
 
-#include "../enclave/reduce.h"
-#include "../enclave/xsum.h"
+#include "reduce.h"
+#include "xsum.h"
 #include "err.h"
 #include "program.h"
 

@@ -1,4 +1,4 @@
-/* Unit tests for libcore/stream.c: the encrypted stream, end to end. */
+/* Unit tests for libcore/host/stream.c: the encrypted stream, end to end. */
 
 #include <sys/mman.h>
 

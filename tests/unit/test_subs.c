@@ -1,5 +1,5 @@
 /*
- * Unit tests for enclave/subs.c, subscription sets: every error message
+ * Unit tests for libcore/common/subs.c, subscription sets: every error message
  * of both file forms with its place; what matches, NA and empty cells
  * included; binding; the property that the index finds exactly what
  * evaluating every subscription's whole condition finds, on random
@@ -18,8 +18,8 @@
 #include "batch.h"
 #include "check_util.h"
 #include "err.h"
-#include "../enclave/expr.h"
-#include "../enclave/subs.h"
+#include "expr.h"
+#include "subs.h"
 
 /* The columns: the last "a0" hides the first, as in ss_expr_bind(). */
 #define NCOLS	11

@@ -20,6 +20,7 @@
 #include "err.h"
 #include "frame.h"
 #include "key.h"
+#include "keyfile.h"
 
 int
 main(int argc, char * argv[])

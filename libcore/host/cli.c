@@ -13,6 +13,7 @@
 #include "convert.h"
 #include "err.h"
 #include "key.h"
+#include "keyfile.h"
 
 static const char * progname = "ss";
 /* A failure was reported: its message and exit status stand. */

@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../enclave/expr.h"
-#include "../enclave/reduce.h"
-#include "../enclave/subs.h"
-#include "../enclave/subscribers.h"
+#include "expr.h"
+#include "reduce.h"
+#include "subs.h"
+#include "subscribers.h"
 #include "cli.h"
 #include "err.h"
 #include "program.h"

@@ -112,19 +112,6 @@ void ss_output_abort(struct ss_output *);
 const char * ss_output_name(const struct ss_output *);
 
 /**
- * ss_write_all(fd, buf, len):
- * Write all of ${buf} to ${fd}, retrying short writes and EINTR.
- */
-int ss_write_all(int, const void *, size_t);
-
-/**
- * ss_read_all(fd, buf, len):
- * Read exactly ${len} bytes from ${fd}, retrying short reads and EINTR;
- * end of file before that is an error ("unexpected end of file").
- */
-int ss_read_all(int, void *, size_t);
-
-/**
  * ss_read_small_file(path, buf, max, len, sb):
  * Read the whole file ${path} ("-": standard input) (at most ${max} - 1
  * bytes) into ${buf},

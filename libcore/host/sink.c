@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "fdio.h"
 #include "io.h"
 #include "sink.h"
 

@@ -5,20 +5,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../enclave/ecall.h"
 #include "batch.h"
 #include "cli.h"
-#include "enclave.h"
+#include "ecall.h"
 #include "err.h"
 #include "frame.h"
 #include "grow.h"
 #include "io.h"
 #include "key.h"
-#include "platform.h"
+#include "keyfile.h"
+#include "platform_dir.h"
 #include "program.h"
-#include "quote.h"
 #include "stage.h"
 #include "stream.h"
+#include "tee.h"
+#include "tee_quote.h"
 
 #define SEALED_FILE_MAX	4096
 #define BATCH_BYTES	(256 * 1024)	/* chunks per enclave call */
@@ -224,7 +225,7 @@ ss_stage_load(struct ss_enclave * e, const struct ss_stage_opts * o)
 			req[0] = (pos + n == sf->len) ? SS_LOAD_END : 0;
 			if (n > 0)
 				memcpy(req + 1, sf->data + pos, n);
-			if (ss_enclave_call(e, SS_ECALL_LOAD, req, 1 + n, &out,
+			if (ss_tee_call(e, SS_ECALL_LOAD, req, 1 + n, &out,
 			    &outlen) != 0)
 				goto done;
 			pos += n;
@@ -487,7 +488,7 @@ ss_stage_parse(const struct ss_stage_spec * spec, int argc, char ** argv,
 	    (o->sealed != NULL && strcmp(o->sealed, "-") == 0))
 		ss_cli_usage_error("standard input holds the stream: give "
 		    "the stage key as a file");
-	o->tee = ss_enclave_check_tee(tee);
+	o->tee = ss_tee_check(tee);
 }
 
 /* The filter's --help: its own part, then what all stages share. */
@@ -522,7 +523,7 @@ stage_usage(void)
 
 int
 ss_stage_main(const char * op, int argc, char ** argv, const char * help,
-    const char * program)
+    const char * program, const struct ss_ecall_entry * inprocess)
 {
 	struct ss_stage_opts o;
 	const struct ss_stage_spec * spec = ss_stage_find(op);
@@ -533,6 +534,7 @@ ss_stage_main(const char * op, int argc, char ** argv, const char * help,
 	stage_help = help;
 	stage_program = program;
 	ss_stage_parse(spec, argc, argv, SS_STAGE_RUN, &o, stage_usage);
+	o.inprocess = inprocess;
 	if ((spec->run != NULL) ? spec->run(&o) : ss_stage_run(&o))
 		ss_cli_fatal();
 	ss_stage_opts_free(&o);
@@ -599,7 +601,7 @@ ss_stage_start(const struct ss_stage_opts * o)
 	size_t reqlen, outlen, slen;
 	int rc;
 
-	if ((e = ss_enclave_start(o->tee)) == NULL)
+	if ((e = ss_tee_start(o->tee, o->inprocess)) == NULL)
 		return (NULL);
 	if (o->sealed != NULL) {
 		if (ss_read_small_file(o->sealed, sealed, sizeof(sealed),
@@ -607,20 +609,20 @@ ss_stage_start(const struct ss_stage_opts * o)
 			ss_err_prefix("%s", o->sealed);
 			goto err;
 		}
-		rc = ss_stage_init_request(o, ss_enclave_image_path(e), 0,
+		rc = ss_stage_init_request(o, ss_tee_image_path(e), 0,
 		    SS_KEY_SEALED, sealed, slen, o->sealed, &req, &reqlen);
 	} else
-		rc = ss_stage_init_request(o, ss_enclave_image_path(e), 0,
+		rc = ss_stage_init_request(o, ss_tee_image_path(e), 0,
 		    SS_KEY_IDENTITY, o->identity, strlen(o->identity),
 		    o->identity, &req, &reqlen);
-	if (rc || ss_enclave_call(e, SS_ECALL_INIT, req, reqlen, &out,
+	if (rc || ss_tee_call(e, SS_ECALL_INIT, req, reqlen, &out,
 	    &outlen) != 0 || ss_stage_load(e, o))
 		goto err;
 	free(req);
 	return (e);
 err:
 	free(req);
-	ss_enclave_stop(e);
+	ss_tee_stop(e);
 	return (NULL);
 }
 
@@ -809,17 +811,17 @@ ss_stage_run_to(const struct ss_stage_opts * o, size_t batch, int framed,
 		hdr = open;
 		hdrlen += 4;
 	}
-	if (ss_enclave_call(e, SS_ECALL_OPEN, hdr, hdrlen, &buf, &len) != 0 ||
+	if (ss_tee_call(e, SS_ECALL_OPEN, hdr, hdrlen, &buf, &len) != 0 ||
 	    take(cookie, buf, len))
 		goto done;
-	if (ss_enclave_pipeline(e, SS_ECALL_CHUNK, next_chunk, &fd, take,
+	if (ss_tee_pipeline(e, SS_ECALL_CHUNK, next_chunk, &fd, take,
 	    cookie))
 		goto done;
-	ss_enclave_stop(e);
+	ss_tee_stop(e);
 	e = NULL;
 	rc = 0;
 done:
-	ss_enclave_stop(e);
+	ss_tee_stop(e);
 	ss_stream_reader_free(fd.r);
 	ss_input_close(fd.in);
 	free(fd.req);

@@ -4,16 +4,17 @@
 
 #include <sodium.h>
 
-#include "../enclave/ecall.h"
 #include "attest.h"
-#include "enclave.h"
+#include "ecall.h"
 #include "err.h"
 #include "frame.h"
 #include "io.h"
 #include "platform.h"
+#include "platform_dir.h"
 #include "program.h"
-#include "quote.h"
 #include "stage.h"
+#include "tee.h"
+#include "tee_quote.h"
 
 #define HEX_LEN(n)	(2 * (n) + 1)
 
@@ -60,9 +61,9 @@ ss_attest_measure(const struct ss_stage_opts * o, const char * image)
 	size_t proglen;
 	int rc = -1;
 
-	if (image == NULL && (path = ss_enclave_image()) == NULL)
+	if (image == NULL && (path = ss_tee_image()) == NULL)
 		return (-1);
-	if (ss_enclave_image_digest(image != NULL ? image : path, idig) ||
+	if (ss_tee_image_digest(image != NULL ? image : path, idig) ||
 	    ss_program_encode(o->program, &prog, &proglen) ||
 	    ss_sha256(pdig, prog, proglen) || ss_measurement(m, idig, pdig))
 		goto done;
@@ -89,15 +90,15 @@ ss_attest_new(const struct ss_stage_opts * o, const char * sealed,
 
 	if ((out = ss_output_open(sealed, 0)) == NULL)
 		return (-1);
-	if ((e = ss_enclave_start(o->tee)) == NULL)
+	if ((e = ss_tee_start(o->tee, o->inprocess)) == NULL)
 		goto done;
-	if (ss_stage_init_request(o, ss_enclave_image_path(e), 1,
+	if (ss_stage_init_request(o, ss_tee_image_path(e), 1,
 	    SS_KEY_NONE, NULL, 0, "", &req, &reqlen))
 		goto done;
-	if (ss_enclave_call(e, SS_ECALL_INIT, req, reqlen, &buf, &len) != 0 ||
+	if (ss_tee_call(e, SS_ECALL_INIT, req, reqlen, &buf, &len) != 0 ||
 	    ss_stage_load(e, o))
 		goto done;
-	if (ss_enclave_call(e, SS_ECALL_NEW_IDENTITY, (const uint8_t *)nonce,
+	if (ss_tee_call(e, SS_ECALL_NEW_IDENTITY, (const uint8_t *)nonce,
 	    (nonce != NULL) ? strlen(nonce) : 0, &buf, &len) != 0)
 		goto done;
 	if (len < 4 || (slen = ss_be32dec(buf)) > len - 4) {
@@ -117,7 +118,7 @@ ss_attest_new(const struct ss_stage_opts * o, const char * sealed,
 	}
 done:
 	ss_output_abort(out);
-	ss_enclave_stop(e);
+	ss_tee_stop(e);
 	free(req);
 	free(text);
 	return (rc);

@@ -3,7 +3,7 @@
 
 /*
  * ss-reduce's program and its pure parts, shared by the operator
- * (op_reduce.c) and the command line's checks (libcore/stages.c), so
+ * (op_reduce.c) and the command line's checks (libcore/host/stages.c), so
  * that a program the command line accepts is one the enclave accepts.
  *
  * Program keys: "acc" (-a), "fields" (-f), "groups" (-g), "time",

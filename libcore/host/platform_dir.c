@@ -11,9 +11,11 @@
 #include <sodium.h>
 
 #include "err.h"
+#include "fdio.h"
 #include "io.h"
 #include "platform.h"
-#include "quote.h"
+#include "platform_dir.h"
+#include "tee_quote.h"
 
 char *
 ss_platform_dir(void)

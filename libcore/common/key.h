@@ -58,14 +58,6 @@ int ss_key_public_encode(char *, const uint8_t[SS_KEY_LEN]);
 int ss_key_public_decode(uint8_t[SS_KEY_LEN], const char *, size_t);
 
 /**
- * ss_key_write_identity(path, sk):
- * Write a new identity file holding ${sk} to ${path} (NULL or "-" for
- * standard output).  A file is created with mode 0600, never overwriting
- * an existing one, and removed again if writing fails.
- */
-int ss_key_write_identity(const char *, const uint8_t *);
-
-/**
  * ss_key_encode_named(text, prefix, key), ss_key_decode_named(key, text,
  *     len, prefix, kind):
  * The same text encoding for other 32-byte keys (platform keys, sealing
@@ -105,11 +97,11 @@ struct ss_recipients * ss_recipients_new(void);
 int ss_recipients_add(struct ss_recipients *, const char *);
 
 /**
- * ss_recipients_add_file(r, path):
- * Add every public key listed in the recipients file ${path}.  Errors
- * name the file and line.
+ * ss_recipients_parse(r, buf, len):
+ * Add every public key in the recipients file text ${buf}; errors name
+ * the line.  No key at all is an error.
  */
-int ss_recipients_add_file(struct ss_recipients *, const char *);
+int ss_recipients_parse(struct ss_recipients *, const char *, size_t);
 
 /**
  * ss_recipients_free(r):
@@ -129,14 +121,6 @@ struct ss_identities {
  * Return an empty identity set.
  */
 struct ss_identities * ss_identities_new(void);
-
-/**
- * ss_identities_load(ids, path):
- * Add every secret key in the identity file ${path} ("-": standard
- * input).  A file that other users may read or write is refused, as is a
- * file holding no key.
- */
-int ss_identities_load(struct ss_identities *, const char *);
 
 /**
  * ss_identities_parse(ids, buf, len):

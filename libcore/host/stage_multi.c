@@ -1,6 +1,6 @@
 /*
  * The host loops of stages with several outputs (ss-route) or inputs
- * (ss-merge): the framed ecalls of enclave/ecall.h.  As in stage.c, the
+ * (ss-merge): the framed ecalls of libcore/common/ecall.h.  As in stage.c, the
  * host holds only ciphertext: it moves each input's chunks to the enclave
  * and each piece of the answers to its output.
  */
@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../enclave/ecall.h"
-#include "../enclave/subscribers.h"
+#include "ecall.h"
+#include "subscribers.h"
 #include "cli.h"
-#include "enclave.h"
+#include "tee.h"
 #include "err.h"
 #include "frame.h"
 #include "grow.h"
@@ -460,7 +460,7 @@ run_sorted(struct merge * m, struct ss_enclave * e, uint32_t need)
 			return (-1);
 		else if (rc == 0)
 			continue;
-		if (ss_enclave_call(e, SS_ECALL_CHUNK, m->req, len, &buf,
+		if (ss_tee_call(e, SS_ECALL_CHUNK, m->req, len, &buf,
 		    &len) != 0) {
 			name_input(m);
 			return (-1);
@@ -516,7 +516,7 @@ ss_stage_run_merge(const struct ss_stage_opts * o)
 			goto done;
 		ss_be32enc(m.req, (uint32_t)k);
 		memcpy(m.req + 4, hdr, hdrlen);
-		if (ss_enclave_call(e, SS_ECALL_OPEN, m.req, 4 + hdrlen, &buf,
+		if (ss_tee_call(e, SS_ECALL_OPEN, m.req, 4 + hdrlen, &buf,
 		    &len) != 0) {
 			name_input(&m);
 			goto done;
@@ -527,19 +527,19 @@ ss_stage_run_merge(const struct ss_stage_opts * o)
 	if (ss_program_get(o->program, "sorted-by") != NULL) {
 		if (run_sorted(&m, e, need))
 			goto done;
-	} else if (ss_enclave_pipeline(e, SS_ECALL_CHUNK, next_ready, &m,
+	} else if (ss_tee_pipeline(e, SS_ECALL_CHUNK, next_ready, &m,
 	    merge_take, &m)) {
 		if (!m.host_failed)
 			name_input(&m);
 		goto done;
 	}
-	ss_enclave_stop(e);
+	ss_tee_stop(e);
 	e = NULL;
 	rc = ss_output_commit(m.out);
 	m.out = NULL;
 done:
 	ss_output_abort(m.out);
-	ss_enclave_stop(e);
+	ss_tee_stop(e);
 	for (k = 0; m.in != NULL && k < m.n; k++) {
 		ss_stream_reader_free(m.in[k].r);
 		ss_input_close(m.in[k].in);

@@ -3,7 +3,7 @@
 
 /*
  * ss-attest's operations: the software platform, measurements, stage
- * identities with their quotes, and quote verification (quote.h has the
+ * identities with their quotes, and quote verification (tee_quote.h has the
  * format).  Each prints its result on standard output and returns 0, or
  * -1 with an ss_err recorded: SS_EXIT_DATA when a quote or sealed file
  * is refused, SS_EXIT_SYS otherwise.

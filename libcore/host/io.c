@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "fdio.h"
 #include "io.h"
 
 #define OUTPUT_BUFSIZE	(128 * 1024)
@@ -104,50 +105,6 @@ pipe_grow(int fd)
 
 	if (fstat(fd, &sb) == 0 && S_ISFIFO(sb.st_mode))
 		(void)fcntl(fd, F_SETPIPE_SZ, 1024 * 1024);
-}
-
-int
-ss_write_all(int fd, const void * buf, size_t len)
-{
-	const uint8_t * p = buf;
-	ssize_t n;
-
-	while (len > 0) {
-		if ((n = write(fd, p, len > SSIZE_MAX ? SSIZE_MAX : len)) ==
-		    -1) {
-			if (errno == EINTR)
-				continue;
-			ss_err_errno("write");
-			return (-1);
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return (0);
-}
-
-int
-ss_read_all(int fd, void * buf, size_t len)
-{
-	uint8_t * p = buf;
-	ssize_t n;
-
-	while (len > 0) {
-		if ((n = read(fd, p, len > SSIZE_MAX ? SSIZE_MAX : len)) ==
-		    -1) {
-			if (errno == EINTR)
-				continue;
-			ss_err_errno("read");
-			return (-1);
-		}
-		if (n == 0) {
-			ss_err_set(SS_EXIT_SYS, "unexpected end of file");
-			return (-1);
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return (0);
 }
 
 int

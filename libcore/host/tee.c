@@ -15,13 +15,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../enclave/channel.h"
-#include "../enclave/ecall.h"
+#include "channel.h"
 #include "cli.h"
-#include "enclave.h"
+#include "ecall.h"
 #include "err.h"
+#include "fdio.h"
 #include "frame.h"
-#include "io.h"
+#include "tee.h"
 
 #define IMAGE_REL	"/../libexec/securestreams/ss-enclave"
 #define SEAL_TRIES	250	/* 2 ms apart: half a second */
@@ -30,6 +30,7 @@ struct backend;
 
 struct ss_enclave {
 	const struct backend * be;
+	const struct ss_ecall_entry * entry;	/* none: the enclave's code */
 	char * image;
 	pid_t pid;		/* process: the enclave */
 	int chan;		/* process: our end of the channel */
@@ -45,7 +46,7 @@ struct backend {
 	int (* call)(struct ss_enclave *, uint32_t, const uint8_t *, size_t,
 	    size_t *, uint32_t *);
 	void (* stop)(struct ss_enclave *);
-	int threaded;		/* ss_enclave_pipeline() overlaps I/O */
+	int threaded;		/* ss_tee_pipeline() overlaps I/O */
 };
 
 /* The process backend. */
@@ -400,7 +401,11 @@ static int
 none_start(struct ss_enclave * e)
 {
 
-	(void)e;
+	if (e->entry == NULL) {
+		ss_err_set(SS_EXIT_SYS, "--tee none: no enclave code in this "
+		    "program");
+		return (-1);
+	}
 	return (0);
 }
 
@@ -409,7 +414,7 @@ none_call(struct ss_enclave * e, uint32_t id, const uint8_t * in,
     size_t inlen, size_t * outlen, uint32_t * status)
 {
 
-	*status = ss_enclave_ecall_grow(id, in, inlen, &e->out, &e->outsize,
+	*status = e->entry->call(id, in, inlen, &e->out, &e->outsize,
 	    outlen);
 	return (0);
 }
@@ -418,8 +423,7 @@ static void
 none_stop(struct ss_enclave * e)
 {
 
-	(void)e;
-	ss_enclave_reset();
+	e->entry->reset();
 }
 
 static const struct backend backends[] = {
@@ -439,7 +443,7 @@ find_backend(const char * name)
 }
 
 const char *
-ss_enclave_check_tee(const char * name)
+ss_tee_check(const char * name)
 {
 	const char * env = getenv("SS_TEE");
 
@@ -456,7 +460,7 @@ ss_enclave_check_tee(const char * name)
 }
 
 char *
-ss_enclave_image(void)
+ss_tee_image(void)
 {
 	char exe[PATH_MAX];
 	const char * env = getenv("SS_ENCLAVE");
@@ -483,7 +487,7 @@ ss_enclave_image(void)
 }
 
 int
-ss_enclave_image_digest(const char * path, uint8_t digest[SS_SHA256_LEN])
+ss_tee_image_digest(const char * path, uint8_t digest[SS_SHA256_LEN])
 {
 	int fd, rc;
 
@@ -497,7 +501,7 @@ ss_enclave_image_digest(const char * path, uint8_t digest[SS_SHA256_LEN])
 }
 
 struct ss_enclave *
-ss_enclave_start(const char * tee)
+ss_tee_start(const char * tee, const struct ss_ecall_entry * inprocess)
 {
 	struct ss_enclave * e;
 
@@ -506,11 +510,12 @@ ss_enclave_start(const char * tee)
 		return (NULL);
 	}
 	e->chan = -1;
+	e->entry = inprocess;
 	if ((e->be = find_backend(tee)) == NULL) {
 		ss_err_set(SS_EXIT_SYS, "unknown TEE backend '%s'", tee);
 		goto err;
 	}
-	if ((e->image = ss_enclave_image()) == NULL)
+	if ((e->image = ss_tee_image()) == NULL)
 		goto err;
 	e->outsize = SS_ECALL_OUT_MIN;
 	if ((e->out = malloc(e->outsize)) == NULL) {
@@ -521,12 +526,12 @@ ss_enclave_start(const char * tee)
 		goto err;
 	return (e);
 err:
-	ss_enclave_stop(e);
+	ss_tee_stop(e);
 	return (NULL);
 }
 
 const char *
-ss_enclave_image_path(const struct ss_enclave * e)
+ss_tee_image_path(const struct ss_enclave * e)
 {
 
 	return (e->image);
@@ -552,7 +557,7 @@ answer(struct ss_enclave * e, uint32_t status, size_t len)
 }
 
 int
-ss_enclave_call(struct ss_enclave * e, uint32_t id, const uint8_t * in,
+ss_tee_call(struct ss_enclave * e, uint32_t id, const uint8_t * in,
     size_t inlen, const uint8_t ** out, size_t * outlen)
 {
 	uint32_t status;
@@ -657,7 +662,7 @@ sender_main(void * cookie)
 }
 
 int
-ss_enclave_pipeline(struct ss_enclave * e, uint32_t id,
+ss_tee_pipeline(struct ss_enclave * e, uint32_t id,
     int (* next)(void *, uint8_t *, size_t, const uint8_t **, size_t *),
     void * ncookie,
     int (* take)(void *, const uint8_t *, size_t), void * tcookie)
@@ -743,14 +748,14 @@ done:
 }
 
 long
-ss_enclave_pid(const struct ss_enclave * e)
+ss_tee_pid(const struct ss_enclave * e)
 {
 
 	return ((long)e->pid);
 }
 
 void
-ss_enclave_stop(struct ss_enclave * e)
+ss_tee_stop(struct ss_enclave * e)
 {
 
 	if (e == NULL)

@@ -5,7 +5,7 @@
 
 #include "err.h"
 #include "frame.h"
-#include "quote.h"
+#include "tee_quote.h"
 
 #define MAGIC_LEN	(sizeof(SS_QUOTE_MAGIC) - 1)
 #define PREFIX_LEN	(sizeof(SS_QUOTE_TEXT_PREFIX) - 1)

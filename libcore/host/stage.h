@@ -16,6 +16,7 @@
 
 #include "program.h"
 
+struct ss_ecall_entry;
 struct ss_enclave;
 
 /*
@@ -35,6 +36,8 @@ struct ss_stage_file {
 struct ss_stage_opts {
 	struct ss_program * program;	/* operator, arguments, recipients */
 	const char * tee;		/* backend, checked */
+	const struct ss_ecall_entry * inprocess;	/* the enclave's code,
+					   for --tee none (ecall.h) */
 	const char * identity;		/* -i: an identity file */
 	const char * sealed;		/* --sealed: a sealed identity */
 	const char * output;		/* -o, or NULL */
@@ -119,14 +122,16 @@ void ss_stage_parse(const struct ss_stage_spec *, int, char **, int,
     struct ss_stage_opts *, void (*)(void));
 
 /**
- * ss_stage_main(op, argc, argv, help, program):
+ * ss_stage_main(op, argc, argv, help, program, inprocess):
  * The whole of an enclave filter's main(): parse its command line as
- * stage ${op} ("map"), run it, and return its exit status.  --help
- * prints ${help} (usage, description and the operator's own options),
- * then the options every stage shares, saying that a sealed key is for
- * the program made of ${program} ("-f, expressions"), -r and -R.
+ * stage ${op} ("map"), run it (--tee none: the enclave code
+ * ${inprocess}), and return its exit status.  --help prints ${help}
+ * (usage, description and the operator's own options), then the options
+ * every stage shares, saying that a sealed key is for the program made
+ * of ${program} ("-f, expressions"), -r and -R.
  */
-int ss_stage_main(const char *, int, char **, const char *, const char *);
+int ss_stage_main(const char *, int, char **, const char *, const char *,
+    const struct ss_ecall_entry *);
 
 /**
  * ss_stage_opts_free(o):
@@ -173,7 +178,7 @@ struct ss_enclave * ss_stage_start(const struct ss_stage_opts *);
  * The input half of ss_stage_run(): start the enclave, read the stream
  * on standard input, and give the enclave its header (OPEN) and its
  * chunks (CHUNK), up to ${batch} bytes of chunks per call, as input 0
- * of a framed flow if ${framed} (enclave/ecall.h); every answer goes to
+ * of a framed flow if ${framed} (libcore/common/ecall.h); every answer goes to
  * ${take}(${cookie}, answer, len), in order.  ${*live} is set, before
  * the first answer, if the input is live (not a regular file).  The
  * enclave is stopped before it returns.
@@ -192,7 +197,7 @@ int ss_stage_run_merge(const struct ss_stage_opts *);
 
 /**
  * ss_stage_init_request(o, image, attest, key, keylen, req, reqlen):
- * Build the enclave's init request (enclave/ecall.h) for ${o}, with
+ * Build the enclave's init request (libcore/common/ecall.h) for ${o}, with
  * ${key} holding a path or a sealed identity; store it in a new buffer.
  */
 int ss_stage_init_request(const struct ss_stage_opts *, const char *, int,
