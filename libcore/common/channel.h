@@ -27,6 +27,7 @@
  * bulk requests (SS_ECALL_CHUNK) that fit in an input slot; the enclave
  * answers through the arena only requests that came through it, only
  * with SS_ECALL_OK, and only when the output slot is free (else inline).
+ * ecall_msg.h encodes and decodes the hello and the headers.
  *
  * Slots: the host puts its n-th arena request (from 0) in input slot
  * n % SS_ARENA_NIN, and only once the answer to request n - SS_ARENA_NIN

@@ -100,6 +100,9 @@
  *	platform_dir	the platform directory (for sealing and quotes)
  *	key		an identity file's path, or a sealed identity
  *	keyname		how to name the key in messages
+ *
+ * Each of these messages has its encoder and decoder in ecall_msg.h,
+ * which both sides use.
  */
 
 #include <stddef.h>
@@ -119,6 +122,7 @@
 
 #define SS_INIT_VERSION		1
 #define SS_INIT_ATTEST		1U
+#define SS_INIT_CHUNK_MIN	1024
 
 #define SS_KEY_NONE		0
 #define SS_KEY_IDENTITY		1
