@@ -18,9 +18,10 @@
 #include "err.h"
 #include "flow.h"
 #include "grow.h"
-#include "keys.h"
 #include "platform.h"
 #include "program.h"
+#include "seal.h"
+#include "secret_file.h"
 #include "tee_quote.h"
 
 static struct enclave {
@@ -100,7 +101,7 @@ field_path(const struct field * fl)
 
 /* Open ${dir}/${name} for reading, private. */
 static int
-open_platform_file(struct ss_keyfile * kf, const char * dir,
+open_platform_file(struct ss_secret_file * sf, const char * dir,
     const char * name)
 {
 	char path[PATH_MAX];
@@ -111,7 +112,7 @@ open_platform_file(struct ss_keyfile * kf, const char * dir,
 		ss_err_set(SS_EXIT_SYS, "%s: path too long", dir);
 		return (-1);
 	}
-	if ((rc = ss_keyfile_open(kf, path, 1)) != 0 && errno == ENOENT) {
+	if ((rc = ss_secret_file_open(sf, path, 1)) != 0 && errno == ENOENT) {
 		ss_err_set(SS_EXIT_SYS, "no platform at %s (run ss-attest "
 		    "platform-init)", dir);
 	}
@@ -132,22 +133,6 @@ measure_image(const char * path)
 	rc = ss_sha256_fd(E.image_digest, fd, path);
 	close(fd);
 	return (rc);
-}
-
-/* Read a platform secret from an opened key file into ${key}. */
-static int
-read_platform_key(struct ss_keyfile * kf, uint8_t * buf, uint8_t * key,
-    const char * prefix, const char * kind)
-{
-	size_t len;
-
-	if (ss_keyfile_read(kf, buf, &len))
-		return (-1);
-	if (ss_keys_decode_line(key, (const char *)buf, len, prefix, kind)) {
-		ss_err_prefix("%s", kf->name);
-		return (-1);
-	}
-	return (0);
 }
 
 /*
@@ -285,10 +270,10 @@ static int
 do_init(const uint8_t * in, size_t inlen, uint8_t * out, size_t * outlen)
 {
 	struct field program, image, platform, key, keyname;
-	struct ss_keyfile kfs[3] = { { -1, NULL }, { -1, NULL },
+	struct ss_secret_file sfs[3] = { { -1, NULL }, { -1, NULL },
 	    { -1, NULL } };
-	struct ss_keyfile * kf_id = &kfs[0], * kf_seal = &kfs[1],
-	    * kf_attest = &kfs[2];
+	struct ss_secret_file * sf_id = &sfs[0], * sf_seal = &sfs[1],
+	    * sf_attest = &sfs[2];
 	int fds[3];
 	size_t nfds = 0, pos = 13, i, len;
 	struct ss_program * prog = NULL;
@@ -340,21 +325,21 @@ do_init(const uint8_t * in, size_t inlen, uint8_t * out, size_t * outlen)
 	/* Open every key file before locking down; read them after. */
 	if (keykind == SS_KEY_IDENTITY) {
 		if ((keypath = field_path(&key)) == NULL ||
-		    ss_keyfile_open(kf_id, keypath, 1))
+		    ss_secret_file_open(sf_id, keypath, 1))
 			goto done;
-		fds[nfds++] = kf_id->fd;
+		fds[nfds++] = sf_id->fd;
 	}
 	if (keykind == SS_KEY_SEALED || (flags & SS_INIT_ATTEST)) {
 		if ((dir = field_path(&platform)) == NULL ||
-		    open_platform_file(kf_seal, dir, SS_PLATFORM_SEAL_FILE))
+		    open_platform_file(sf_seal, dir, SS_PLATFORM_SEAL_FILE))
 			goto done;
-		fds[nfds++] = kf_seal->fd;
+		fds[nfds++] = sf_seal->fd;
 	}
 	if (flags & SS_INIT_ATTEST) {
-		if (open_platform_file(kf_attest, dir,
+		if (open_platform_file(sf_attest, dir,
 		    SS_PLATFORM_ATTEST_FILE))
 			goto done;
-		fds[nfds++] = kf_attest->fd;
+		fds[nfds++] = sf_attest->fd;
 	}
 	if (E.lockdown != NULL && E.lockdown(fds, nfds))
 		goto done;
@@ -397,28 +382,28 @@ do_init(const uint8_t * in, size_t inlen, uint8_t * out, size_t * outlen)
 		op->free(opstate);
 	}
 
-	if ((buf = sodium_malloc(SS_KEYFILE_MAX)) == NULL ||
+	if ((buf = sodium_malloc(SS_SECRET_FILE_MAX)) == NULL ||
 	    (sk = sodium_malloc(SS_KEY_LEN)) == NULL ||
 	    (seed = sodium_malloc(SS_KEY_LEN)) == NULL) {
 		ss_err_errno("sodium_malloc");
 		goto done;
 	}
-	if (kf_seal->fd != -1) {
+	if (sf_seal->fd != -1) {
 		if ((E.seal_root = sodium_malloc(SS_KEY_LEN)) == NULL) {
 			ss_err_errno("sodium_malloc");
 			goto done;
 		}
-		if (read_platform_key(kf_seal, buf, E.seal_root,
+		if (ss_secret_file_read_key(sf_seal, buf, E.seal_root,
 		    SS_PLATFORM_SEAL_PREFIX, "platform sealing key"))
 			goto done;
 	}
-	if (kf_attest->fd != -1) {
+	if (sf_attest->fd != -1) {
 		if ((E.attest_sk = sodium_malloc(
 		    crypto_sign_SECRETKEYBYTES)) == NULL) {
 			ss_err_errno("sodium_malloc");
 			goto done;
 		}
-		if (read_platform_key(kf_attest, buf, seed,
+		if (ss_secret_file_read_key(sf_attest, buf, seed,
 		    SS_PLATFORM_ATTEST_PREFIX, "platform attestation key"))
 			goto done;
 		crypto_sign_seed_keypair(E.attest_pk, E.attest_sk, seed);
@@ -427,7 +412,7 @@ do_init(const uint8_t * in, size_t inlen, uint8_t * out, size_t * outlen)
 		if ((ids = ss_identities_new()) == NULL)
 			goto done;
 		if (keykind == SS_KEY_IDENTITY) {
-			if (ss_keyfile_read(kf_id, buf, &len))
+			if (ss_secret_file_read(sf_id, buf, &len))
 				goto done;
 			if (ss_identities_parse(ids, (const char *)buf, len)) {
 				ss_err_prefix("%s", name);
@@ -475,7 +460,7 @@ bad:
 	ss_err_set(SS_EXIT_SYS, "malformed init request");
 done:
 	for (i = 0; i < 3; i++)
-		ss_keyfile_close(&kfs[i]);
+		ss_secret_file_close(&sfs[i]);
 	ss_identities_free(ids);
 	ss_program_free(prog);
 	sodium_free(buf);

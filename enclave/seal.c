@@ -1,118 +1,13 @@
-#include <sys/stat.h>
-
-#include <errno.h>
-#include <fcntl.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <sodium.h>
 
 #include "err.h"
-#include "keys.h"
 #include "program.h"
+#include "seal.h"
 
 #define LABEL_SEAL	"securestreams/1 seal"
 #define MAGIC_LEN	8
-
-int
-ss_keyfile_open(struct ss_keyfile * kf, const char * path, int private)
-{
-	struct stat sb;
-
-	kf->fd = -1;
-	if ((kf->name = strdup(path)) == NULL) {
-		ss_err_errno("strdup");
-		return (-1);
-	}
-	if ((kf->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
-		ss_err_errno("%s", path);
-		goto err;
-	}
-	if (fstat(kf->fd, &sb)) {
-		ss_err_errno("%s", path);
-		goto err;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		ss_err_set(SS_EXIT_SYS, "%s: not a regular file", path);
-		goto err;
-	}
-	if (private && (sb.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-		ss_err_set(SS_EXIT_SYS, "%s: permissions %04o are too open "
-		    "for a secret key (chmod 600 %s)", path,
-		    (unsigned)(sb.st_mode & 07777), path);
-		goto err;
-	}
-	return (0);
-err:
-	ss_keyfile_close(kf);
-	return (-1);
-}
-
-int
-ss_keyfile_read(struct ss_keyfile * kf, uint8_t * buf, size_t * len)
-{
-	ssize_t n;
-
-	*len = 0;
-	for (;;) {
-		if (*len == SS_KEYFILE_MAX - 1) {
-			ss_err_set(SS_EXIT_SYS, "%s: file too large",
-			    kf->name);
-			return (-1);
-		}
-		n = read(kf->fd, buf + *len, SS_KEYFILE_MAX - 1 - *len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			ss_err_errno("%s", kf->name);
-			return (-1);
-		}
-		if (n == 0)
-			break;
-		*len += (size_t)n;
-	}
-	buf[*len] = '\0';
-	close(kf->fd);
-	kf->fd = -1;
-	return (0);
-}
-
-void
-ss_keyfile_close(struct ss_keyfile * kf)
-{
-
-	if (kf->fd != -1)
-		close(kf->fd);
-	kf->fd = -1;
-	free(kf->name);
-	kf->name = NULL;
-}
-
-int
-ss_keys_decode_line(uint8_t * key, const char * buf, size_t len,
-    const char * prefix, const char * kind)
-{
-	const char * nl;
-	size_t linelen;
-
-	/* Skip comments and blank lines; the key is the first other line. */
-	while (len > 0) {
-		nl = memchr(buf, '\n', len);
-		linelen = (nl != NULL) ? (size_t)(nl - buf) : len;
-		if (linelen > 0 && buf[linelen - 1] == '\r')
-			linelen--;
-		if (linelen > 0 && buf[0] != '#')
-			return (ss_key_decode_named(key, buf, linelen,
-			    prefix, kind));
-		if (nl == NULL)
-			break;
-		len -= (size_t)(nl - buf) + 1;
-		buf = nl + 1;
-	}
-	ss_err_set(SS_EXIT_SYS, "no %s in file", kind);
-	return (-1);
-}
 
 /* Derive the sealing key for a measurement. */
 static int
