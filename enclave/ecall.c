@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "ecall.h"
+#include "ecall_msg.h"
 #include "enclave.h"
 #include "err.h"
 #include "flow.h"
@@ -56,32 +57,9 @@ static struct enclave {
 	size_t loaded;			/* files complete */
 } E;
 
-/* One length-prefixed field of a request. */
-struct field {
-	const uint8_t * p;
-	size_t len;
-};
-
-static int
-get_field(struct field * fl, const uint8_t * in, size_t inlen, size_t * pos)
-{
-	uint32_t n;
-
-	if (inlen - *pos < 4)
-		return (-1);
-	n = ss_be32dec(in + *pos);
-	*pos += 4;
-	if (inlen - *pos < n)
-		return (-1);
-	fl->p = in + *pos;
-	fl->len = n;
-	*pos += n;
-	return (0);
-}
-
 /* A NUL-terminated copy of a path field, or NULL (recorded error). */
 static char *
-field_path(const struct field * fl)
+field_path(const struct ss_msg_bytes * fl)
 {
 	char * s;
 
@@ -216,6 +194,7 @@ do_load(const uint8_t * in, size_t inlen)
 {
 	struct pfile * pf = &E.files[E.loaded];
 	struct ss_program_entry * e;
+	struct ss_msg_load m;
 	uint8_t digest[SS_SHA256_LEN];
 	size_t n;
 	int rc;
@@ -224,11 +203,9 @@ do_load(const uint8_t * in, size_t inlen)
 		ss_err_set(SS_EXIT_SYS, "no program file is due");
 		return (-1);
 	}
-	if (inlen < 1) {
-		ss_err_set(SS_EXIT_SYS, "malformed load request");
+	if (ss_msg_load_decode(&m, in, inlen))
 		return (-1);
-	}
-	n = inlen - 1;
+	n = m.bytes.len;
 	if (n > SS_PROGRAM_FILE_MAX - pf->len) {
 		ss_err_set(SS_EXIT_SYS, "program file longer than %zu bytes",
 		    SS_PROGRAM_FILE_MAX);
@@ -238,9 +215,9 @@ do_load(const uint8_t * in, size_t inlen)
 	if (ss_grow(&pf->buf, &pf->size, pf->len + n + 1, 1))
 		return (-1);
 	if (n > 0)
-		memcpy(pf->buf + pf->len, in + 1, n);
+		memcpy(pf->buf + pf->len, m.bytes.p, n);
 	pf->len += n;
-	if ((in[0] & SS_LOAD_END) == 0)
+	if ((m.flags & SS_LOAD_END) == 0)
 		return (0);
 
 	/* The whole file: is it the one the program was measured with? */
@@ -269,13 +246,14 @@ do_load(const uint8_t * in, size_t inlen)
 static int
 do_init(const uint8_t * in, size_t inlen, uint8_t * out, size_t * outlen)
 {
-	struct field program, image, platform, key, keyname;
+	struct ss_msg_init req;
+	struct ss_msg_init_answer answer;
 	struct ss_secret_file sfs[3] = { { -1, NULL }, { -1, NULL },
 	    { -1, NULL } };
 	struct ss_secret_file * sf_id = &sfs[0], * sf_seal = &sfs[1],
 	    * sf_attest = &sfs[2];
 	int fds[3];
-	size_t nfds = 0, pos = 13, i, len;
+	size_t nfds = 0, i, len;
 	struct ss_program * prog = NULL;
 	struct ss_identities * ids = NULL;
 	const struct ss_op * op;
@@ -283,8 +261,6 @@ do_init(const uint8_t * in, size_t inlen, uint8_t * out, size_t * outlen)
 	char * image_path = NULL, * dir = NULL, * keypath = NULL;
 	char * name = NULL;
 	uint8_t * buf = NULL, * sk = NULL, * seed = NULL;
-	uint32_t flags, chunk_size;
-	uint8_t keykind;
 	int status, rc = -1;
 
 	if (E.initialized) {
@@ -292,50 +268,39 @@ do_init(const uint8_t * in, size_t inlen, uint8_t * out, size_t * outlen)
 		return (-1);
 	}
 	E.initialized = 1;
-	if (inlen < 13 || ss_be32dec(in) != SS_INIT_VERSION)
-		goto bad;
-	flags = ss_be32dec(in + 4);
-	chunk_size = ss_be32dec(in + 8);
-	keykind = in[12];
-	if (get_field(&program, in, inlen, &pos) ||
-	    get_field(&image, in, inlen, &pos) ||
-	    get_field(&platform, in, inlen, &pos) ||
-	    get_field(&key, in, inlen, &pos) ||
-	    get_field(&keyname, in, inlen, &pos) || pos != inlen ||
-	    keykind > SS_KEY_SEALED || chunk_size < 1024 ||
-	    chunk_size > SS_CHUNK_MAX)
-		goto bad;
-	if ((name = malloc(keyname.len + 1)) == NULL) {
+	if (ss_msg_init_decode(&req, in, inlen))
+		goto done;
+	if ((name = malloc(req.keyname.len + 1)) == NULL) {
 		ss_err_errno("malloc");
 		goto done;
 	}
-	memcpy(name, keyname.p, keyname.len);
-	name[keyname.len] = '\0';
+	memcpy(name, req.keyname.p, req.keyname.len);
+	name[req.keyname.len] = '\0';
 
 	/* Measure ourselves: our own image, not what the host says. */
 	if (E.lockdown != NULL) {
 		if (measure_image("/proc/self/exe"))
 			goto done;
 	} else {
-		if ((image_path = field_path(&image)) == NULL ||
+		if ((image_path = field_path(&req.image)) == NULL ||
 		    measure_image(image_path))
 			goto done;
 	}
 
 	/* Open every key file before locking down; read them after. */
-	if (keykind == SS_KEY_IDENTITY) {
-		if ((keypath = field_path(&key)) == NULL ||
+	if (req.keykind == SS_KEY_IDENTITY) {
+		if ((keypath = field_path(&req.key)) == NULL ||
 		    ss_secret_file_open(sf_id, keypath, 1))
 			goto done;
 		fds[nfds++] = sf_id->fd;
 	}
-	if (keykind == SS_KEY_SEALED || (flags & SS_INIT_ATTEST)) {
-		if ((dir = field_path(&platform)) == NULL ||
+	if (req.keykind == SS_KEY_SEALED || (req.flags & SS_INIT_ATTEST)) {
+		if ((dir = field_path(&req.platform_dir)) == NULL ||
 		    open_platform_file(sf_seal, dir, SS_PLATFORM_SEAL_FILE))
 			goto done;
 		fds[nfds++] = sf_seal->fd;
 	}
-	if (flags & SS_INIT_ATTEST) {
+	if (req.flags & SS_INIT_ATTEST) {
 		if (open_platform_file(sf_attest, dir,
 		    SS_PLATFORM_ATTEST_FILE))
 			goto done;
@@ -345,15 +310,16 @@ do_init(const uint8_t * in, size_t inlen, uint8_t * out, size_t * outlen)
 		goto done;
 
 	/* Locked down: from here on, only the channel and these files. */
-	if ((prog = ss_program_decode(program.p, program.len)) == NULL)
+	if ((prog = ss_program_decode(req.program.p, req.program.len)) ==
+	    NULL)
 		goto done;
-	if ((E.program = malloc(program.len)) == NULL) {
+	if ((E.program = malloc(req.program.len)) == NULL) {
 		ss_err_errno("malloc");
 		goto done;
 	}
-	memcpy(E.program, program.p, program.len);
-	E.program_len = program.len;
-	if (ss_sha256(E.program_digest, program.p, program.len) ||
+	memcpy(E.program, req.program.p, req.program.len);
+	E.program_len = req.program.len;
+	if (ss_sha256(E.program_digest, req.program.p, req.program.len) ||
 	    ss_measurement(E.measurement, E.image_digest, E.program_digest))
 		goto done;
 	if ((op = ss_op_find(prog->op)) == NULL) {
@@ -408,10 +374,10 @@ do_init(const uint8_t * in, size_t inlen, uint8_t * out, size_t * outlen)
 			goto done;
 		crypto_sign_seed_keypair(E.attest_pk, E.attest_sk, seed);
 	}
-	if (keykind != SS_KEY_NONE) {
+	if (req.keykind != SS_KEY_NONE) {
 		if ((ids = ss_identities_new()) == NULL)
 			goto done;
-		if (keykind == SS_KEY_IDENTITY) {
+		if (req.keykind == SS_KEY_IDENTITY) {
 			if (ss_secret_file_read(sf_id, buf, &len))
 				goto done;
 			if (ss_identities_parse(ids, (const char *)buf, len)) {
@@ -427,7 +393,7 @@ do_init(const uint8_t * in, size_t inlen, uint8_t * out, size_t * outlen)
 				    "debug)", name);
 				goto done;
 			}
-			if (ss_unseal(sk, key.p, key.len, E.seal_root,
+			if (ss_unseal(sk, req.key.p, req.key.len, E.seal_root,
 			    E.image_digest, E.program_digest) ||
 			    ss_identities_add(ids, sk)) {
 				ss_err_prefix("%s", name);
@@ -436,7 +402,7 @@ do_init(const uint8_t * in, size_t inlen, uint8_t * out, size_t * outlen)
 		}
 	}
 	if (E.nfiles == 0) {
-		status = finish_init(prog, op, ids, chunk_size);
+		status = finish_init(prog, op, ids, req.chunk_size);
 		ids = NULL;
 		if (status)
 			goto done;
@@ -445,19 +411,16 @@ do_init(const uint8_t * in, size_t inlen, uint8_t * out, size_t * outlen)
 		E.prog = prog;
 		E.op = op;
 		E.ids = ids;
-		E.chunk_size = chunk_size;
+		E.chunk_size = req.chunk_size;
 		prog = NULL;
 	}
 	ids = NULL;
 
-	memcpy(out, E.image_digest, SS_SHA256_LEN);
-	memcpy(out + SS_SHA256_LEN, E.program_digest, SS_SHA256_LEN);
-	memcpy(out + 2 * SS_SHA256_LEN, E.measurement, SS_SHA256_LEN);
-	*outlen = 3 * SS_SHA256_LEN;
+	memcpy(answer.image_digest, E.image_digest, SS_SHA256_LEN);
+	memcpy(answer.program_digest, E.program_digest, SS_SHA256_LEN);
+	memcpy(answer.measurement, E.measurement, SS_SHA256_LEN);
+	*outlen = ss_msg_init_answer_encode(&answer, out);
 	rc = 0;
-	goto done;
-bad:
-	ss_err_set(SS_EXIT_SYS, "malformed init request");
 done:
 	for (i = 0; i < 3; i++)
 		ss_secret_file_close(&sfs[i]);
@@ -477,7 +440,7 @@ static int
 do_new_identity(const uint8_t * in, size_t inlen)
 {
 	struct ss_quote q;
-	uint8_t * sk, * out;
+	uint8_t * sk, * sealed, * quote;
 	size_t body;
 	int rc = -1;
 
@@ -509,18 +472,21 @@ do_new_identity(const uint8_t * in, size_t inlen)
 	    ss_quote_report_data(q.report_data, q.stage_pk, in, inlen))
 		goto done;
 	body = ss_quote_body_len(&q);
-	E.pendlen = 4 + SS_SEALED_LEN + body + SS_QUOTE_SIG_LEN;
-	if ((out = E.pend = malloc(E.pendlen)) == NULL) {
+	E.pendlen = SS_MSG_IDENTITY_HDR + SS_SEALED_LEN + body +
+	    SS_QUOTE_SIG_LEN;
+	if ((E.pend = malloc(E.pendlen)) == NULL) {
 		ss_err_errno("malloc");
 		goto done;
 	}
-	ss_be32enc(out, SS_SEALED_LEN);
-	if (ss_seal(out + 4, E.seal_root, E.image_digest, E.program_digest,
+	/* The answer (ecall_msg.h), its parts made in place. */
+	ss_msg_identity_put_header(E.pend, SS_SEALED_LEN);
+	sealed = E.pend + SS_MSG_IDENTITY_HDR;
+	quote = sealed + SS_SEALED_LEN;
+	if (ss_seal(sealed, E.seal_root, E.image_digest, E.program_digest,
 	    sk))
 		goto done;
-	ss_quote_encode_body(&q, out + 4 + SS_SEALED_LEN);
-	crypto_sign_detached(out + 4 + SS_SEALED_LEN + body, NULL,
-	    out + 4 + SS_SEALED_LEN, body, E.attest_sk);
+	ss_quote_encode_body(&q, quote);
+	crypto_sign_detached(quote + body, NULL, quote, body, E.attest_sk);
 	rc = 0;
 done:
 	sodium_free(sk);
@@ -533,8 +499,7 @@ pull_pending(uint8_t * out, size_t cap, size_t * len)
 {
 
 	if (E.pendlen > cap) {
-		ss_be32enc(out, (uint32_t)E.pendlen);
-		*len = 4;
+		*len = ss_msg_small_encode(out, (uint32_t)E.pendlen);
 		return (2);
 	}
 	memcpy(out, E.pend, E.pendlen);
@@ -546,54 +511,45 @@ pull_pending(uint8_t * out, size_t cap, size_t * len)
 }
 
 /*
- * One or more input chunks of input ${k}, back to back; ${flags} apply to
+ * The input chunks of a CHUNK request, back to back; its flags apply to
  * the last.  No chunk but SS_CHUNK_FLUSH: seal what the operator emitted.
  */
 static int
-do_chunks(size_t k, unsigned flags, const uint8_t * p, size_t len)
+do_chunks(const struct ss_msg_chunk * m)
 {
-	uint32_t clen;
-	size_t wl;
-	int final;
+	struct ss_msg_bytes rest = m->chunks, chunk;
 
-	if (len == 0 && flags == SS_CHUNK_FLUSH)
+	if (rest.len == 0 && m->flags == SS_CHUNK_FLUSH)
 		return (ss_flow_flush(E.flow));
 	do {
-		if (len < SS_CHUNK_PREFIX_LEN ||
-		    ss_frame_prefix_read(p, &clen, &final) ||
-		    (wl = SS_CHUNK_WIRE_LEN(clen)) > len) {
-			ss_err_set(SS_EXIT_DATA, "malformed chunk request");
+		if (ss_msg_chunk_next(&rest, &chunk) ||
+		    ss_flow_chunk_from(E.flow, m->in_index,
+		    (rest.len == 0) ? m->flags : 0, chunk.p, chunk.len))
 			return (-1);
-		}
-		if (ss_flow_chunk_from(E.flow, k, (wl == len) ? flags : 0, p,
-		    wl))
-			return (-1);
-		p += wl;
-		len -= wl;
-	} while (len > 0);
+	} while (rest.len > 0);
 	return (0);
 }
 
-/* OPEN and CHUNK of a framed flow: with an input index. */
+/* OPEN and CHUNK; in a framed flow, with an input index. */
 static int
-do_framed(uint32_t id, const uint8_t * in, size_t inlen)
+do_stream(uint32_t id, const uint8_t * in, size_t inlen)
 {
+	struct ss_msg_open o;
+	struct ss_msg_chunk c;
+	int framed = ss_flow_framed(E.flow);
 
 	if (id == SS_ECALL_OPEN) {
-		if (inlen < 4) {
-			ss_err_set(SS_EXIT_SYS, "malformed open request");
+		if (ss_msg_open_decode(&o, framed, in, inlen))
 			return (-1);
-		}
-		return (ss_flow_open_input(E.flow, ss_be32dec(in), in + 4,
-		    inlen - 4));
+		if (framed)
+			return (ss_flow_open_input(E.flow, o.in_index,
+			    o.header.p, o.header.len));
+		return (ss_flow_open(E.flow, o.header.p, o.header.len));
 	}
 	if (id == SS_ECALL_CHUNK) {
-		if (inlen < 5) {
-			ss_err_set(SS_EXIT_SYS, "malformed chunk request");
+		if (ss_msg_chunk_decode(&c, framed, in, inlen))
 			return (-1);
-		}
-		return (do_chunks(ss_be32dec(in + 1), in[0], in + 5,
-		    inlen - 5));
+		return (do_chunks(&c));
 	}
 	return (0);
 }
@@ -650,16 +606,7 @@ ss_enclave_ecall(uint32_t id, const uint8_t * in, size_t inlen,
 			ss_err_set(SS_EXIT_SYS, "enclave has no stage key");
 			break;
 		}
-		if (ss_flow_framed(E.flow))
-			rc = do_framed(id, in, inlen);
-		else if (id == SS_ECALL_OPEN)
-			rc = ss_flow_open(E.flow, in, inlen);
-		else if (id == SS_ECALL_CHUNK)
-			rc = (inlen < 1) ? (ss_err_set(SS_EXIT_SYS,
-			    "empty chunk request"), -1) :
-			    do_chunks(0, in[0], in + 1, inlen - 1);
-		else
-			rc = 0;
+		rc = do_stream(id, in, inlen);
 		if (rc == 0)
 			rc = ss_flow_pull(E.flow, out, outcap, outlen);
 		break;
@@ -692,14 +639,13 @@ ss_enclave_ecall_grow(uint32_t id, const uint8_t * in, size_t inlen,
     uint8_t ** out, size_t * outcap, size_t * outlen)
 {
 	static const char oom[] = "enclave out of memory (see ulimit -l)";
-	uint32_t status;
+	uint32_t status, need;
 	uint8_t * nout;
-	size_t need;
 
 	status = ss_enclave_ecall(id, in, inlen, *out, *outcap, outlen);
 	while (status == SS_ECALL_SMALL) {
-		need = ss_be32dec(*out);
-		if (need > SS_ECALL_OUT_MAX ||
+		if (ss_msg_small_decode(&need, *out, *outlen) ||
+		    need > SS_ECALL_OUT_MAX ||
 		    (nout = realloc(*out, need)) == NULL) {
 			E.failed = 1;
 			memcpy(*out, oom, sizeof(oom) - 1);

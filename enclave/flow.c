@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "ecall.h"
+#include "ecall_msg.h"
 #include "err.h"
 #include "flow.h"
 #include "frame.h"
@@ -77,18 +78,17 @@ queue_room(struct ss_flow * f, size_t n)
 
 /*
  * Room for a piece of ${n} bytes of output ${k}; in a framed flow, queue
- * its out_index[4] len[4] first.  The piece's bytes go at f->q + f->qlen.
+ * its header (ecall_msg.h) first.  The piece's bytes go at f->q + f->qlen.
  */
 static int
 piece_begin(struct ss_flow * f, size_t k, size_t n)
 {
 
-	if (queue_room(f, n + (f->framed ? 8 : 0)))
+	if (queue_room(f, n + (f->framed ? SS_MSG_PIECE_HDR : 0)))
 		return (-1);
 	if (f->framed) {
-		ss_be32enc(f->q + f->qlen, (uint32_t)k);
-		ss_be32enc(f->q + f->qlen + 4, (uint32_t)n);
-		f->qlen += 8;
+		ss_msg_piece_put_header(f->q + f->qlen, (uint32_t)k, n);
+		f->qlen += SS_MSG_PIECE_HDR;
 	}
 	return (0);
 }
@@ -596,7 +596,7 @@ ss_flow_pull(struct ss_flow * f, uint8_t * out, size_t cap, size_t * len)
 	*len = 0;
 	if (f->framed) {
 		/* Then what the enclave needs next (ecall.h). */
-		n += 12;
+		n += SS_MSG_NEED_LEN;
 		if (f->ndone < f->nin && f->op->need != NULL)
 			need = f->op->need(f->opstate);
 	}
@@ -606,18 +606,14 @@ ss_flow_pull(struct ss_flow * f, uint8_t * out, size_t cap, size_t * len)
 			    "%u bytes", (unsigned)SS_ECALL_OUT_MAX);
 			return (-1);
 		}
-		ss_be32enc(out, (uint32_t)n);
-		*len = 4;
+		*len = ss_msg_small_encode(out, (uint32_t)n);
 		return (2);
 	}
 	/* Nothing queued yet (a PULL before any output): f->q is NULL. */
 	if (f->qlen > 0)
 		memcpy(out, f->q, f->qlen);
-	if (f->framed) {
-		ss_be32enc(out + f->qlen, SS_ECALL_NEED);
-		ss_be32enc(out + f->qlen + 4, 4);
-		ss_be32enc(out + f->qlen + 8, (uint32_t)need);
-	}
+	if (f->framed)
+		(void)ss_msg_piece_put_need(out + f->qlen, (uint32_t)need);
 	*len = n;
 	f->qlen = 0;
 	return (0);

@@ -19,10 +19,10 @@
 
 #include "channel.h"
 #include "ecall.h"
+#include "ecall_msg.h"
 #include "enclave.h"
 #include "err.h"
 #include "fdio.h"
-#include "frame.h"
 #include "lockdown.h"
 
 #if defined(__has_feature)
@@ -50,12 +50,10 @@ static uint64_t nanswers;
 static int
 send_hdr(int fd, uint32_t status, size_t len, uint32_t off)
 {
+	struct ss_msg_chan_hdr m = { status, (uint32_t)len, off };
 	uint8_t hdr[SS_CHAN_HDR_LEN];
 
-	ss_be32enc(hdr, status);
-	ss_be32enc(hdr + 4, (uint32_t)len);
-	ss_be32enc(hdr + 8, off);
-	return (ss_write_all(fd, hdr, sizeof(hdr)));
+	return (ss_write_all(fd, hdr, ss_msg_chan_hdr_encode(&m, hdr)));
 }
 
 /*
@@ -121,20 +119,20 @@ int
 main(void)
 {
 	const int fd = SS_CHAN_FD;
+	struct ss_msg_chan_hello hello;
+	struct ss_msg_chan_hdr req;
 	uint8_t hdr[SS_CHAN_HDR_LEN];
 	uint8_t * in = NULL, * out, * nin;
 	size_t insize = 0, outsize = SS_ECALL_OUT_MIN, outlen;
-	uint32_t id, len, off, status;
+	uint32_t len, off, status;
 	int afd = -1, hardened;
 
 	/* Before anything else: nothing but the channel, no dumps. */
 	if (fcntl(SS_CHAN_ARENA_FD, F_GETFD) != -1)
 		afd = SS_CHAN_ARENA_FD;
 	hardened = ss_lockdown_harden(fd, afd, SS_ARENA_SIZE, &arena);
-	memcpy(hdr, SS_CHAN_MAGIC, 4);
-	ss_be32enc(hdr + 4, (arena != NULL) ? SS_CHAN_ARENA : 0);
-	ss_be32enc(hdr + 8, 0);
-	if (ss_write_all(fd, hdr, sizeof(hdr)))
+	hello.flags = (arena != NULL) ? SS_CHAN_ARENA : 0;
+	if (ss_write_all(fd, hdr, ss_msg_chan_hello_encode(&hello, hdr)))
 		return (2);
 	/*
 	 * No configuration from the host's file system: openssl.cnf can
@@ -152,9 +150,9 @@ main(void)
 	for (;;) {
 		if (ss_read_all(fd, hdr, sizeof(hdr)))
 			break;
-		id = ss_be32dec(hdr);
-		len = ss_be32dec(hdr + 4);
-		off = ss_be32dec(hdr + 8);
+		ss_msg_chan_hdr_decode(&req, hdr);
+		len = req.len;
+		off = req.off;
 		if (len > SS_ECALL_IN_MAX)
 			return (2);
 		/* Only the input slots, and only if there is an arena. */
@@ -181,7 +179,7 @@ main(void)
 			outlen = strlen(ss_err_msg());
 			memcpy(out, ss_err_msg(), outlen);
 		} else
-			status = ss_enclave_ecall_grow(id, in, len, &out,
+			status = ss_enclave_ecall_grow(req.code, in, len, &out,
 			    &outsize, &outlen);
 		if (answer(fd, status, out, outlen, off != SS_CHAN_INLINE))
 			return (2);

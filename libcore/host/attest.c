@@ -6,8 +6,8 @@
 
 #include "attest.h"
 #include "ecall.h"
+#include "ecall_msg.h"
 #include "err.h"
-#include "frame.h"
 #include "io.h"
 #include "platform.h"
 #include "platform_dir.h"
@@ -82,10 +82,11 @@ ss_attest_new(const struct ss_stage_opts * o, const char * sealed,
 {
 	struct ss_enclave * e = NULL;
 	struct ss_output * out = NULL;
+	struct ss_msg_identity id;
 	uint8_t * req = NULL;
 	const uint8_t * buf;
 	char * text = NULL;
-	size_t reqlen, len, slen;
+	size_t reqlen, len;
 	int rc = -1;
 
 	if ((out = ss_output_open(sealed, 0)) == NULL)
@@ -101,14 +102,9 @@ ss_attest_new(const struct ss_stage_opts * o, const char * sealed,
 	if (ss_tee_call(e, SS_ECALL_NEW_IDENTITY, (const uint8_t *)nonce,
 	    (nonce != NULL) ? strlen(nonce) : 0, &buf, &len) != 0)
 		goto done;
-	if (len < 4 || (slen = ss_be32dec(buf)) > len - 4) {
-		ss_err_set(SS_EXIT_DATA, "enclave sent a malformed identity");
-		goto done;
-	}
-	if ((text = ss_quote_to_text(buf + 4 + slen, len - 4 - slen)) ==
-	    NULL)
-		goto done;
-	if (ss_output_write(out, buf + 4, slen))
+	if (ss_msg_identity_decode(&id, buf, len) ||
+	    (text = ss_quote_to_text(id.quote.p, id.quote.len)) == NULL ||
+	    ss_output_write(out, id.sealed.p, id.sealed.len))
 		goto done;
 	rc = ss_output_commit(out);
 	out = NULL;

@@ -8,6 +8,7 @@
 #include "batch.h"
 #include "cli.h"
 #include "ecall.h"
+#include "ecall_msg.h"
 #include "err.h"
 #include "frame.h"
 #include "grow.h"
@@ -199,6 +200,7 @@ int
 ss_stage_load(struct ss_enclave * e, const struct ss_stage_opts * o)
 {
 	const struct ss_stage_file * sf;
+	struct ss_msg_load m;
 	const uint8_t * out;
 	uint8_t * req;
 	size_t i, k, pos, n, outlen;
@@ -206,7 +208,7 @@ ss_stage_load(struct ss_enclave * e, const struct ss_stage_opts * o)
 
 	if (o->nfiles == 0)
 		return (0);
-	if ((req = malloc(1 + LOAD_PIECE)) == NULL) {
+	if ((req = malloc(SS_MSG_LOAD_HDR + LOAD_PIECE)) == NULL) {
 		ss_err_errno("malloc");
 		return (-1);
 	}
@@ -222,11 +224,11 @@ ss_stage_load(struct ss_enclave * e, const struct ss_stage_opts * o)
 		do {
 			n = (sf->len - pos > LOAD_PIECE) ? LOAD_PIECE :
 			    sf->len - pos;
-			req[0] = (pos + n == sf->len) ? SS_LOAD_END : 0;
-			if (n > 0)
-				memcpy(req + 1, sf->data + pos, n);
-			if (ss_tee_call(e, SS_ECALL_LOAD, req, 1 + n, &out,
-			    &outlen) != 0)
+			m.flags = (pos + n == sf->len) ? SS_LOAD_END : 0;
+			m.bytes.p = sf->data + pos;
+			m.bytes.len = n;
+			if (ss_tee_call(e, SS_ECALL_LOAD, req,
+			    ss_msg_load_encode(&m, req), &out, &outlen) != 0)
 				goto done;
 			pos += n;
 		} while (pos < sf->len);
@@ -541,50 +543,32 @@ ss_stage_main(const char * op, int argc, char ** argv, const char * help,
 	return (SS_EXIT_OK);
 }
 
-/* Append len[4] bytes[len]. */
-static void
-put_field(uint8_t * buf, size_t * pos, const void * p, size_t len)
-{
-
-	ss_be32enc(buf + *pos, (uint32_t)len);
-	if (len > 0)
-		memcpy(buf + *pos + 4, p, len);
-	*pos += 4 + len;
-}
-
 int
 ss_stage_init_request(const struct ss_stage_opts * o, const char * image,
     int attest, int keykind, const void * key, size_t keylen,
     const char * keyname, unsigned char ** req, size_t * reqlen)
 {
-	uint8_t * prog = NULL, * buf;
+	struct ss_msg_init m;
+	uint8_t * prog = NULL;
 	char * dir = NULL;
-	size_t proglen, len, pos = 0;
+	size_t proglen;
 	int rc = -1;
 
 	if (ss_program_encode(o->program, &prog, &proglen))
 		return (-1);
 	if ((dir = ss_platform_dir()) == NULL)
 		goto done;
-	len = 13 + 5 * 4 + proglen + strlen(image) + strlen(dir) + keylen +
-	    strlen(keyname);
-	if ((buf = malloc(len)) == NULL) {
-		ss_err_errno("malloc");
-		goto done;
-	}
-	ss_be32enc(buf, SS_INIT_VERSION);
-	ss_be32enc(buf + 4, attest ? SS_INIT_ATTEST : 0);
-	ss_be32enc(buf + 8, (uint32_t)o->chunk_size);
-	buf[12] = (uint8_t)keykind;
-	pos = 13;
-	put_field(buf, &pos, prog, proglen);
-	put_field(buf, &pos, image, strlen(image));
-	put_field(buf, &pos, dir, strlen(dir));
-	put_field(buf, &pos, key, keylen);
-	put_field(buf, &pos, keyname, strlen(keyname));
-	*req = buf;
-	*reqlen = pos;
-	rc = 0;
+	m.flags = attest ? SS_INIT_ATTEST : 0;
+	m.chunk_size = (uint32_t)o->chunk_size;
+	m.keykind = (uint8_t)keykind;
+	m.program.p = prog;
+	m.program.len = proglen;
+	m.image = ss_msg_str(image);
+	m.platform_dir = ss_msg_str(dir);
+	m.key.p = key;
+	m.key.len = keylen;
+	m.keyname = ss_msg_str(keyname);
+	rc = ss_msg_init_encode(&m, req, reqlen);
 done:
 	free(prog);
 	free(dir);
@@ -630,14 +614,14 @@ err:
 struct feed {
 	struct ss_input * in;
 	struct ss_stream_reader * r;
-	uint8_t * req;			/* flags[1] chunk[] */
+	uint8_t * req;			/* a CHUNK request (ecall_msg.h) */
 	size_t reqsize;
 	size_t batch;			/* most chunk bytes per request */
-	size_t skip;			/* flags[1], in a framed flow
-					   in_index[4] = 0 too */
+	int framed;			/* requests name the input: 0 */
+	size_t skip;			/* the request's header length */
 	int flush_ms;			/* --flush-ms */
 	int unflushed;			/* chunks went in since a flush */
-	uint8_t flushreq[5];		/* a flush-only request */
+	uint8_t flushreq[SS_MSG_CHUNK_HDR_MAX];	/* a flush-only request */
 	const uint8_t * carry;		/* a chunk read for the next request
 					   (in the reader's buffer) */
 	size_t carrylen;
@@ -667,9 +651,7 @@ next_chunk(void * cookie, uint8_t * slot, size_t slotcap,
 	if (fd->unflushed && ss_input_idle(fd->in, fd->flush_ms)) {
 		fd->unflushed = 0;
 		buf = in_slot ? slot : fd->flushreq;
-		buf[0] = SS_CHUNK_FLUSH;
-		if (fd->skip == 5)
-			ss_be32enc(buf + 1, 0);
+		ss_msg_chunk_put_header(buf, fd->framed, SS_CHUNK_FLUSH, 0);
 		*req = buf;
 		*len = fd->skip;
 		return (1);
@@ -715,10 +697,8 @@ next_chunk(void * cookie, uint8_t * slot, size_t slotcap,
 			break;
 	}
 	/* What the enclave now holds is sealed if the input pauses. */
-	buf[0] = 0;
 	fd->unflushed = fd->flush_ms > 0 && !fd->in->is_regular && !final;
-	if (fd->skip == 5)
-		ss_be32enc(buf + 1, 0);
+	ss_msg_chunk_put_header(buf, fd->framed, 0, 0);
 	*req = buf;
 	*len = used;
 	return (1);
@@ -782,8 +762,9 @@ ss_stage_run_to(const struct ss_stage_opts * o, size_t batch, int framed,
     int (* take)(void *, const uint8_t *, size_t), void * cookie, int * live)
 {
 	struct ss_enclave * e = NULL;
-	struct feed fd = { NULL, NULL, NULL, 0, batch, framed ? 5 : 1,
-	    o->flush_ms, 0, { 0 }, NULL, 0 };
+	struct feed fd = { NULL, NULL, NULL, 0, batch, framed,
+	    SS_MSG_CHUNK_HDR(framed), o->flush_ms, 0, { 0 }, NULL, 0 };
+	struct ss_msg_open om;
 	const uint8_t * buf, * hdr;
 	uint8_t * open = NULL;
 	size_t len, hdrlen;
@@ -802,14 +783,15 @@ ss_stage_run_to(const struct ss_stage_opts * o, size_t batch, int framed,
 	hdr = ss_stream_reader_header(fd.r, &hdrlen);
 	/* A framed flow's requests name the input: the one, 0. */
 	if (framed) {
-		if ((open = malloc(4 + hdrlen)) == NULL) {
+		om.in_index = 0;
+		om.header.p = hdr;
+		om.header.len = hdrlen;
+		if ((open = malloc(SS_MSG_OPEN_HDR(1) + hdrlen)) == NULL) {
 			ss_err_errno("malloc");
 			goto done;
 		}
-		ss_be32enc(open, 0);
-		memcpy(open + 4, hdr, hdrlen);
+		hdrlen = ss_msg_open_encode(&om, 1, open);
 		hdr = open;
-		hdrlen += 4;
 	}
 	if (ss_tee_call(e, SS_ECALL_OPEN, hdr, hdrlen, &buf, &len) != 0 ||
 	    take(cookie, buf, len))

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ecall.h"
+#include "ecall_msg.h"
 #include "subscribers.h"
 #include "cli.h"
 #include "tee.h"
@@ -35,28 +36,18 @@ pieces(const uint8_t * buf, size_t len, size_t nout,
     int (* fn)(void *, size_t, const uint8_t *, size_t), void * cookie,
     uint32_t * need)
 {
-	uint32_t k, n;
+	struct ss_msg_bytes answer = { buf, len };
+	struct ss_msg_piece m;
+	int rc;
 
 	*need = SS_ECALL_NEED;
-	while (len > 0) {
-		if (len < 8 || (n = ss_be32dec(buf + 4)) > len - 8)
-			goto bad;
-		k = ss_be32dec(buf);
-		if (k == SS_ECALL_NEED) {
-			if (n != 4)
-				goto bad;
-			*need = ss_be32dec(buf + 8);
-		} else if (k >= nout)
-			goto bad;
-		else if (fn(cookie, k, buf + 8, n))
+	while ((rc = ss_msg_piece_next(&answer, nout, &m)) == 1) {
+		if (m.out_index == SS_ECALL_NEED)
+			*need = m.need;
+		else if (fn(cookie, m.out_index, m.bytes.p, m.bytes.len))
 			return (-1);
-		buf += 8 + n;
-		len -= 8 + n;
 	}
-	return (0);
-bad:
-	ss_err_set(SS_EXIT_SYS, "malformed answer from the enclave");
-	return (-1);
+	return (rc);
 }
 
 /* ss-route: the partitions' destinations. */
@@ -214,7 +205,7 @@ struct merge {
 	size_t last;			/* round robin over ready inputs */
 	struct ss_output * out;
 	int live;
-	uint8_t * req;			/* flags[1] in_index[4] chunk[] */
+	uint8_t * req;			/* a request (ecall_msg.h) */
 	size_t reqsize;
 	struct pollfd * pfd;
 	size_t * pidx;
@@ -315,9 +306,8 @@ flush_request(struct merge * m)
 {
 
 	m->unflushed = 0;
-	m->req[0] = SS_CHUNK_FLUSH;
-	ss_be32enc(m->req + 1, 0);
-	return (5);
+	ss_msg_chunk_put_header(m->req, 1, SS_CHUNK_FLUSH, 0);
+	return (SS_MSG_CHUNK_HDR(1));
 }
 
 /*
@@ -329,7 +319,7 @@ read_chunks(struct merge * m, size_t k, size_t batch, size_t * len)
 {
 	struct merge_in * mi = &m->in[k];
 	const uint8_t * raw, * pt;
-	size_t rawlen, ptlen, used = 5;
+	size_t rawlen, ptlen, used = SS_MSG_CHUNK_HDR(1);
 	int rc;
 
 	if (mi->final) {
@@ -360,8 +350,7 @@ read_chunks(struct merge * m, size_t k, size_t batch, size_t * len)
 	}
 	/* What the enclave now holds is sealed if the inputs pause. */
 	m->unflushed = m->live && m->flush_ms > 0;
-	m->req[0] = 0;
-	ss_be32enc(m->req + 1, (uint32_t)k);
+	ss_msg_chunk_put_header(m->req, 1, 0, (uint32_t)k);
 	*len = used;
 	return (1);
 }
@@ -478,8 +467,9 @@ ss_stage_run_merge(const struct ss_stage_opts * o)
 {
 	struct ss_enclave * e = NULL;
 	struct merge m;
-	const uint8_t * hdr, * buf;
-	size_t k, hdrlen, len;
+	struct ss_msg_open om;
+	const uint8_t * buf;
+	size_t k, len;
 	uint32_t need = SS_ECALL_NEED;
 	int rc = -1;
 
@@ -511,13 +501,14 @@ ss_stage_run_merge(const struct ss_stage_opts * o)
 			ss_err_prefix("%s", m.in[k].name);
 			goto done;
 		}
-		hdr = ss_stream_reader_header(m.in[k].r, &hdrlen);
-		if (ss_grow(&m.req, &m.reqsize, 4 + hdrlen, 1))
+		om.in_index = (uint32_t)k;
+		om.header.p = ss_stream_reader_header(m.in[k].r,
+		    &om.header.len);
+		if (ss_grow(&m.req, &m.reqsize, SS_MSG_OPEN_HDR(1) +
+		    om.header.len, 1))
 			goto done;
-		ss_be32enc(m.req, (uint32_t)k);
-		memcpy(m.req + 4, hdr, hdrlen);
-		if (ss_tee_call(e, SS_ECALL_OPEN, m.req, 4 + hdrlen, &buf,
-		    &len) != 0) {
+		if (ss_tee_call(e, SS_ECALL_OPEN, m.req,
+		    ss_msg_open_encode(&om, 1, m.req), &buf, &len) != 0) {
 			name_input(&m);
 			goto done;
 		}

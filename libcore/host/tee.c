@@ -18,9 +18,9 @@
 #include "channel.h"
 #include "cli.h"
 #include "ecall.h"
+#include "ecall_msg.h"
 #include "err.h"
 #include "fdio.h"
-#include "frame.h"
 #include "tee.h"
 
 #define IMAGE_REL	"/../libexec/securestreams/ss-enclave"
@@ -60,7 +60,8 @@ proc_start(struct ss_enclave * e)
 	char * const envp[] = { NULL };
 	uint8_t buf[65536];
 	char fdpath[64];
-	uint8_t hello[SS_CHAN_HDR_LEN];
+	struct ss_msg_chan_hello hello;
+	uint8_t hbuf[SS_CHAN_HDR_LEN];
 	int sv[2] = { -1, -1 };
 	int img = -1, mfd = -1, afd = -1, c3, c4;
 	int bufsize = 4 * 1024 * 1024, i, sealed;
@@ -179,16 +180,16 @@ proc_start(struct ss_enclave * e)
 	sv[1] = -1;
 
 	/* Its greeting: it started, and whether it mapped the arena. */
-	if (ss_read_all(e->chan, hello, sizeof(hello))) {
+	if (ss_read_all(e->chan, hbuf, sizeof(hbuf))) {
 		(void)proc_died(e);
 		goto done;
 	}
-	if (memcmp(hello, SS_CHAN_MAGIC, 4) != 0) {
+	if (ss_msg_chan_hello_decode(&hello, hbuf)) {
 		ss_err_set(SS_EXIT_SYS, "enclave image %s does not speak "
 		    "this host's protocol", e->image);
 		goto done;
 	}
-	if ((ss_be32dec(hello + 4) & SS_CHAN_ARENA) == 0) {
+	if ((hello.flags & SS_CHAN_ARENA) == 0) {
 		munmap(e->arena, SS_ARENA_SIZE);
 		e->arena = NULL;
 	}
@@ -276,12 +277,10 @@ static int
 proc_send(struct ss_enclave * e, uint32_t id, const uint8_t * in,
     size_t len, uint32_t off)
 {
+	struct ss_msg_chan_hdr m = { id, (uint32_t)len, off };
 	uint8_t hdr[SS_CHAN_HDR_LEN];
 
-	ss_be32enc(hdr, id);
-	ss_be32enc(hdr + 4, (uint32_t)len);
-	ss_be32enc(hdr + 8, off);
-	if (send_full(e->chan, hdr, sizeof(hdr)) ||
+	if (send_full(e->chan, hdr, ss_msg_chan_hdr_encode(&m, hdr)) ||
 	    (off == SS_CHAN_INLINE && send_full(e->chan, in, len))) {
 		ss_err_set(SS_EXIT_DATA, "enclave is gone");
 		return (-1);
@@ -298,14 +297,16 @@ static int
 proc_recv(struct ss_enclave * e, int arena_ok, const uint8_t ** out,
     size_t * outlen, uint32_t * status)
 {
+	struct ss_msg_chan_hdr m;
 	uint8_t hdr[SS_CHAN_HDR_LEN];
 	uint32_t len, off;
 
 	if (ss_read_all(e->chan, hdr, sizeof(hdr)))
 		return (-1);
-	*status = ss_be32dec(hdr);
-	len = ss_be32dec(hdr + 4);
-	off = ss_be32dec(hdr + 8);
+	ss_msg_chan_hdr_decode(&m, hdr);
+	*status = m.code;
+	len = m.len;
+	off = m.off;
 	if (off != SS_CHAN_INLINE) {
 		if (!arena_ok || e->arena == NULL || *status != SS_ECALL_OK ||
 		    off < SS_ARENA_OUT || off > SS_ARENA_SIZE ||

@@ -83,6 +83,7 @@
 
 #include "batch.h"
 #include "ecall.h"
+#include "ecall_msg.h"
 #include "enclave.h"
 #include "err.h"
 #include "frame.h"
@@ -150,7 +151,7 @@ static uint32_t
 call(uint32_t id, const uint8_t * in, size_t inlen, size_t * outlen,
     int grow)
 {
-	uint32_t status;
+	uint32_t status, need;
 	uint8_t * buf;
 
 	if (grow) {
@@ -182,9 +183,8 @@ call(uint32_t id, const uint8_t * in, size_t inlen, size_t * outlen,
 		break;
 	case SS_ECALL_SMALL:
 		/* The size it needs, more than it had, at most the most. */
-		if (failed || *outlen != 4 ||
-		    ss_be32dec(buf) <= SS_ECALL_OUT_MIN ||
-		    ss_be32dec(buf) > SS_ECALL_OUT_MAX)
+		if (failed || ss_msg_small_decode(&need, buf, *outlen) != 0 ||
+		    need <= SS_ECALL_OUT_MIN || need > SS_ECALL_OUT_MAX)
 			abort();
 		break;
 	case SS_EXIT_DATA:
@@ -200,52 +200,50 @@ call(uint32_t id, const uint8_t * in, size_t inlen, size_t * outlen,
 	return (status);
 }
 
-/* Append len[4] bytes[len] to ${b}. */
-static void
-put_field(uint8_t * b, size_t * pos, const void * p, size_t len)
+/*
+ * Build an INIT request for program ${p} (freed), to the output recipient
+ * CONSUMER, into a new buffer.
+ */
+static uint8_t *
+program_init(struct ss_program * p, uint32_t flags, uint32_t chunk_size,
+    uint8_t keykind, const void * key, size_t keylen, size_t * len)
 {
+	struct ss_msg_init m;
+	uint8_t * prog, * req;
 
-	ss_be32enc(b + *pos, (uint32_t)len);
-	if (len > 0)
-		memcpy(b + *pos + 4, p, len);
-	*pos += 4 + len;
+	memset(&m, 0, sizeof(m));
+	if (ss_program_add(p, SS_PROGRAM_RECIPIENT, consumer_pk,
+	    strlen(consumer_pk)) != 0 ||
+	    ss_program_encode(p, &prog, &m.program.len) != 0)
+		abort();
+	ss_program_free(p);
+	m.flags = flags;
+	m.chunk_size = chunk_size;
+	m.keykind = keykind;
+	m.program.p = prog;
+	m.image = ss_msg_str(image_path);
+	m.platform_dir = ss_msg_str(plat_path);
+	m.key.p = key;
+	m.key.len = keylen;
+	m.keyname = ss_msg_str("key");
+	if (ss_msg_init_encode(&m, &req, len) != 0)
+		abort();
+	free(prog);
+	return (req);
 }
 
-/*
- * Build an INIT request for ss-map -f ${fields} -r CONSUMER into a new
- * buffer; NULL if the field list is no program at all.
- */
+/* Build an INIT request for ss-map -f ${fields} -r CONSUMER. */
 static uint8_t *
 init_request(const char * fields, uint32_t flags, uint32_t chunk_size,
     uint8_t keykind, const void * key, size_t keylen, size_t * len)
 {
 	struct ss_program * p;
-	uint8_t * prog, * req;
-	size_t proglen, pos = 13;
 
-	if ((p = ss_program_new("map")) == NULL)
+	if ((p = ss_program_new("map")) == NULL ||
+	    ss_program_add(p, "fields", fields, strlen(fields)) != 0)
 		abort();
-	if (ss_program_add(p, "fields", fields, strlen(fields)) != 0 ||
-	    ss_program_add(p, SS_PROGRAM_RECIPIENT, consumer_pk,
-	    strlen(consumer_pk)) != 0 ||
-	    ss_program_encode(p, &prog, &proglen) != 0)
-		abort();
-	ss_program_free(p);
-	if ((req = malloc(13 + 5 * 4 + proglen + strlen(image_path) +
-	    strlen(plat_path) + keylen + 3)) == NULL)
-		abort();
-	ss_be32enc(req, SS_INIT_VERSION);
-	ss_be32enc(req + 4, flags);
-	ss_be32enc(req + 8, chunk_size);
-	req[12] = keykind;
-	put_field(req, &pos, prog, proglen);
-	put_field(req, &pos, image_path, strlen(image_path));
-	put_field(req, &pos, plat_path, strlen(plat_path));
-	put_field(req, &pos, key, keylen);
-	put_field(req, &pos, "key", 3);
-	free(prog);
-	*len = pos;
-	return (req);
+	return (program_init(p, flags, chunk_size, keykind, key, keylen,
+	    len));
 }
 
 static void
@@ -266,6 +264,7 @@ LLVMFuzzerInitialize(int * argc, char *** argv)
 	const char * tmp = getenv("TMPDIR");
 	uint8_t sk[SS_KEY_LEN], pk[SS_KEY_LEN], salt[SS_SALT_LEN];
 	struct ss_recipients * r;
+	struct ss_msg_identity id;
 	uint8_t * req;
 	size_t i, len;
 
@@ -334,13 +333,13 @@ LLVMFuzzerInitialize(int * argc, char *** argv)
 	    SS_KEY_NONE, NULL, 0, &len);
 	if (call(SS_ECALL_INIT, req, len, &len, 1) != SS_ECALL_OK ||
 	    call(SS_ECALL_NEW_IDENTITY, NULL, 0, &len, 1) != SS_ECALL_OK ||
-	    len < 4 || (sealed_len = ss_be32dec(out)) > sizeof(sealed) ||
-	    len < 4 + sealed_len) {
+	    ss_msg_identity_decode(&id, out, len) != 0 ||
+	    (sealed_len = id.sealed.len) > sizeof(sealed)) {
 		fprintf(stderr, "fuzz_ecall: cannot make a sealed identity: "
 		    "%.*s\n", (int)len, (const char *)out);
 		abort();
 	}
-	memcpy(sealed, out + 4, sealed_len);
+	memcpy(sealed, id.sealed.p, sealed_len);
 	free(req);
 	ss_enclave_reset();
 	failed = 0;
@@ -528,15 +527,17 @@ mode_flow(const uint8_t * d, size_t n)
 		} else if ((op & 3) == 1) {
 			status = call(SS_ECALL_CHUNK, p, len, &outlen, 1);
 		} else {
-			if ((req = malloc(1 + SS_CHUNK_WIRE_LEN(len))) == NULL)
+			if ((req = malloc(SS_MSG_CHUNK_HDR(0) +
+			    SS_CHUNK_WIRE_LEN(len))) == NULL)
 				abort();
-			req[0] = (op & 8) ? SS_CHUNK_FLUSH : 0;
+			ss_msg_chunk_put_header(req, 0,
+			    (op & 8) ? SS_CHUNK_FLUSH : 0, 0);
 			if (ss_frame_chunk_seal(in_aead, in_chunks +
 			    ((op & 3) == 3 ? 1 + (op >> 4) : 0), (op & 4) != 0,
-			    p, len, req + 1) != 0)
+			    p, len, req + SS_MSG_CHUNK_HDR(0)) != 0)
 				abort();
-			status = call(SS_ECALL_CHUNK, req,
-			    1 + SS_CHUNK_WIRE_LEN(len), &outlen, 1);
+			status = call(SS_ECALL_CHUNK, req, SS_MSG_CHUNK_HDR(0) +
+			    SS_CHUNK_WIRE_LEN(len), &outlen, 1);
 			free(req);
 			if ((op & 3) == 0)
 				in_chunks++;
@@ -556,9 +557,7 @@ framed_init(uint8_t prog, uint32_t chunk_size, size_t * nin,
     size_t * nout, size_t * len)
 {
 	struct ss_program * p;
-	uint8_t * enc, * req;
 	char num[8];
-	size_t proglen, pos = 13;
 	int ok;
 
 	if ((prog & 3) == 3) {
@@ -581,26 +580,10 @@ framed_init(uint8_t prog, uint32_t chunk_size, size_t * nin,
 		    (prog & 3) == 1 ? "round-robin" : "broadcast",
 		    (prog & 3) == 0 ? "b" : "1", 1) == 0;
 	}
-	if (!ok || ss_program_add(p, SS_PROGRAM_RECIPIENT, consumer_pk,
-	    strlen(consumer_pk)) != 0 ||
-	    ss_program_encode(p, &enc, &proglen) != 0)
+	if (!ok)
 		abort();
-	ss_program_free(p);
-	if ((req = malloc(13 + 5 * 4 + proglen + strlen(image_path) +
-	    strlen(plat_path) + strlen(id_path) + 3)) == NULL)
-		abort();
-	ss_be32enc(req, SS_INIT_VERSION);
-	ss_be32enc(req + 4, 0);
-	ss_be32enc(req + 8, chunk_size);
-	req[12] = SS_KEY_IDENTITY;
-	put_field(req, &pos, enc, proglen);
-	put_field(req, &pos, image_path, strlen(image_path));
-	put_field(req, &pos, plat_path, strlen(plat_path));
-	put_field(req, &pos, id_path, strlen(id_path));
-	put_field(req, &pos, "key", 3);
-	free(enc);
-	*len = pos;
-	return (req);
+	return (program_init(p, 0, chunk_size, SS_KEY_IDENTITY, id_path,
+	    strlen(id_path), len));
 }
 
 /*
@@ -612,42 +595,37 @@ static uint32_t
 check_framed(struct reader * rd, size_t nout, size_t nin, const uint8_t * p,
     size_t len)
 {
+	struct ss_msg_bytes answer = { p, len };
+	struct ss_msg_piece m;
 	uint8_t * fk;
-	uint32_t k, n, need = 0;
+	uint32_t need = 0;
 	size_t hn;
-	int seen_need = 0;
+	int rc, seen_need = 0;
 
-	while (len > 0) {
-		if (seen_need || len < 8 || (n = ss_be32dec(p + 4)) > len - 8)
+	while ((rc = ss_msg_piece_next(&answer, nout, &m)) == 1) {
+		if (seen_need)
 			abort();
-		k = ss_be32dec(p);
-		if (k == SS_ECALL_NEED) {
-			if (n != 4)
-				abort();
-			need = ss_be32dec(p + 8);
+		if (m.out_index == SS_ECALL_NEED) {
+			need = m.need;
 			if (need != SS_ECALL_NEED && need >= nin)
 				abort();
 			seen_need = 1;
-		} else if (k >= nout)
-			abort();
-		else if (rd[k].aead == NULL) {
+		} else if (rd[m.out_index].aead == NULL) {
 			/* The header. */
 			if ((fk = sodium_malloc(SS_FILE_KEY_LEN)) == NULL)
 				abort();
-			if (n != SS_HEADER_LEN(1) ||
-			    ss_frame_header_fixed(p + 8, &hn) != 0 ||
-			    hn != 1 ||
-			    ss_frame_header_open(p + 8, consumer, fk) != 0 ||
-			    (rd[k].aead = ss_frame_payload_aead(fk,
-			    p + 8 + SS_MAGIC_LEN + 4)) == NULL)
+			if (m.bytes.len != SS_HEADER_LEN(1) ||
+			    ss_frame_header_fixed(m.bytes.p, &hn) != 0 ||
+			    hn != 1 || ss_frame_header_open(m.bytes.p,
+			    consumer, fk) != 0 ||
+			    (rd[m.out_index].aead = ss_frame_payload_aead(fk,
+			    m.bytes.p + SS_MAGIC_LEN + 4)) == NULL)
 				abort();
 			sodium_free(fk);
 		} else
-			check_chunks(&rd[k], p + 8, n);
-		p += 8 + n;
-		len -= 8 + n;
+			check_chunks(&rd[m.out_index], m.bytes.p, m.bytes.len);
 	}
-	if (!seen_need)
+	if (rc != 0 || !seen_need)
 		abort();
 	return (need);
 }
@@ -657,6 +635,7 @@ mode_framed(const uint8_t * d, size_t n)
 {
 	struct reader rd[FRAMED_OUT_MAX];
 	struct ss_aead * aead[FRAMED_IN_MAX];
+	struct ss_msg_open om;
 	uint64_t chunks[FRAMED_IN_MAX] = { 0 };
 	uint8_t * req;
 	const uint8_t * p;
@@ -678,12 +657,14 @@ mode_framed(const uint8_t * d, size_t n)
 		abort();
 	free(req);
 	for (i = 0; i < nin; i++) {
-		if ((req = malloc(4 + SS_HEADER_LEN(1))) == NULL)
+		om.in_index = (uint32_t)i;
+		om.header.p = in_headers[i];
+		om.header.len = SS_HEADER_LEN(1);
+		if ((req = malloc(SS_MSG_OPEN_HDR(1) + SS_HEADER_LEN(1))) ==
+		    NULL)
 			abort();
-		ss_be32enc(req, (uint32_t)i);
-		memcpy(req + 4, in_headers[i], SS_HEADER_LEN(1));
-		status = call(SS_ECALL_OPEN, req, 4 + SS_HEADER_LEN(1),
-		    &outlen, 1);
+		status = call(SS_ECALL_OPEN, req,
+		    ss_msg_open_encode(&om, 1, req), &outlen, 1);
 		free(req);
 		if (status != SS_ECALL_OK)
 			abort();
@@ -706,16 +687,17 @@ mode_framed(const uint8_t * d, size_t n)
 		} else if ((op & 3) == 1) {
 			status = call(SS_ECALL_CHUNK, p, len, &outlen, 1);
 		} else {
-			if ((req = malloc(5 + SS_CHUNK_WIRE_LEN(len))) == NULL)
+			if ((req = malloc(SS_MSG_CHUNK_HDR(1) +
+			    SS_CHUNK_WIRE_LEN(len))) == NULL)
 				abort();
-			req[0] = (op & 8) ? SS_CHUNK_FLUSH : 0;
-			ss_be32enc(req + 1, (uint32_t)k);
+			ss_msg_chunk_put_header(req, 1,
+			    (op & 8) ? SS_CHUNK_FLUSH : 0, (uint32_t)k);
 			if (ss_frame_chunk_seal(aead[k], chunks[k] +
 			    ((op & 3) == 3 ? 1 : 0), (op & 4) != 0, p, len,
-			    req + 5) != 0)
+			    req + SS_MSG_CHUNK_HDR(1)) != 0)
 				abort();
-			status = call(SS_ECALL_CHUNK, req,
-			    5 + SS_CHUNK_WIRE_LEN(len), &outlen, 1);
+			status = call(SS_ECALL_CHUNK, req, SS_MSG_CHUNK_HDR(1) +
+			    SS_CHUNK_WIRE_LEN(len), &outlen, 1);
 			free(req);
 			if ((op & 3) == 0)
 				chunks[k]++;

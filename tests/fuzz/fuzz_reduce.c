@@ -32,6 +32,7 @@
 
 #include "batch.h"
 #include "ecall.h"
+#include "ecall_msg.h"
 #include "enclave.h"
 #include "err.h"
 #include "frame.h"
@@ -110,22 +111,13 @@ call(uint32_t id, const uint8_t * in, size_t inlen)
 	return (1);
 }
 
-static void
-put_field(uint8_t * b, size_t * pos, const void * p, size_t len)
-{
-
-	ss_be32enc(b + *pos, (uint32_t)len);
-	if (len > 0)
-		memcpy(b + *pos + 4, p, len);
-	*pos += 4 + len;
-}
-
 static uint8_t *
 init_request(size_t k, size_t * len)
 {
 	struct ss_program * p;
+	struct ss_msg_init m;
 	uint8_t * prog, * req;
-	size_t proglen, pos = 13, i;
+	size_t i;
 
 	if ((p = ss_program_new("reduce")) == NULL)
 		abort();
@@ -134,25 +126,22 @@ init_request(size_t k, size_t * len)
 		    programs[k].args[i + 1],
 		    strlen(programs[k].args[i + 1])) != 0)
 			abort();
+	memset(&m, 0, sizeof(m));
 	if (ss_program_add(p, SS_PROGRAM_RECIPIENT, consumer_pk,
 	    strlen(consumer_pk)) != 0 ||
-	    ss_program_encode(p, &prog, &proglen) != 0)
+	    ss_program_encode(p, &prog, &m.program.len) != 0)
 		abort();
 	ss_program_free(p);
-	if ((req = malloc(13 + 5 * 4 + proglen + strlen(image_path) +
-	    strlen(dir) + strlen(id_path) + 3)) == NULL)
+	m.chunk_size = 1024;
+	m.keykind = SS_KEY_IDENTITY;
+	m.program.p = prog;
+	m.image = ss_msg_str(image_path);
+	m.platform_dir = ss_msg_str(dir);
+	m.key = ss_msg_str(id_path);
+	m.keyname = ss_msg_str("key");
+	if (ss_msg_init_encode(&m, &req, len) != 0)
 		abort();
-	ss_be32enc(req, SS_INIT_VERSION);
-	ss_be32enc(req + 4, 0);
-	ss_be32enc(req + 8, 1024);
-	req[12] = SS_KEY_IDENTITY;
-	put_field(req, &pos, prog, proglen);
-	put_field(req, &pos, image_path, strlen(image_path));
-	put_field(req, &pos, dir, strlen(dir));
-	put_field(req, &pos, id_path, strlen(id_path));
-	put_field(req, &pos, "key", 3);
 	free(prog);
-	*len = pos;
 	return (req);
 }
 
@@ -235,13 +224,15 @@ send_batch(struct ss_aead * a, struct ss_batch_builder * bb, uint8_t type,
 	int rc;
 
 	if (ss_batch_builder_finish(bb, type, &pt, &len) != 0 ||
-	    (req = malloc(1 + SS_CHUNK_WIRE_LEN(len))) == NULL)
+	    (req = malloc(SS_MSG_CHUNK_HDR(0) + SS_CHUNK_WIRE_LEN(len))) ==
+	    NULL)
 		abort();
-	req[0] = 0;
+	ss_msg_chunk_put_header(req, 0, 0, 0);
 	if (ss_frame_chunk_seal(a, (*counter)++, final, pt, len,
-	    req + 1) != 0)
+	    req + SS_MSG_CHUNK_HDR(0)) != 0)
 		abort();
-	rc = call(SS_ECALL_CHUNK, req, 1 + SS_CHUNK_WIRE_LEN(len));
+	rc = call(SS_ECALL_CHUNK, req, SS_MSG_CHUNK_HDR(0) +
+	    SS_CHUNK_WIRE_LEN(len));
 	free(req);
 	return (rc);
 }

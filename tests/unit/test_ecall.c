@@ -14,6 +14,7 @@
 
 #include "crypt.h"
 #include "ecall.h"
+#include "ecall_msg.h"
 #include "enclave.h"
 #include "err.h"
 #include "frame.h"
@@ -31,8 +32,9 @@ init_request(const char * content, size_t len, size_t * reqlen)
 	struct ss_recipients * r;
 	uint8_t pk[SS_KEY_LEN], sk[SS_KEY_LEN], digest[SS_SHA256_LEN];
 	char val[SS_PROGRAM_FILE_DIGEST_LEN + 1], text[SS_PUBKEY_TEXT_LEN + 1];
+	struct ss_msg_init m;
 	uint8_t * prog, * req;
-	size_t proglen, pos;
+	size_t proglen;
 	const char * image = "/proc/self/exe";
 
 	ck_assert_int_eq(ss_key_generate(pk, sk), 0);
@@ -46,26 +48,14 @@ init_request(const char * content, size_t len, size_t * reqlen)
 	ck_assert_int_eq(ss_program_add(p, "subs", val, 71), 0);
 	ck_assert_int_eq(ss_program_add_recipients(p, r), 0);
 	ck_assert_int_eq(ss_program_encode(p, &prog, &proglen), 0);
-	ck_assert_ptr_nonnull(req = malloc(13 + 20 + proglen + 64));
-	ss_be32enc(req, SS_INIT_VERSION);
-	ss_be32enc(req + 4, 0);
-	ss_be32enc(req + 8, 65536);
-	req[12] = SS_KEY_NONE;
-	pos = 13;
-	ss_be32enc(req + pos, (uint32_t)proglen);
-	memcpy(req + pos + 4, prog, proglen);
-	pos += 4 + proglen;
-	ss_be32enc(req + pos, (uint32_t)strlen(image));
-	memcpy(req + pos + 4, image, strlen(image));
-	pos += 4 + strlen(image);
-	ss_be32enc(req + pos, 1);
-	req[pos + 4] = '.';
-	pos += 5;
-	ss_be32enc(req + pos, 0);
-	pos += 4;
-	ss_be32enc(req + pos, 0);
-	pos += 4;
-	*reqlen = pos;
+	memset(&m, 0, sizeof(m));
+	m.chunk_size = 65536;
+	m.keykind = SS_KEY_NONE;
+	m.program.p = prog;
+	m.program.len = proglen;
+	m.image = ss_msg_str(image);
+	m.platform_dir = ss_msg_str(".");
+	ck_assert_int_eq(ss_msg_init_encode(&m, &req, reqlen), 0);
 	free(prog);
 	ss_program_free(p);
 	ss_recipients_free(r);
@@ -84,13 +74,11 @@ call(uint32_t id, const void * in, size_t len, uint8_t * out, size_t * olen)
 static uint32_t
 load(uint8_t flags, const void * p, size_t len, uint8_t * out, size_t * olen)
 {
+	struct ss_msg_load m = { flags, { p, len } };
 	uint8_t buf[256];
-	uint32_t rc;
 
-	buf[0] = flags;
-	memcpy(buf + 1, p, len);
-	rc = call(SS_ECALL_LOAD, buf, len + 1, out, olen);
-	return (rc);
+	return (call(SS_ECALL_LOAD, buf, ss_msg_load_encode(&m, buf), out,
+	    olen));
 }
 
 START_TEST(test_load)
