@@ -154,6 +154,23 @@ find_files(const struct ss_program * p, const struct ss_op * op)
 	return (0);
 }
 
+/* The operator's state for ${prog}, its outputs checked; or NULL. */
+static void *
+new_operator(const struct ss_program * prog, const struct ss_op * op)
+{
+	void * opstate;
+
+	if ((opstate = op->new(prog)) == NULL)
+		return (NULL);
+	/* Several outputs: each has its own recipients. */
+	if (op->shape != NULL &&
+	    ss_flow_check_outputs(op, opstate, prog, NULL)) {
+		op->free(opstate);
+		return (NULL);
+	}
+	return (opstate);
+}
+
 /*
  * The program is complete: check it with the operator and, given a stage
  * key ${ids} (taken), set up the stage.
@@ -164,14 +181,7 @@ finish_init(const struct ss_program * prog, const struct ss_op * op,
 {
 	void * opstate;
 
-	if ((opstate = op->new(prog)) == NULL) {
-		ss_identities_free(ids);
-		return (-1);
-	}
-	/* Several outputs: each has its own recipients. */
-	if (op->shape != NULL &&
-	    ss_flow_check_outputs(op, opstate, prog, NULL)) {
-		op->free(opstate);
+	if ((opstate = new_operator(prog, op)) == NULL) {
 		ss_identities_free(ids);
 		return (-1);
 	}
@@ -243,110 +253,179 @@ do_load(const uint8_t * in, size_t inlen)
 	return (rc);
 }
 
-static int
-do_init(const uint8_t * in, size_t inlen, uint8_t * out, size_t * outlen)
-{
-	struct ss_msg_init req;
-	struct ss_msg_init_answer answer;
-	struct ss_secret_file sfs[3] = { { -1, NULL }, { -1, NULL },
-	    { -1, NULL } };
-	struct ss_secret_file * sf_id = &sfs[0], * sf_seal = &sfs[1],
-	    * sf_attest = &sfs[2];
-	int fds[3];
-	size_t nfds = 0, i, len;
-	struct ss_program * prog = NULL;
-	struct ss_identities * ids = NULL;
+/* An INIT under way: what it opens before the lockdown and reads after. */
+enum { FILE_IDENTITY, FILE_SEAL, FILE_ATTEST, NFILES };
+struct init {
+	struct ss_msg_init req;		/* points into the request */
+	char * name;			/* req.keyname, NUL-terminated */
+	struct ss_secret_file files[NFILES];
+	struct ss_program * prog;
 	const struct ss_op * op;
-	void * opstate;
-	char * image_path = NULL, * dir = NULL, * keypath = NULL;
-	char * name = NULL;
-	uint8_t * buf = NULL, * sk = NULL, * seed = NULL;
-	int status, rc = -1;
+	struct ss_identities * ids;	/* the stage key, if any */
+};
 
-	if (E.initialized) {
-		ss_err_set(SS_EXIT_SYS, "enclave initialised twice");
+/* Decode the request, and the key's name for messages. */
+static int
+init_parse(struct init * st, const uint8_t * in, size_t inlen)
+{
+	const struct ss_msg_bytes * kn = &st->req.keyname;
+
+	if (ss_msg_init_decode(&st->req, in, inlen))
+		return (-1);
+	if ((st->name = malloc(kn->len + 1)) == NULL) {
+		ss_err_errno("malloc");
 		return (-1);
 	}
-	E.initialized = 1;
-	if (ss_msg_init_decode(&req, in, inlen))
-		goto done;
-	if ((name = malloc(req.keyname.len + 1)) == NULL) {
-		ss_err_errno("malloc");
-		goto done;
-	}
-	memcpy(name, req.keyname.p, req.keyname.len);
-	name[req.keyname.len] = '\0';
+	memcpy(st->name, kn->p, kn->len);
+	st->name[kn->len] = '\0';
+	return (0);
+}
 
-	/* Measure ourselves: our own image, not what the host says. */
-	if (E.lockdown != NULL) {
-		if (measure_image("/proc/self/exe"))
-			goto done;
-	} else {
-		if ((image_path = field_path(&req.image)) == NULL ||
-		    measure_image(image_path))
-			goto done;
-	}
+/* Measure ourselves: our own image, not what the host says. */
+static int
+init_measure(const struct init * st)
+{
+	char * path;
+	int rc;
 
-	/* Open every key file before locking down; read them after. */
-	if (req.keykind == SS_KEY_IDENTITY) {
-		if ((keypath = field_path(&req.key)) == NULL ||
-		    ss_secret_file_open(sf_id, keypath, 1))
+	if (E.lockdown != NULL)
+		return (measure_image("/proc/self/exe"));
+	if ((path = field_path(&st->req.image)) == NULL)
+		return (-1);
+	rc = measure_image(path);
+	free(path);
+	return (rc);
+}
+
+/* Open every key file the request needs (read them after the lockdown). */
+static int
+init_open_files(struct init * st)
+{
+	const struct ss_msg_init * req = &st->req;
+	char * keypath = NULL, * dir = NULL;
+	int rc = -1;
+
+	if (req->keykind == SS_KEY_IDENTITY) {
+		if ((keypath = field_path(&req->key)) == NULL ||
+		    ss_secret_file_open(&st->files[FILE_IDENTITY], keypath, 1))
 			goto done;
-		fds[nfds++] = sf_id->fd;
 	}
-	if (req.keykind == SS_KEY_SEALED || (req.flags & SS_INIT_ATTEST)) {
-		if ((dir = field_path(&req.platform_dir)) == NULL ||
-		    open_platform_file(sf_seal, dir, SS_PLATFORM_SEAL_FILE))
+	if (req->keykind == SS_KEY_SEALED || (req->flags & SS_INIT_ATTEST)) {
+		if ((dir = field_path(&req->platform_dir)) == NULL ||
+		    open_platform_file(&st->files[FILE_SEAL], dir,
+		    SS_PLATFORM_SEAL_FILE))
 			goto done;
-		fds[nfds++] = sf_seal->fd;
 	}
-	if (req.flags & SS_INIT_ATTEST) {
-		if (open_platform_file(sf_attest, dir,
+	if (req->flags & SS_INIT_ATTEST) {
+		if (open_platform_file(&st->files[FILE_ATTEST], dir,
 		    SS_PLATFORM_ATTEST_FILE))
 			goto done;
-		fds[nfds++] = sf_attest->fd;
 	}
-	if (E.lockdown != NULL && E.lockdown(fds, nfds))
-		goto done;
+	rc = 0;
+done:
+	free(keypath);
+	free(dir);
+	return (rc);
+}
 
-	/* Locked down: from here on, only the channel and these files. */
-	if ((prog = ss_program_decode(req.program.p, req.program.len)) ==
-	    NULL)
-		goto done;
-	if ((E.program = malloc(req.program.len)) == NULL) {
+/* Lock down: from here on, only the channel and the files opened. */
+static int
+init_lockdown(const struct init * st)
+{
+	int fds[NFILES];
+	size_t nfds = 0, i;
+
+	if (E.lockdown == NULL)
+		return (0);
+	for (i = 0; i < NFILES; i++)
+		if (st->files[i].fd != -1)
+			fds[nfds++] = st->files[i].fd;
+	return (E.lockdown(fds, nfds));
+}
+
+/*
+ * Decode the program, keep it, measure it with the image, and check it
+ * (with the operator too, unless it needs its files for that).
+ */
+static int
+init_program(struct init * st)
+{
+	const struct ss_msg_bytes * p = &st->req.program;
+	void * opstate;
+
+	if ((st->prog = ss_program_decode(p->p, p->len)) == NULL)
+		return (-1);
+	if ((E.program = malloc(p->len)) == NULL) {
 		ss_err_errno("malloc");
-		goto done;
+		return (-1);
 	}
-	memcpy(E.program, req.program.p, req.program.len);
-	E.program_len = req.program.len;
-	if (ss_sha256(E.program_digest, req.program.p, req.program.len) ||
+	memcpy(E.program, p->p, p->len);
+	E.program_len = p->len;
+	if (ss_sha256(E.program_digest, p->p, p->len) ||
 	    ss_measurement(E.measurement, E.image_digest, E.program_digest))
-		goto done;
-	if ((op = ss_op_find(prog->op)) == NULL) {
-		ss_err_set(SS_EXIT_SYS, "unknown operator '%s'", prog->op);
-		goto done;
+		return (-1);
+	if ((st->op = ss_op_find(st->prog->op)) == NULL) {
+		ss_err_set(SS_EXIT_SYS, "unknown operator '%s'", st->prog->op);
+		return (-1);
 	}
-	if ((E.out_r = ss_program_recipients(prog)) == NULL)
-		goto done;
-	if (E.out_r->n == 0 && op->shape == NULL) {
+	if ((E.out_r = ss_program_recipients(st->prog)) == NULL)
+		return (-1);
+	if (E.out_r->n == 0 && st->op->shape == NULL) {
 		ss_err_set(SS_EXIT_SYS, "the program names no output "
 		    "recipient");
-		goto done;
+		return (-1);
 	}
-	if (find_files(prog, op))
-		goto done;
-	/* Check the operator now, unless it needs its files for that. */
+	if (find_files(st->prog, st->op))
+		return (-1);
 	if (E.nfiles == 0) {
-		if ((opstate = op->new(prog)) == NULL)
-			goto done;
-		/* Several outputs: each has its own recipients. */
-		if (op->shape != NULL &&
-		    ss_flow_check_outputs(op, opstate, prog, NULL)) {
-			op->free(opstate);
-			goto done;
-		}
-		op->free(opstate);
+		if ((opstate = new_operator(st->prog, st->op)) == NULL)
+			return (-1);
+		st->op->free(opstate);
 	}
+	return (0);
+}
+
+/* The stage key: from its identity file, or unsealed. */
+static int
+init_stage_key(struct init * st, uint8_t * buf, uint8_t * sk)
+{
+	const struct ss_msg_bytes * key = &st->req.key;
+	size_t len;
+
+	if ((st->ids = ss_identities_new()) == NULL)
+		return (-1);
+	if (st->req.keykind == SS_KEY_IDENTITY) {
+		if (ss_secret_file_read(&st->files[FILE_IDENTITY], buf, &len))
+			return (-1);
+		if (ss_identities_parse(st->ids, (const char *)buf, len)) {
+			ss_err_prefix("%s", st->name);
+			return (-1);
+		}
+		return (0);
+	}
+	/* Only an isolated enclave may hold a sealed key. */
+	if (E.lockdown == NULL) {
+		ss_err_set(SS_EXIT_SYS, "%s: a sealed stage key opens only in "
+		    "an isolated enclave, not with --tee none (use -i "
+		    "IDENTITY to debug)", st->name);
+		return (-1);
+	}
+	if (ss_unseal(sk, key->p, key->len, E.seal_root, E.image_digest,
+	    E.program_digest) || ss_identities_add(st->ids, sk)) {
+		ss_err_prefix("%s", st->name);
+		return (-1);
+	}
+	return (0);
+}
+
+/* Read the platform's secrets and the stage key from the files opened. */
+static int
+init_read_keys(struct init * st)
+{
+	struct ss_secret_file * seal = &st->files[FILE_SEAL];
+	struct ss_secret_file * attest = &st->files[FILE_ATTEST];
+	uint8_t * buf = NULL, * sk = NULL, * seed = NULL;
+	int rc = -1;
 
 	if ((buf = sodium_malloc(SS_SECRET_FILE_MAX)) == NULL ||
 	    (sk = sodium_malloc(SS_KEY_LEN)) == NULL ||
@@ -354,67 +433,70 @@ do_init(const uint8_t * in, size_t inlen, uint8_t * out, size_t * outlen)
 		ss_err_errno("sodium_malloc");
 		goto done;
 	}
-	if (sf_seal->fd != -1) {
+	if (seal->fd != -1) {
 		if ((E.seal_root = sodium_malloc(SS_KEY_LEN)) == NULL) {
 			ss_err_errno("sodium_malloc");
 			goto done;
 		}
-		if (ss_secret_file_read_key(sf_seal, buf, E.seal_root,
+		if (ss_secret_file_read_key(seal, buf, E.seal_root,
 		    SS_PLATFORM_SEAL_PREFIX, "platform sealing key"))
 			goto done;
 	}
-	if (sf_attest->fd != -1) {
+	if (attest->fd != -1) {
 		if ((E.attest_sk = sodium_malloc(
 		    crypto_sign_SECRETKEYBYTES)) == NULL) {
 			ss_err_errno("sodium_malloc");
 			goto done;
 		}
-		if (ss_secret_file_read_key(sf_attest, buf, seed,
+		if (ss_secret_file_read_key(attest, buf, seed,
 		    SS_PLATFORM_ATTEST_PREFIX, "platform attestation key"))
 			goto done;
 		crypto_sign_seed_keypair(E.attest_pk, E.attest_sk, seed);
 	}
-	if (req.keykind != SS_KEY_NONE) {
-		if ((ids = ss_identities_new()) == NULL)
-			goto done;
-		if (req.keykind == SS_KEY_IDENTITY) {
-			if (ss_secret_file_read(sf_id, buf, &len))
-				goto done;
-			if (ss_identities_parse(ids, (const char *)buf, len)) {
-				ss_err_prefix("%s", name);
-				goto done;
-			}
-		} else {
-			/* Only an isolated enclave may hold a sealed key. */
-			if (E.lockdown == NULL) {
-				ss_err_set(SS_EXIT_SYS, "%s: a sealed stage "
-				    "key opens only in an isolated enclave, "
-				    "not with --tee none (use -i IDENTITY to "
-				    "debug)", name);
-				goto done;
-			}
-			if (ss_unseal(sk, req.key.p, req.key.len, E.seal_root,
-			    E.image_digest, E.program_digest) ||
-			    ss_identities_add(ids, sk)) {
-				ss_err_prefix("%s", name);
-				goto done;
-			}
-		}
+	if (st->req.keykind != SS_KEY_NONE && init_stage_key(st, buf, sk))
+		goto done;
+	rc = 0;
+done:
+	sodium_free(buf);
+	sodium_free(sk);
+	sodium_free(seed);
+	return (rc);
+}
+
+static int
+do_init(const uint8_t * in, size_t inlen, uint8_t * out, size_t * outlen)
+{
+	struct init st;
+	struct ss_msg_init_answer answer;
+	size_t i;
+	int rc = -1;
+
+	if (E.initialized) {
+		ss_err_set(SS_EXIT_SYS, "enclave initialised twice");
+		return (-1);
 	}
+	E.initialized = 1;
+	memset(&st, 0, sizeof(st));
+	for (i = 0; i < NFILES; i++)
+		st.files[i].fd = -1;
+	if (init_parse(&st, in, inlen) || init_measure(&st) ||
+	    init_open_files(&st) || init_lockdown(&st) ||
+	    init_program(&st) || init_read_keys(&st))
+		goto done;
 	if (E.nfiles == 0) {
-		status = finish_init(prog, op, ids, req.chunk_size);
-		ids = NULL;
-		if (status)
+		rc = finish_init(st.prog, st.op, st.ids, st.req.chunk_size);
+		st.ids = NULL;
+		if (rc)
 			goto done;
 	} else {
 		/* The rest waits for the files (do_load). */
-		E.prog = prog;
-		E.op = op;
-		E.ids = ids;
-		E.chunk_size = req.chunk_size;
-		prog = NULL;
+		E.prog = st.prog;
+		E.op = st.op;
+		E.ids = st.ids;
+		E.chunk_size = st.req.chunk_size;
+		st.prog = NULL;
+		st.ids = NULL;
 	}
-	ids = NULL;
 
 	memcpy(answer.image_digest, E.image_digest, SS_SHA256_LEN);
 	memcpy(answer.program_digest, E.program_digest, SS_SHA256_LEN);
@@ -422,17 +504,11 @@ do_init(const uint8_t * in, size_t inlen, uint8_t * out, size_t * outlen)
 	*outlen = ss_msg_init_answer_encode(&answer, out);
 	rc = 0;
 done:
-	for (i = 0; i < 3; i++)
-		ss_secret_file_close(&sfs[i]);
-	ss_identities_free(ids);
-	ss_program_free(prog);
-	sodium_free(buf);
-	sodium_free(sk);
-	sodium_free(seed);
-	free(image_path);
-	free(dir);
-	free(keypath);
-	free(name);
+	for (i = 0; i < NFILES; i++)
+		ss_secret_file_close(&st.files[i]);
+	ss_identities_free(st.ids);
+	ss_program_free(st.prog);
+	free(st.name);
 	return (rc);
 }
 
