@@ -53,41 +53,35 @@ struct backend {
 
 static int proc_died(struct ss_enclave *);
 
+/*
+ * Copy the enclave image into a memfd and seal it: what runs is fixed.
+ * Return the memfd (above the descriptors the enclave's are moved to, 3
+ * and 4), or -1.
+ */
 static int
-proc_start(struct ss_enclave * e)
+image_memfd(const char * image)
 {
-	char * const argv[] = { "ss-enclave", NULL };
-	char * const envp[] = { NULL };
 	uint8_t buf[65536];
-	char fdpath[64];
-	struct ss_msg_chan_hello hello;
-	uint8_t hbuf[SS_CHAN_HDR_LEN];
-	int sv[2] = { -1, -1 };
-	int img = -1, mfd = -1, afd = -1, c3, c4;
-	int bufsize = 4 * 1024 * 1024, i, sealed;
-	void * p;
+	int img = -1, mfd = -1, fd, i, sealed;
 	ssize_t n;
-	int rc = -1;
 
-	/* Copy the image into a memfd and seal it: what runs is fixed. */
-	if ((img = open(e->image, O_RDONLY | O_CLOEXEC)) == -1) {
-		ss_err_errno("enclave image %s", e->image);
-		goto done;
+	if ((img = open(image, O_RDONLY | O_CLOEXEC)) == -1) {
+		ss_err_errno("enclave image %s", image);
+		goto err;
 	}
 	if ((mfd = memfd_create("ss-enclave", MFD_CLOEXEC |
 	    MFD_ALLOW_SEALING)) == -1) {
 		ss_err_errno("memfd_create");
-		goto done;
+		goto err;
 	}
-	/* Above the descriptors the enclave's are moved to (3 and 4). */
 	if (mfd <= SS_CHAN_ARENA_FD) {
-		if ((i = fcntl(mfd, F_DUPFD_CLOEXEC,
+		if ((fd = fcntl(mfd, F_DUPFD_CLOEXEC,
 		    SS_CHAN_ARENA_FD + 1)) == -1) {
 			ss_err_errno("fcntl");
-			goto done;
+			goto err;
 		}
 		close(mfd);
-		mfd = i;
+		mfd = fd;
 	}
 	/* In the kernel (sendfile), falling back to read and write. */
 	while ((n = sendfile(mfd, img, NULL, 1 << 30)) > 0)
@@ -96,11 +90,11 @@ proc_start(struct ss_enclave * e)
 		if ((n = read(img, buf, sizeof(buf))) == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
-			ss_err_errno("enclave image %s", e->image);
-			goto done;
+			ss_err_errno("enclave image %s", image);
+			goto err;
 		}
 		if (n > 0 && ss_write_all(mfd, buf, (size_t)n))
-			goto done;
+			goto err;
 	}
 	/*
 	 * The kernel refuses F_SEAL_WRITE with EBUSY while any page of the
@@ -113,31 +107,66 @@ proc_start(struct ss_enclave * e)
 		nanosleep(&(struct timespec){ 0, 2000000 }, NULL);
 	if (sealed == -1) {
 		ss_err_errno("sealing the enclave image");
-		goto done;
+		goto err;
 	}
-	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", mfd);
+	close(img);
+	return (mfd);
+err:
+	if (mfd != -1)
+		close(mfd);
+	if (img != -1)
+		close(img);
+	return (-1);
+}
 
-	/* The arena (channel.h): a fixed size, mapped by both sides. */
+/*
+ * Make the arena (channel.h): a fixed size, mapped by both sides.
+ * Return its memfd, mapped at e->arena, or -1.
+ */
+static int
+make_arena(struct ss_enclave * e)
+{
+	void * p;
+	int afd;
+
 	if ((afd = memfd_create("ss-arena", MFD_CLOEXEC |
 	    MFD_ALLOW_SEALING)) == -1) {
 		ss_err_errno("memfd_create");
-		goto done;
+		return (-1);
 	}
 	if (ftruncate(afd, SS_ARENA_SIZE) || fcntl(afd, F_ADD_SEALS,
 	    F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)) {
 		ss_err_errno("making the enclave's arena");
-		goto done;
+		goto err;
 	}
 	if ((p = mmap(NULL, SS_ARENA_SIZE, PROT_READ | PROT_WRITE,
 	    MAP_SHARED, afd, 0)) == MAP_FAILED) {
 		ss_err_errno("mmap");
-		goto done;
+		goto err;
 	}
 	e->arena = p;
+	return (afd);
+err:
+	close(afd);
+	return (-1);
+}
 
+/*
+ * Run the image in memfd ${mfd}: its channel on descriptor 3 (our end
+ * in e->chan), the arena ${afd} on 4, no environment.
+ */
+static int
+spawn(struct ss_enclave * e, int mfd, int afd)
+{
+	char * const argv[] = { "ss-enclave", NULL };
+	char * const envp[] = { NULL };
+	char fdpath[64];
+	int sv[2], bufsize = 4 * 1024 * 1024, i, c3, c4;
+
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", mfd);
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)) {
 		ss_err_errno("socketpair");
-		goto done;
+		return (-1);
 	}
 	/*
 	 * Room for a whole chunk each way, so that one chunk costs one
@@ -153,13 +182,11 @@ proc_start(struct ss_enclave * e)
 	switch (e->pid = fork()) {
 	case -1:
 		ss_err_errno("fork");
-		goto done;
+		close(sv[0]);
+		close(sv[1]);
+		return (-1);
 	case 0:
-		/*
-		 * The enclave: its channel on descriptor 3, the arena on 4
-		 * (out of the way first, in case either is 3 or 4), no
-		 * environment.
-		 */
+		/* Out of the way first, in case either is 3 or 4. */
 		if ((c3 = fcntl(sv[1], F_DUPFD_CLOEXEC,
 		    SS_CHAN_ARENA_FD + 1)) == -1 ||
 		    (c4 = fcntl(afd, F_DUPFD_CLOEXEC,
@@ -175,36 +202,48 @@ proc_start(struct ss_enclave * e)
 		break;
 	}
 	e->chan = sv[0];
-	sv[0] = -1;
 	close(sv[1]);
-	sv[1] = -1;
+	return (0);
+}
 
-	/* Its greeting: it started, and whether it mapped the arena. */
-	if (ss_read_all(e->chan, hbuf, sizeof(hbuf))) {
+/* Its greeting: it started, and whether it mapped the arena. */
+static int
+read_hello(struct ss_enclave * e)
+{
+	struct ss_msg_chan_hello hello;
+	uint8_t buf[SS_CHAN_HDR_LEN];
+
+	if (ss_read_all(e->chan, buf, sizeof(buf))) {
 		(void)proc_died(e);
-		goto done;
+		return (-1);
 	}
-	if (ss_msg_chan_hello_decode(&hello, hbuf)) {
+	if (ss_msg_chan_hello_decode(&hello, buf)) {
 		ss_err_set(SS_EXIT_SYS, "enclave image %s does not speak "
 		    "this host's protocol", e->image);
-		goto done;
+		return (-1);
 	}
 	if ((hello.flags & SS_CHAN_ARENA) == 0) {
 		munmap(e->arena, SS_ARENA_SIZE);
 		e->arena = NULL;
 	}
+	return (0);
+}
+
+static int
+proc_start(struct ss_enclave * e)
+{
+	int mfd = -1, afd = -1, rc = -1;
+
+	if ((mfd = image_memfd(e->image)) == -1 ||
+	    (afd = make_arena(e)) == -1 || spawn(e, mfd, afd) ||
+	    read_hello(e))
+		goto done;
 	rc = 0;
 done:
-	if (sv[0] != -1)
-		close(sv[0]);
-	if (sv[1] != -1)
-		close(sv[1]);
 	if (afd != -1)
 		close(afd);
 	if (mfd != -1)
 		close(mfd);
-	if (img != -1)
-		close(img);
 	return (rc);
 }
 
