@@ -82,7 +82,8 @@ match_schema(void * cookie, const struct ss_batch * in, struct ss_flow * f)
 		/* A column of that name (the last) is replaced, in place. */
 		for (i = m->n; i > 0; i--)
 			if (m->lens[i - 1] == m->c->taglen &&
-			    memcmp(m->fields[i - 1], m->c->tag, m->c->taglen) == 0)
+			    memcmp(m->fields[i - 1], m->c->tag,
+			    m->c->taglen) == 0)
 				break;
 		if (i > 0)
 			m->tagcol = i - 1;

@@ -81,7 +81,8 @@ policy_sets(struct route * rt)
 	for (i = 0; i < pol->n; i++)
 		for (k = 0; k < subs->n; k++)
 			if (ss_policy_allows(pol->groups[i], subs->group[k]))
-				rt->polset[i].w[k / 64] |= (uint64_t)1 << (k % 64);
+				rt->polset[i].w[k / 64] |=
+				    (uint64_t)1 << (k % 64);
 	return (0);
 }
 

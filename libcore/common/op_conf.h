@@ -27,7 +27,7 @@ struct ss_map_conf {
 	size_t nexprs;
 	struct ss_expr ** exprs;
 	char ** srcs;			/* each expression's text, owned */
-	const char ** names;		/* the field each computes, in srcs[k] */
+	const char ** names;		/* what each computes, in srcs[k] */
 	size_t * namelens;
 	char * list;			/* the field list, owned, or NULL */
 	struct ss_fieldspec * specs;	/* point into list */
