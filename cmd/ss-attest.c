@@ -10,10 +10,11 @@
 #include "attest.h"
 #include "cli.h"
 #include "ecall.h"
-#include "tee.h"
 #include "err.h"
+#include "operator.h"
 #include "program.h"
 #include "stage.h"
+#include "tee.h"
 
 static void usage(void) __attribute__((noreturn));
 
@@ -47,7 +48,7 @@ usage(void)
 static int
 stage_part(int argc, char ** argv, struct ss_stage_opts * o)
 {
-	const struct ss_stage_spec * spec;
+	const struct ss_opdef * def;
 	int i;
 
 	for (i = 1; i < argc; i++)
@@ -56,10 +57,10 @@ stage_part(int argc, char ** argv, struct ss_stage_opts * o)
 	if (i + 1 >= argc)
 		ss_cli_usage_error("%s: give the stage after '--' "
 		    "(e.g. -- ss-map -f a,b -r PUBKEY)", argv[0]);
-	if ((spec = ss_stage_find(argv[i + 1])) == NULL)
+	if ((def = ss_stage_find(argv[i + 1])) == NULL)
 		ss_cli_usage_error("%s: unknown stage '%s' (known: %s)",
-		    argv[0], argv[i + 1], ss_stage_names());
-	ss_stage_parse(spec, argc - i - 1, argv + i + 1, SS_STAGE_PROGRAM, o,
+		    argv[0], argv[i + 1], ss_opdef_names());
+	ss_stage_parse(def, argc - i - 1, argv + i + 1, SS_STAGE_PROGRAM, o,
 	    usage);
 	return (i);
 }

@@ -19,6 +19,7 @@
 #include "err.h"
 #include "flow.h"
 #include "grow.h"
+#include "operator.h"
 #include "platform.h"
 #include "program.h"
 #include "seal.h"
@@ -114,8 +115,8 @@ measure_image(const char * path)
 }
 
 /*
- * Find the program's files (the entries ${op} names as files): each must
- * hold "sha256:" and 64 lowercase hex digits.
+ * Find the program's files (the entries the registry says ${op} reads
+ * from files): each must hold "sha256:" and 64 lowercase hex digits.
  */
 static int
 find_files(const struct ss_program * p, const struct ss_op * op)
@@ -123,14 +124,11 @@ find_files(const struct ss_program * p, const struct ss_op * op)
 	char hex[2 * SS_SHA256_LEN + 1];
 	const struct ss_program_entry * e;
 	const size_t plen = strlen(SS_PROGRAM_FILE_PREFIX);
-	size_t i, k;
+	size_t i;
 
-	for (i = 0; op->files != NULL && i < p->n; i++) {
+	for (i = 0; i < p->n; i++) {
 		e = &p->e[i];
-		for (k = 0; op->files[k] != NULL; k++)
-			if (strcmp(op->files[k], e->key) == 0)
-				break;
-		if (op->files[k] == NULL)
+		if (ss_opdef_file(ss_opdef_get(op->id), e->key) == NULL)
 			continue;
 		if (E.nfiles == SS_PROGRAM_FILES_MAX ||
 		    e->vallen != SS_PROGRAM_FILE_DIGEST_LEN ||

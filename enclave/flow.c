@@ -166,7 +166,8 @@ ss_flow_check_outputs(const struct ss_op * op, void * opstate,
 
 	op->shape(opstate, &nin, &nout);
 	if (nin < 1 || nout < 1 || nout > SS_PROGRAM_OUTPUTS_MAX) {
-		ss_err_set(SS_EXIT_SYS, "%s: bad shape", op->name);
+		ss_err_set(SS_EXIT_SYS, "%s: bad shape",
+		    ss_opdef_get(op->id)->name);
 		return (-1);
 	}
 	for (i = 0; i < p->n; i++) {

@@ -25,19 +25,21 @@
 
 #include "batch.h"
 #include "key.h"
+#include "operator.h"
 
 struct ss_flow;
 struct ss_program;
 
-/* An operator (op_*.c). */
+/*
+ * An operator's code (op_*.c); what it is called, its options and files
+ * and how its program reads are in the registry (operator.h).
+ */
 struct ss_op {
-	const char * name;
+	enum ss_op_id id;
 	/*
-	 * The program keys that name files (NULL: none): the measured
-	 * program holds their digests, and new() sees their content.
+	 * Set up from the program, whose files hold their content, which
+	 * the registry's parser reads; NULL with an ss_err on failure.
 	 */
-	const char * const * files;
-	/* Set up from the program; NULL with an ss_err on failure. */
 	void * (* new)(const struct ss_program *);
 	/* Given the input schema, call ss_flow_schema() once. */
 	int (* schema)(void *, const struct ss_batch *, struct ss_flow *);
@@ -61,16 +63,15 @@ struct ss_op {
 /* Any input (ss_op's need()); no input at all, once all have ended. */
 #define SS_FLOW_ANY	0xffffffffU
 
-/* The operators (op_*.c). */
-extern const struct ss_op ss_op_map;
-extern const struct ss_op ss_op_match;
-extern const struct ss_op ss_op_route;
-extern const struct ss_op ss_op_merge;
-extern const struct ss_op ss_op_reduce;
+/* The operators' code (op_*.c), one for each of the registry's. */
+#define SS_OP_CODE(name)	extern const struct ss_op ss_op_##name;
+SS_OPERATORS(SS_OP_CODE)
+#undef SS_OP_CODE
 
 /**
  * ss_op_find(name):
- * The operator called ${name}, or NULL.
+ * The code of the operator called ${name} (the registry's name, as a
+ * program gives it), or NULL.
  */
 const struct ss_op * ss_op_find(const char *);
 

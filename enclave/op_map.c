@@ -13,18 +13,12 @@
 #include "err.h"
 #include "expr.h"
 #include "flow.h"
+#include "op_conf.h"
 #include "program.h"
 
 /* Columns of the working record: below nin, input; then computed. */
 struct map {
-	char * list;			/* the field list, owned, or NULL */
-	struct ss_fieldspec * specs;	/* point into list */
-	size_t nspecs;
-	size_t nexprs;
-	struct ss_expr ** exprs;
-	char ** srcs;			/* each expression, owned */
-	const char ** names;		/* its field name, in srcs[k] */
-	size_t * namelens;
+	struct ss_map_conf * c;		/* the program */
 	size_t nout;
 	size_t * col;			/* source column of each output */
 	const uint8_t ** fields;	/* one output record */
@@ -37,20 +31,10 @@ static void
 map_free(void * cookie)
 {
 	struct map * m = cookie;
-	size_t i;
 
 	if (m == NULL)
 		return;
-	for (i = 0; i < m->nexprs; i++) {
-		ss_expr_free(m->exprs[i]);
-		free(m->srcs[i]);
-	}
-	free(m->exprs);
-	free(m->srcs);
-	free(m->names);
-	free(m->namelens);
-	free(m->specs);
-	free(m->list);
+	ss_opdef_get(SS_OP_map)->free(m->c);
 	free(m->col);
 	free(m->fields);
 	free(m->lens);
@@ -62,66 +46,20 @@ map_free(void * cookie)
 static void *
 map_new(const struct ss_program * p)
 {
-	struct ss_expr_err err;
+	struct ss_op_err err;
 	struct map * m;
-	const char * list;
-	size_t i, n = 0;
 
-	for (i = 0; i < p->n; i++) {
-		if (strcmp(p->e[i].key, "expr") == 0)
-			n++;
-		else if (strcmp(p->e[i].key, "fields") != 0 &&
-		    strcmp(p->e[i].key, SS_PROGRAM_RECIPIENT) != 0) {
-			ss_err_set(SS_EXIT_SYS, "map: unknown program "
-			    "argument '%s'", p->e[i].key);
-			return (NULL);
-		}
-	}
-	list = ss_program_get(p, "fields");
-	if (list == NULL && n == 0) {
-		ss_err_set(SS_EXIT_SYS, "map: no field list and no "
-		    "expression");
+	if ((m = calloc(1, sizeof(*m))) == NULL) {
+		ss_err_errno("calloc");
 		return (NULL);
 	}
-	if ((m = calloc(1, sizeof(*m))) == NULL ||
-	    (m->exprs = calloc(n + 1, sizeof(*m->exprs))) == NULL ||
-	    (m->srcs = calloc(n + 1, sizeof(*m->srcs))) == NULL ||
-	    (m->names = calloc(n + 1, sizeof(*m->names))) == NULL ||
-	    (m->namelens = calloc(n + 1, sizeof(*m->namelens))) == NULL ||
-	    (m->extra = calloc(n + 1, sizeof(*m->extra))) == NULL ||
-	    (m->extralen = calloc(n + 1, sizeof(*m->extralen))) == NULL) {
+	if ((m->c = ss_opdef_get(SS_OP_map)->parse(p, NULL, &err)) == NULL)
+		goto err;
+	if ((m->extra = calloc(m->c->nexprs + 1, sizeof(*m->extra))) ==
+	    NULL || (m->extralen = calloc(m->c->nexprs + 1,
+	    sizeof(*m->extralen))) == NULL) {
 		ss_err_errno("calloc");
 		goto err;
-	}
-	for (i = 0; i < p->n; i++) {
-		if (strcmp(p->e[i].key, "expr") != 0)
-			continue;
-		/* The program goes away after INIT: keep the source. */
-		if ((m->srcs[m->nexprs] = malloc(p->e[i].vallen + 1)) == NULL) {
-			ss_err_errno("malloc");
-			goto err;
-		}
-		memcpy(m->srcs[m->nexprs], p->e[i].val, p->e[i].vallen + 1);
-		if ((m->exprs[m->nexprs] = ss_expr_compile_assign(
-		    m->srcs[m->nexprs], p->e[i].vallen, &m->names[m->nexprs],
-		    &m->namelens[m->nexprs], &err)) == NULL) {
-			if (err.col != 0)
-				ss_err_set(SS_EXIT_SYS, "map: expression %zu, "
-				    "column %zu: %s", m->nexprs + 1, err.col,
-				    err.msg);
-			free(m->srcs[m->nexprs]);
-			m->srcs[m->nexprs] = NULL;
-			goto err;
-		}
-		m->nexprs++;
-	}
-	if (list != NULL) {
-		if ((m->list = strdup(list)) == NULL) {
-			ss_err_errno("strdup");
-			goto err;
-		}
-		if (ss_fieldlist_parse(m->list, &m->specs, &m->nspecs))
-			goto err;
 	}
 	return (m);
 err:
@@ -157,23 +95,23 @@ map_schema(void * cookie, const struct ss_batch * in, struct ss_flow * f)
 	 * expression k is bound, a name given to a later column hides the
 	 * earlier one: a replaced column reads as its new value.
 	 */
-	if ((names = calloc(nin + m->nexprs + 1, sizeof(*names))) == NULL ||
-	    (lens = calloc(nin + m->nexprs + 1, sizeof(*lens))) == NULL ||
-	    (src = calloc(nin + m->nexprs + 1, sizeof(*src))) == NULL) {
+	if ((names = calloc(nin + m->c->nexprs + 1, sizeof(*names))) == NULL ||
+	    (lens = calloc(nin + m->c->nexprs + 1, sizeof(*lens))) == NULL ||
+	    (src = calloc(nin + m->c->nexprs + 1, sizeof(*src))) == NULL) {
 		ss_err_errno("calloc");
 		goto done;
 	}
 	for (i = 0; i < nin; i++)
 		names[i] = ss_batch_field(in, 0, i, &lens[i]);
-	for (k = 0; k < m->nexprs; k++) {
-		if (ss_expr_bind(m->exprs[k], names, lens, nin + k)) {
+	for (k = 0; k < m->c->nexprs; k++) {
+		if (ss_expr_bind(m->c->exprs[k], names, lens, nin + k)) {
 			ss_err_prefix("map: expression %zu", k + 1);
 			goto done;
 		}
-		names[nin + k] = (const uint8_t *)m->names[k];
-		lens[nin + k] = m->namelens[k];
+		names[nin + k] = (const uint8_t *)m->c->names[k];
+		lens[nin + k] = m->c->namelens[k];
 	}
-	nwork = nin + m->nexprs;
+	nwork = nin + m->c->nexprs;
 
 	/* The working record, in output order: what each column shows. */
 	m->nout = 0;
@@ -185,9 +123,9 @@ map_schema(void * cookie, const struct ss_batch * in, struct ss_flow * f)
 		src[m->nout++] = (size_t)find(names, lens, nwork,
 		    (const char *)names[i], lens[i]);
 	}
-	if (m->nspecs > 0) {
+	if (m->c->nspecs > 0) {
 		/* The field list picks from the working record. */
-		m->nout = m->nspecs;
+		m->nout = m->c->nspecs;
 	}
 	free(m->col);
 	free(m->fields);
@@ -199,20 +137,21 @@ map_schema(void * cookie, const struct ss_batch * in, struct ss_flow * f)
 		ss_err_errno("calloc");
 		goto done;
 	}
-	if (m->nspecs > 0) {
-		for (i = 0; i < m->nspecs; i++) {
-			j = find(names, lens, nwork, m->specs[i].from,
-			    m->specs[i].fromlen);
+	if (m->c->nspecs > 0) {
+		for (i = 0; i < m->c->nspecs; i++) {
+			j = find(names, lens, nwork, m->c->specs[i].from,
+			    m->c->specs[i].fromlen);
 			if (j == -1) {
 				/* The name is the program's, not the data's. */
 				ss_err_set(SS_EXIT_DATA, "map: no field '%.*s' "
 				    "in the input stream",
-				    (int)m->specs[i].fromlen, m->specs[i].from);
+				    (int)m->c->specs[i].fromlen,
+				    m->c->specs[i].from);
 				goto done;
 			}
 			m->col[i] = (size_t)j;
-			m->fields[i] = (const uint8_t *)m->specs[i].name;
-			m->lens[i] = m->specs[i].namelen;
+			m->fields[i] = (const uint8_t *)m->c->specs[i].name;
+			m->lens[i] = m->c->specs[i].namelen;
 		}
 	} else {
 		for (i = 0; i < m->nout; i++) {
@@ -238,8 +177,8 @@ map_records(void * cookie, const struct ss_batch * in, struct ss_flow * f)
 
 	for (r = 0; r < in->nrecords; r++) {
 		row.rec = r;
-		for (k = 0; k < m->nexprs; k++) {
-			if ((m->extra[k] = ss_expr_text(m->exprs[k], &row,
+		for (k = 0; k < m->c->nexprs; k++) {
+			if ((m->extra[k] = ss_expr_text(m->c->exprs[k], &row,
 			    &m->extralen[k])) == NULL)
 				return (-1);
 		}
@@ -259,7 +198,7 @@ map_records(void * cookie, const struct ss_batch * in, struct ss_flow * f)
 }
 
 const struct ss_op ss_op_map = {
-	.name = "map",
+	.id = SS_OP_map,
 	.new = map_new,
 	.schema = map_schema,
 	.records = map_records,

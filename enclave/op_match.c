@@ -12,14 +12,12 @@
 #include "err.h"
 #include "expr.h"
 #include "flow.h"
+#include "op_conf.h"
 #include "program.h"
 #include "subs.h"
 
 struct match {
-	struct ss_expr * cond;		/* "expr", or */
-	struct ss_subs * subs;		/* "subs" */
-	char * tag;			/* "tag", or NULL */
-	size_t taglen;
+	struct ss_match_conf * c;	/* the program */
 	size_t n;			/* input columns */
 	size_t nout;			/* output columns */
 	size_t tagcol;			/* the tag's output column */
@@ -29,8 +27,6 @@ struct match {
 	size_t tagsize;
 };
 
-static const char * const match_files[] = { "subs", NULL };
-
 static void
 match_free(void * cookie)
 {
@@ -38,92 +34,28 @@ match_free(void * cookie)
 
 	if (m == NULL)
 		return;
-	ss_expr_free(m->cond);
-	ss_subs_free(m->subs);
-	free(m->tag);
+	ss_opdef_get(SS_OP_match)->free(m->c);
 	free(m->fields);
 	free(m->lens);
 	free(m->tagbuf);
 	free(m);
 }
 
-/* Keep the one entry called ${key} in ${*x}; a second is an error. */
-static int
-one(const struct ss_program_entry * e, const struct ss_program_entry ** x,
-    const char * what)
-{
-
-	if (*x != NULL) {
-		ss_err_set(SS_EXIT_SYS, "match: more than one %s", what);
-		return (-1);
-	}
-	*x = e;
-	return (0);
-}
-
 static void *
 match_new(const struct ss_program * p)
 {
-	struct ss_expr_err err;
-	struct ss_subs_err serr;
+	struct ss_op_err err;
 	struct match * m;
-	const struct ss_program_entry * x = NULL, * subs = NULL, * tag = NULL;
-	size_t i;
 
-	for (i = 0; i < p->n; i++) {
-		if (strcmp(p->e[i].key, "expr") == 0) {
-			if (one(&p->e[i], &x, "expression"))
-				return (NULL);
-		} else if (strcmp(p->e[i].key, "subs") == 0) {
-			if (one(&p->e[i], &subs, "subscription file"))
-				return (NULL);
-		} else if (strcmp(p->e[i].key, "tag") == 0) {
-			if (one(&p->e[i], &tag, "tag"))
-				return (NULL);
-		} else if (strcmp(p->e[i].key, SS_PROGRAM_RECIPIENT) != 0) {
-			ss_err_set(SS_EXIT_SYS, "match: unknown program "
-			    "argument '%s'", p->e[i].key);
-			return (NULL);
-		}
-	}
-	if ((x == NULL) == (subs == NULL)) {
-		ss_err_set(SS_EXIT_SYS, "match: %s", (x == NULL) ?
-		    "no expression" : "an expression and subscriptions");
-		return (NULL);
-	}
-	if (tag != NULL && (subs == NULL || tag->vallen == 0)) {
-		ss_err_set(SS_EXIT_SYS, "match: a tag %s", (subs == NULL) ?
-		    "without subscriptions" : "with no name");
-		return (NULL);
-	}
 	if ((m = calloc(1, sizeof(*m))) == NULL) {
 		ss_err_errno("calloc");
 		return (NULL);
 	}
-	if (x != NULL && (m->cond = ss_expr_compile(x->val, x->vallen,
-	    SS_EXPR_COND, &err)) == NULL) {
-		if (err.col != 0)
-			ss_err_set(SS_EXIT_SYS, "match: expression, column "
-			    "%zu: %s", err.col, err.msg);
-		goto err;
-	}
-	if (subs != NULL && (m->subs = ss_subs_parse((const uint8_t *)subs->val,
-	    subs->vallen, "subscriptions", &serr)) == NULL) {
-		ss_err_prefix("match");
-		goto err;
-	}
-	if (tag != NULL) {
-		if ((m->tag = malloc(tag->vallen)) == NULL) {
-			ss_err_errno("malloc");
-			goto err;
-		}
-		memcpy(m->tag, tag->val, tag->vallen);
-		m->taglen = tag->vallen;
+	if ((m->c = ss_opdef_get(SS_OP_match)->parse(p, NULL, &err)) == NULL) {
+		match_free(m);
+		return (NULL);
 	}
 	return (m);
-err:
-	match_free(m);
-	return (NULL);
 }
 
 static int
@@ -140,24 +72,25 @@ match_schema(void * cookie, const struct ss_batch * in, struct ss_flow * f)
 	}
 	for (i = 0; i < m->n; i++)
 		m->fields[i] = ss_batch_field(in, 0, i, &m->lens[i]);
-	if ((m->cond != NULL && ss_expr_bind(m->cond, m->fields, m->lens,
-	    m->n)) || (m->subs != NULL && ss_subs_bind(m->subs, m->fields,
+	if ((m->c->cond != NULL && ss_expr_bind(m->c->cond, m->fields, m->lens,
+	    m->n)) || (m->c->subs != NULL && ss_subs_bind(m->c->subs, m->fields,
 	    m->lens, m->n))) {
 		ss_err_prefix("match");
 		return (-1);
 	}
-	if (m->tag != NULL) {
+	if (m->c->tag != NULL) {
 		/* A column of that name (the last) is replaced, in place. */
 		for (i = m->n; i > 0; i--)
-			if (m->lens[i - 1] == m->taglen &&
-			    memcmp(m->fields[i - 1], m->tag, m->taglen) == 0)
+			if (m->lens[i - 1] == m->c->taglen &&
+			    memcmp(m->fields[i - 1], m->c->tag,
+			    m->c->taglen) == 0)
 				break;
 		if (i > 0)
 			m->tagcol = i - 1;
 		else
 			m->tagcol = m->nout++;
-		m->fields[m->tagcol] = (const uint8_t *)m->tag;
-		m->lens[m->tagcol] = m->taglen;
+		m->fields[m->tagcol] = (const uint8_t *)m->c->tag;
+		m->lens[m->tagcol] = m->c->taglen;
 	}
 	return (ss_flow_schema(f, m->fields, m->lens, m->nout));
 }
@@ -171,7 +104,7 @@ make_tag(struct match * m, const uint32_t * ids, size_t n)
 	size_t i, len, need = 0;
 
 	for (i = 0; i < n; i++) {
-		(void)ss_subs_id(m->subs, ids[i], &len);
+		(void)ss_subs_id(m->c->subs, ids[i], &len);
 		need += len + 1;
 	}
 	if (need > m->tagsize) {
@@ -185,7 +118,7 @@ make_tag(struct match * m, const uint32_t * ids, size_t n)
 	for (i = 0, len = 0, p = m->tagbuf; i < n; i++) {
 		if (i > 0)
 			*p++ = ';';
-		id = ss_subs_id(m->subs, ids[i], &len);
+		id = ss_subs_id(m->c->subs, ids[i], &len);
 		memcpy(p, id, len);
 		p += len;
 	}
@@ -206,20 +139,20 @@ match_records(void * cookie, const struct ss_batch * in,
 
 	for (r = 0; r < in->nrecords; r++) {
 		row.rec = r;
-		if (m->cond != NULL) {
-			if ((t = ss_expr_test(m->cond, &row)) == -1)
+		if (m->c->cond != NULL) {
+			if ((t = ss_expr_test(m->c->cond, &row)) == -1)
 				return (-1);
 			if (t == 0)
 				continue;
 		} else {
-			if (ss_subs_match(m->subs, &row, &ids, &nids))
+			if (ss_subs_match(m->c->subs, &row, &ids, &nids))
 				return (-1);
 			if (nids == 0)
 				continue;
 		}
 		for (i = 0; i < m->n; i++)
 			m->fields[i] = ss_batch_field(in, r, i, &m->lens[i]);
-		if (m->tag != NULL && make_tag(m, ids, nids))
+		if (m->c->tag != NULL && make_tag(m, ids, nids))
 			return (-1);
 		if (ss_flow_emit(f, m->fields, m->lens))
 			return (-1);
@@ -228,8 +161,7 @@ match_records(void * cookie, const struct ss_batch * in,
 }
 
 const struct ss_op ss_op_match = {
-	.name = "match",
-	.files = match_files,
+	.id = SS_OP_match,
 	.new = match_new,
 	.schema = match_schema,
 	.records = match_records,

@@ -23,9 +23,8 @@
 #include "err.h"
 #include "expr.h"
 #include "flow.h"
+#include "op_conf.h"
 #include "program.h"
-
-#define MERGE_INPUTS_MAX	256
 
 /* One input's place in the merge. */
 struct head {
@@ -88,51 +87,24 @@ merge_free(void * cookie)
 static void *
 merge_new(const struct ss_program * p)
 {
+	struct ss_op_err err;
+	struct ss_merge_conf * c;
 	struct merge * m;
-	const char * key, * inputs = NULL, * by = NULL;
-	size_t i, out;
 
-	for (i = 0; i < p->n; i++) {
-		key = p->e[i].key;
-		if (ss_program_recipient_key(key, &out) == 1)
-			continue;
-		if (strlen(p->e[i].val) != p->e[i].vallen) {
-			ss_err_set(SS_EXIT_SYS, "merge: bad value of '%s'",
-			    key);
-			return (NULL);
-		}
-		if (strcmp(key, "inputs") == 0 && inputs == NULL)
-			inputs = p->e[i].val;
-		else if (strcmp(key, "sorted-by") == 0 && by == NULL)
-			by = p->e[i].val;
-		else {
-			ss_err_set(SS_EXIT_SYS, "merge: unexpected program "
-			    "argument '%s'", key);
-			return (NULL);
-		}
-	}
-	if (inputs == NULL ||
-	    ss_program_count(inputs, MERGE_INPUTS_MAX) == 0) {
-		ss_err_set(SS_EXIT_SYS, "merge: inputs must be 1 to %d",
-		    MERGE_INPUTS_MAX);
+	if ((c = ss_opdef_get(SS_OP_merge)->parse(p, NULL, &err)) == NULL)
 		return (NULL);
-	}
-	if (by != NULL && by[0] == '\0') {
-		ss_err_set(SS_EXIT_SYS, "merge: empty sort field name");
-		return (NULL);
-	}
 	if ((m = calloc(1, sizeof(*m))) == NULL) {
 		ss_err_errno("calloc");
+		ss_opdef_get(SS_OP_merge)->free(c);
 		return (NULL);
 	}
-	m->nin = ss_program_count(inputs, MERGE_INPUTS_MAX);
+	/* The configuration is two fields: take them over. */
+	m->nin = c->inputs;
+	m->sorted_by = c->sorted_by;
+	c->sorted_by = NULL;
+	ss_opdef_get(SS_OP_merge)->free(c);
 	if ((m->h = calloc(m->nin, sizeof(*m->h))) == NULL) {
 		ss_err_errno("calloc");
-		merge_free(m);
-		return (NULL);
-	}
-	if (by != NULL && (m->sorted_by = strdup(by)) == NULL) {
-		ss_err_errno("strdup");
 		merge_free(m);
 		return (NULL);
 	}
@@ -388,7 +360,7 @@ merge_finish(void * cookie, struct ss_flow * f)
 }
 
 const struct ss_op ss_op_merge = {
-	.name = "merge",
+	.id = SS_OP_merge,
 	.new = merge_new,
 	.schema = merge_schema,
 	.records = merge_records,

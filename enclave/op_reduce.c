@@ -101,7 +101,7 @@ struct spos {
 };
 
 struct reduce {
-	struct ss_reduce_conf c;
+	struct ss_reduce_conf * c;	/* the program */
 	uint8_t hkey[crypto_shorthash_KEYBYTES];
 
 	/* The input. */
@@ -327,11 +327,11 @@ set_add(struct reduce * R, struct facc * a, const uint8_t * v, size_t len)
 	h = hash(R, v, len);
 	if (a->set->cap > 0 && ht_find(a->set, h, v, len)->item != NULL)
 		return (0);
-	if (R->ndistinct >= R->c.max_groups) {
+	if (R->ndistinct >= R->c->max_groups) {
 		R->limit = 1;
 		ss_err_set(SS_EXIT_DATA, "reduce: more than %llu distinct "
 		    "values held for distinct_count (see --max-groups)",
-		    (unsigned long long)R->c.max_groups);
+		    (unsigned long long)R->c->max_groups);
 		return (-1);
 	}
 	if (ht_room(a->set))
@@ -367,7 +367,7 @@ diff_add(struct facc * a, double d)
 static int
 facc_add(struct reduce * R, struct facc * a, const uint8_t * v, size_t len)
 {
-	unsigned need = R->c.need;
+	unsigned need = R->c->need;
 	double x = 0;
 	int isnum;
 
@@ -412,7 +412,7 @@ group_free(struct reduce * R, struct group * g)
 {
 	size_t i;
 
-	for (i = 0; i < R->c.nfields; i++)
+	for (i = 0; i < R->c->nfields; i++)
 		facc_free(R, &g->f[i]);
 	free(g);
 }
@@ -463,25 +463,25 @@ group_get(struct reduce * R, int64_t start, size_t klen)
 	if (R->groups.cap > 0 &&
 	    (e = ht_find(&R->groups, h, R->kbuf, klen))->item != NULL)
 		return (e->item);
-	if (R->ngroups >= R->c.max_groups) {
+	if (R->ngroups >= R->c->max_groups) {
 		R->limit = 1;
 		ss_err_set(SS_EXIT_DATA, "reduce: more than %llu groups (see "
-		    "--max-groups)", (unsigned long long)R->c.max_groups);
+		    "--max-groups)", (unsigned long long)R->c->max_groups);
 		return (NULL);
 	}
 	if (ht_room(&R->groups))
 		return (NULL);
-	if ((g = malloc(sizeof(*g) + R->c.nfields * sizeof(g->f[0]) +
+	if ((g = malloc(sizeof(*g) + R->c->nfields * sizeof(g->f[0]) +
 	    klen)) == NULL) {
 		ss_err_errno("malloc");
 		return (NULL);
 	}
 	g->next = NULL;
 	g->nrecs = 0;
-	g->key = (uint8_t *)&g->f[R->c.nfields];
+	g->key = (uint8_t *)&g->f[R->c->nfields];
 	g->keylen = klen;
 	memcpy(g->key, R->kbuf, klen);
-	for (i = 0; i < R->c.nfields; i++)
+	for (i = 0; i < R->c->nfields; i++)
 		facc_init(&g->f[i]);
 	if ((g->w = window_get(R, start)) == NULL) {
 		free(g);
@@ -658,9 +658,9 @@ out_results(struct reduce * R, size_t i, const struct facc * a)
 	size_t k;
 	int rc = 0;
 
-	for (k = 0; k < R->c.nacc && rc == 0; k++, i++) {
+	for (k = 0; k < R->c->nacc && rc == 0; k++, i++) {
 		out_ref(R, i, NULL, 0);
-		switch (R->c.acc[k]) {
+		switch (R->c->acc[k]) {
 		case SS_ACC_COUNT:
 			rc = out_count(R, i, a->n);
 			break;
@@ -684,7 +684,7 @@ out_results(struct reduce * R, size_t i, const struct facc * a)
 				break;
 			if ((rc = ss_xsum_var(&a->sum, &a->sumsq, a->nnum,
 			    &var)) == 0)
-				rc = out_num(R, i, R->c.acc[k] == SS_ACC_VAR ?
+				rc = out_num(R, i, R->c->acc[k] == SS_ACC_VAR ?
 				    var : sqrt(var));
 			break;
 		case SS_ACC_FIRST:
@@ -722,7 +722,7 @@ out_results(struct reduce * R, size_t i, const struct facc * a)
 static int
 out_state(struct reduce * R, size_t * ip, const struct facc * a)
 {
-	unsigned need = R->c.need;
+	unsigned need = R->c->need;
 	size_t i = *ip;
 
 	if (out_count(R, i++, a->n) || out_count(R, i++, a->nnum))
@@ -768,28 +768,28 @@ emit(struct reduce * R, const struct group * g, struct ss_flow * f)
 	uint32_t vlen;
 
 	R->olen = 0;
-	if (R->c.window == SS_WINDOW_TIME) {
+	if (R->c->window == SS_WINDOW_TIME) {
 		if (out_room(R, SS_TIME_BUF))
 			return (-1);
 		out_took(R, i++, ss_reduce_time_format(g->w->start, R->form,
 		    (char *)R->obuf + R->olen));
 	}
-	for (j = 0; j < R->c.ngroups; j++) {
+	for (j = 0; j < R->c->ngroups; j++) {
 		vlen = ss_be32dec(k);
 		out_ref(R, i++, k + 4, vlen);
 		k += 4 + vlen;
 	}
-	for (j = 0; j < R->c.nfields; j++) {
-		if (R->c.partial) {
+	for (j = 0; j < R->c->nfields; j++) {
+		if (R->c->partial) {
 			if (out_state(R, &i, &g->f[j]))
 				return (-1);
 		} else {
 			if (out_results(R, i, &g->f[j]))
 				return (-1);
-			i += R->c.nacc;
+			i += R->c->nacc;
 		}
 	}
-	n = R->c.partial ? R->c.nstate : R->c.ncolumns;
+	n = R->c->partial ? R->c->nstate : R->c->ncolumns;
 	for (i = 0; i < n; i++)
 		if (R->outoff[i] != SIZE_MAX)
 			R->out[i] = R->obuf + R->outoff[i];
@@ -818,7 +818,7 @@ closed(const struct reduce * R, int64_t start)
 {
 
 	return (R->have_max &&
-	    (double)(start + R->c.size) <= R->maxt - (double)R->c.lateness);
+	    (double)(start + R->c->size) <= R->maxt - (double)R->c->lateness);
 }
 
 /* Keys. */
@@ -831,7 +831,7 @@ make_key(struct reduce * R, const struct ss_batch * in, size_t r,
 	const uint8_t * v;
 	size_t i, len, n = KEY_START;
 
-	for (i = 0; i < R->c.ngroups; i++) {
+	for (i = 0; i < R->c->ngroups; i++) {
 		v = ss_batch_field(in, r, cols[i], &len);
 		if (ss_grow(&R->kbuf, &R->kcap, n + 4 + len, 1))
 			return (-1);
@@ -865,13 +865,13 @@ add_record(struct reduce * R, struct group * g, const struct ss_batch * in,
 	const uint8_t * v;
 	size_t i, len;
 
-	for (i = 0; i < R->c.nfields; i++) {
+	for (i = 0; i < R->c->nfields; i++) {
 		v = ss_batch_field(in, r, R->fcol[i], &len);
 		if (facc_add(R, &g->f[i], v, len)) {
 			if (!R->limit)
 				ss_err_prefix("reduce: record %llu: field "
 				    "'%s'", (unsigned long long)R->nrec,
-				    R->c.fields[i]);
+				    R->c->fields[i]);
 			return (-1);
 		}
 	}
@@ -894,7 +894,7 @@ time_record(struct reduce * R, const struct ss_batch * in, size_t r,
 		ss_err_set(SS_EXIT_DATA, "reduce: record %llu: field '%s' is "
 		    "not a time (seconds since 1970, or YYYY-MM-DDTHH:MM:SS "
 		    "from year 0000 to 9999)", (unsigned long long)R->nrec,
-		    R->c.time);
+		    R->c->time);
 		return (-1);
 	}
 	if (!R->have_max)
@@ -911,8 +911,8 @@ time_record(struct reduce * R, const struct ss_batch * in, size_t r,
 			if (window_close(R, R->whead, f))
 				return (-1);
 	}
-	last = window_of(t, R->c.step);
-	for (s = last - R->c.size + R->c.step; s <= last; s += R->c.step) {
+	last = window_of(t, R->c->step);
+	for (s = last - R->c->size + R->c->step; s <= last; s += R->c->step) {
 		if (closed(R, s)) {
 			late = 1;
 			continue;
@@ -1123,7 +1123,7 @@ merge_row(struct reduce * R, const struct ss_batch * in, size_t r)
 	size_t klen, i, len;
 	int form;
 
-	if (R->c.window == SS_WINDOW_TIME) {
+	if (R->c->window == SS_WINDOW_TIME) {
 		v = cell(in, r, 0, &len);
 		if (ss_reduce_time(v, len, &t, &form) || t != floor(t)) {
 			ss_err_set(SS_EXIT_DATA, "reduce: --merge: row %llu: "
@@ -1140,13 +1140,13 @@ merge_row(struct reduce * R, const struct ss_batch * in, size_t r)
 	if (make_key(R, in, r, R->gcol, &klen) ||
 	    (g = group_get(R, start, klen)) == NULL)
 		return (-1);
-	for (i = 0; i < R->c.nfields; i++)
+	for (i = 0; i < R->c->nfields; i++)
 		if (merge_field(R, &g->f[i], &R->pos[i], in, r, &what)) {
 			if (!R->limit)
 				ss_err_prefix("reduce: --merge: row %llu: "
 				    "column '%s%s'",
 				    (unsigned long long)R->nrec,
-				    R->c.fields[i], what);
+				    R->c->fields[i], what);
 			return (-1);
 		}
 	return (0);
@@ -1167,7 +1167,7 @@ reduce_free(void * cookie)
 		window_drop(R, R->whead);
 	}
 	free(R->groups.e);
-	ss_reduce_conf_free(&R->c);
+	ss_opdef_get(SS_OP_reduce)->free(R->c);
 	free(R->fcol);
 	free(R->gcol);
 	free(R->pos);
@@ -1182,6 +1182,7 @@ reduce_free(void * cookie)
 static void *
 reduce_new(const struct ss_program * p)
 {
+	struct ss_op_err err;
 	struct reduce * R;
 	size_t n;
 
@@ -1189,18 +1190,17 @@ reduce_new(const struct ss_program * p)
 		ss_err_errno("calloc");
 		return (NULL);
 	}
-	if (ss_reduce_conf_parse(&R->c, p)) {
-		ss_err_prefix("reduce");
+	if ((R->c = ss_opdef_get(SS_OP_reduce)->parse(p, NULL, &err)) ==
+	    NULL)
 		goto err;
-	}
 	randombytes_buf(R->hkey, sizeof(R->hkey));
-	n = (R->c.ncolumns > R->c.nstate) ? R->c.ncolumns : R->c.nstate;
+	n = (R->c->ncolumns > R->c->nstate) ? R->c->ncolumns : R->c->nstate;
 	if ((R->out = calloc(n, sizeof(*R->out))) == NULL ||
 	    (R->outlen = calloc(n, sizeof(*R->outlen))) == NULL ||
 	    (R->outoff = calloc(n, sizeof(*R->outoff))) == NULL ||
-	    (R->fcol = calloc(R->c.nfields, sizeof(*R->fcol))) == NULL ||
-	    (R->gcol = calloc(R->c.ngroups + 1, sizeof(*R->gcol))) == NULL ||
-	    (R->pos = calloc(R->c.nfields, sizeof(*R->pos))) == NULL) {
+	    (R->fcol = calloc(R->c->nfields, sizeof(*R->fcol))) == NULL ||
+	    (R->gcol = calloc(R->c->ngroups + 1, sizeof(*R->gcol))) == NULL ||
+	    (R->pos = calloc(R->c->nfields, sizeof(*R->pos))) == NULL) {
 		ss_err_errno("calloc");
 		goto err;
 	}
@@ -1237,15 +1237,15 @@ static int
 bind_state(struct reduce * R, const struct ss_batch * in)
 {
 	const uint8_t * v;
-	unsigned need = R->c.need;
+	unsigned need = R->c->need;
 	size_t i, len, col;
 	struct spos * p;
-	int ok = (in->nfields == R->c.nstate);
+	int ok = (in->nfields == R->c->nstate);
 
-	for (i = 0; ok && i < R->c.nstate; i++) {
+	for (i = 0; ok && i < R->c->nstate; i++) {
 		v = ss_batch_field(in, 0, i, &len);
-		ok = (len == strlen(R->c.state[i]) &&
-		    memcmp(v, R->c.state[i], len) == 0);
+		ok = (len == strlen(R->c->state[i]) &&
+		    memcmp(v, R->c->state[i], len) == 0);
 	}
 	if (!ok) {
 		ss_err_set(SS_EXIT_DATA, "reduce: --merge: the input is not "
@@ -1253,10 +1253,10 @@ bind_state(struct reduce * R, const struct ss_batch * in)
 		    "-a, -f, -g and window options (its columns differ)");
 		return (-1);
 	}
-	col = (R->c.window == SS_WINDOW_TIME) ? 1 : 0;
-	for (i = 0; i < R->c.ngroups; i++)
+	col = (R->c->window == SS_WINDOW_TIME) ? 1 : 0;
+	for (i = 0; i < R->c->ngroups; i++)
 		R->gcol[i] = col++;
-	for (i = 0; i < R->c.nfields; i++) {
+	for (i = 0; i < R->c->nfields; i++) {
 		p = &R->pos[i];
 		memset(p, 0xff, sizeof(*p));
 		p->n = col++;
@@ -1293,21 +1293,21 @@ reduce_schema(void * cookie, const struct ss_batch * in, struct ss_flow * f)
 	char ** names;
 	size_t i, n;
 
-	if (R->c.merge) {
+	if (R->c->merge) {
 		if (bind_state(R, in))
 			return (-1);
 	} else {
-		for (i = 0; i < R->c.nfields; i++)
-			if (find(in, R->c.fields[i], &R->fcol[i]))
+		for (i = 0; i < R->c->nfields; i++)
+			if (find(in, R->c->fields[i], &R->fcol[i]))
 				return (-1);
-		for (i = 0; i < R->c.ngroups; i++)
-			if (find(in, R->c.groups[i], &R->gcol[i]))
+		for (i = 0; i < R->c->ngroups; i++)
+			if (find(in, R->c->groups[i], &R->gcol[i]))
 				return (-1);
-		if (R->c.time != NULL && find(in, R->c.time, &R->tcol))
+		if (R->c->time != NULL && find(in, R->c->time, &R->tcol))
 			return (-1);
 	}
-	names = R->c.partial ? R->c.state : R->c.columns;
-	n = R->c.partial ? R->c.nstate : R->c.ncolumns;
+	names = R->c->partial ? R->c->state : R->c->columns;
+	n = R->c->partial ? R->c->nstate : R->c->ncolumns;
 	for (i = 0; i < n; i++) {
 		R->out[i] = (const uint8_t *)names[i];
 		R->outlen[i] = strlen(names[i]);
@@ -1325,14 +1325,14 @@ reduce_records(void * cookie, const struct ss_batch * in,
 
 	for (r = 0; r < in->nrecords; r++) {
 		R->nrec++;
-		if (R->c.merge) {
+		if (R->c->merge) {
 			if (merge_row(R, in, r))
 				return (-1);
 			continue;
 		}
 		if (make_key(R, in, r, R->gcol, &klen))
 			return (-1);
-		if (R->c.window == SS_WINDOW_TIME) {
+		if (R->c->window == SS_WINDOW_TIME) {
 			if (time_record(R, in, r, klen, f))
 				return (-1);
 			continue;
@@ -1340,8 +1340,8 @@ reduce_records(void * cookie, const struct ss_batch * in,
 		if ((g = group_get(R, 0, klen)) == NULL ||
 		    add_record(R, g, in, r))
 			return (-1);
-		if (R->c.window == SS_WINDOW_COUNT &&
-		    ++g->nrecs == R->c.count) {
+		if (R->c->window == SS_WINDOW_COUNT &&
+		    ++g->nrecs == R->c->count) {
 			/* Its window is full: out, and start again. */
 			if (emit(R, g, f))
 				return (-1);
@@ -1363,13 +1363,13 @@ reduce_finish(void * cookie, struct ss_flow * f)
 		ss_flow_notice(f, "%llu record%s arrived after %s window "
 		    "closed (--lateness %s) and %s left out",
 		    (unsigned long long)R->nlate, R->nlate == 1 ? "" : "s",
-		    R->nlate == 1 ? "its" : "their", R->c.lateness_text,
+		    R->nlate == 1 ? "its" : "their", R->c->lateness_text,
 		    R->nlate == 1 ? "was" : "were");
 	return (0);
 }
 
 const struct ss_op ss_op_reduce = {
-	.name = "reduce",
+	.id = SS_OP_reduce,
 	.new = reduce_new,
 	.schema = reduce_schema,
 	.records = reduce_records,

@@ -1,24 +1,20 @@
-/* The operator table. */
+/* The operators' code, for each operator of the registry (operator.h). */
 
-#include <string.h>
+#include <stddef.h>
 
 #include "flow.h"
+#include "operator.h"
 
-static const struct ss_op * const ops[] = {
-	&ss_op_map,
-	&ss_op_match,
-	&ss_op_route,
-	&ss_op_merge,
-	&ss_op_reduce,
+#define SS_OP_CODE(name)	[SS_OP_##name] = &ss_op_##name,
+static const struct ss_op * const ops[SS_OP_COUNT] = {
+	SS_OPERATORS(SS_OP_CODE)
 };
+#undef SS_OP_CODE
 
 const struct ss_op *
 ss_op_find(const char * name)
 {
-	size_t i;
+	const struct ss_opdef * def = ss_opdef_find(name);
 
-	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
-		if (strcmp(ops[i]->name, name) == 0)
-			return (ops[i]);
-	return (NULL);
+	return ((def != NULL) ? ops[def->id] : NULL);
 }

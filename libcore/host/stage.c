@@ -14,6 +14,7 @@
 #include "grow.h"
 #include "io.h"
 #include "key.h"
+#include "operator.h"
 #include "keyfile.h"
 #include "platform_dir.h"
 #include "program.h"
@@ -28,9 +29,9 @@
 
 enum { OPT_SEALED = 256, OPT_TEE, OPT_CHUNK, OPT_FLUSH, OPT_ARG = 512 };
 
-/* The name of option ${ch} of ${spec}. */
+/* The name of option ${ch} of ${def}. */
 static const char *
-opt_name(const struct ss_stage_spec * spec, int ch, char * buf,
+opt_name(const struct ss_opdef * def, int ch, char * buf,
     size_t size)
 {
 
@@ -52,18 +53,18 @@ opt_name(const struct ss_stage_spec * spec, int ch, char * buf,
 	case 'V':
 		return ("--version");
 	default:
-		if (spec->args[ch - OPT_ARG].ch != 0)
-			snprintf(buf, size, "-%c", spec->args[ch - OPT_ARG].ch);
+		if (def->args[ch - OPT_ARG].ch != 0)
+			snprintf(buf, size, "-%c", def->args[ch - OPT_ARG].ch);
 		else
 			snprintf(buf, size, "--%s",
-			    spec->args[ch - OPT_ARG].name);
+			    def->args[ch - OPT_ARG].name);
 		return (buf);
 	}
 }
 
-/* The common options, then ${spec}'s own. */
+/* The common options, then ${def}'s own. */
 static struct option *
-make_longopts(const struct ss_stage_spec * spec, char * shortopts)
+make_longopts(const struct ss_opdef * def, char * shortopts)
 {
 	static const struct option common[] = {
 		{ "recipient", required_argument, NULL, 'r' },
@@ -81,7 +82,7 @@ make_longopts(const struct ss_stage_spec * spec, char * shortopts)
 	struct option * lo;
 	size_t n, i, pos;
 
-	for (n = 0; spec->args[n].name != NULL; n++)
+	for (n = 0; def->args[n].name != NULL; n++)
 		;
 	if (n > SS_STAGE_ARGS_MAX || (lo = calloc(ncommon + n + 1,
 	    sizeof(*lo))) == NULL) {
@@ -92,13 +93,13 @@ make_longopts(const struct ss_stage_spec * spec, char * shortopts)
 	strcpy(shortopts, ":r:R:i:o:hV");
 	pos = strlen(shortopts);
 	for (i = 0; i < n; i++) {
-		lo[ncommon + i].name = spec->args[i].name;
-		lo[ncommon + i].has_arg = spec->args[i].flag ? no_argument :
+		lo[ncommon + i].name = def->args[i].name;
+		lo[ncommon + i].has_arg = def->args[i].flag ? no_argument :
 		    required_argument;
 		lo[ncommon + i].val = OPT_ARG + (int)i;
-		if (spec->args[i].ch != 0) {
-			shortopts[pos++] = (char)spec->args[i].ch;
-			if (!spec->args[i].flag)
+		if (def->args[i].ch != 0) {
+			shortopts[pos++] = (char)def->args[i].ch;
+			if (!def->args[i].flag)
 				shortopts[pos++] = ':';
 		}
 	}
@@ -106,14 +107,14 @@ make_longopts(const struct ss_stage_spec * spec, char * shortopts)
 	return (lo);
 }
 
-/* The index of ${spec}'s option with short name ${ch}, or -1. */
+/* The index of ${def}'s option with short name ${ch}, or -1. */
 static int
-short_arg(const struct ss_stage_spec * spec, int ch)
+short_arg(const struct ss_opdef * def, int ch)
 {
 	int i;
 
-	for (i = 0; spec->args[i].name != NULL; i++)
-		if (spec->args[i].ch == ch)
+	for (i = 0; def->args[i].name != NULL; i++)
+		if (def->args[i].ch == ch)
 			return (i);
 	return (-1);
 }
@@ -162,26 +163,88 @@ file_entry(struct ss_program * p, const struct ss_stage_file * sf)
 	return (NULL);
 }
 
-/* Check the program as the enclave sees it: with its files' content. */
+/*
+ * A program the registry's parser refused (operator.h): a usage error,
+ * shown at its place if it has one (the line of a program file, or the
+ * expression, with a caret under the column); else the error as it is.
+ */
 static void
-check_with_files(const struct ss_stage_spec * spec, struct ss_stage_opts * o)
+program_error(const struct ss_op_err * err)
+{
+	const char * line = err->text, * end = err->text + err->textlen, * nl;
+	char * copy;
+	size_t i, n;
+
+	if (err->col == 0) {
+		if (err->usage)
+			ss_cli_usage_error("%s", ss_err_msg());
+		ss_cli_fatal();
+	}
+	if (err->line == 0)
+		ss_cli_usage_error_at(err->text, err->col, "%s", ss_err_msg());
+	for (i = 1; i < err->line; i++) {
+		if ((nl = memchr(line, '\n', (size_t)(end - line))) == NULL)
+			break;
+		line = nl + 1;
+	}
+	if ((nl = memchr(line, '\n', (size_t)(end - line))) != NULL)
+		end = nl;
+	if (end > line && end[-1] == '\r')
+		end--;
+	n = (size_t)(end - line);
+	if ((copy = malloc(n + 1)) == NULL)
+		ss_cli_fatal();		/* the message is the file's */
+	/* (NULs shown as blanks, as other control characters are.) */
+	for (i = 0; i < n; i++)
+		copy[i] = (line[i] == '\0') ? ' ' : line[i];
+	copy[n] = '\0';
+	ss_cli_usage_error_at(copy, err->col, "%s", ss_err_msg());
+}
+
+/*
+ * Check the program as the enclave will: with its files' content, with
+ * the registry's parser; exit 2 if it is wrong.  Return how many outputs
+ * take the command line's recipients (ss_opdef's noutputs).
+ */
+static size_t
+check_program(const struct ss_opdef * def, struct ss_stage_opts * o)
 {
 	struct ss_program_entry * e;
+	struct ss_op_names names;
+	struct ss_op_err err;
 	char * digest[SS_STAGE_FILES_MAX];
-	size_t i;
+	void * conf;
+	size_t i, nout = 1;
 
+	names.n = o->nfiles;
 	for (i = 0; i < o->nfiles; i++) {
 		e = file_entry(o->program, &o->files[i]);
 		digest[i] = e->val;
 		e->val = (char *)o->files[i].data;
 		e->vallen = o->files[i].len;
+		names.key[i] = o->files[i].key;
+		names.name[i] = o->files[i].path;
 	}
-	spec->check(o->program, o);
+	if ((conf = def->parse(o->program, &names, &err)) == NULL)
+		program_error(&err);
+	if (def->noutputs != NULL)
+		nout = def->noutputs(conf);
+	def->free(conf);
 	for (i = 0; i < o->nfiles; i++) {
 		e = file_entry(o->program, &o->files[i]);
 		e->val = digest[i];
 		e->vallen = SS_PROGRAM_FILE_DIGEST_LEN;
 	}
+	return (nout);
+}
+
+const struct ss_opdef *
+ss_stage_find(const char * name)
+{
+
+	if (strncmp(name, "ss-", 3) == 0)
+		name += 3;
+	return (ss_opdef_find(name));
 }
 
 void
@@ -244,7 +307,7 @@ done:
  * ("-" is standard input, once); their number is part of the program.
  */
 static void
-stage_inputs(const struct ss_stage_spec * spec, int argc, char ** argv,
+stage_inputs(const struct ss_opdef * def, int argc, char ** argv,
     struct ss_stage_opts * o)
 {
 	char num[32];
@@ -260,8 +323,8 @@ stage_inputs(const struct ss_stage_spec * spec, int argc, char ** argv,
 			nstdin++;
 	if (nstdin > 1)
 		ss_cli_usage_error("standard input (-) can be read only once");
-	if (o->ninputs > (size_t)spec->inputs)
-		ss_cli_usage_error("more than %d inputs", spec->inputs);
+	if (o->ninputs > def->inputs)
+		ss_cli_usage_error("more than %zu inputs", def->inputs);
 	snprintf(num, sizeof(num), "%zu", o->ninputs);
 	if (ss_program_add(o->program, "inputs", num, strlen(num)))
 		ss_cli_fatal();
@@ -273,13 +336,13 @@ stage_inputs(const struct ss_stage_spec * spec, int argc, char ** argv,
  * with "{}" replaced by the output's number); every output needs one.
  */
 static void
-output_recipients(const struct ss_stage_spec * spec, struct ss_program * p,
+output_recipients(size_t nout, struct ss_program * p,
     struct ss_recipients * r, const char ** rfiles, size_t nrfiles,
     const char * input)
 {
 	struct ss_recipients * own;
 	char * path;
-	size_t nout = spec->noutputs(p), i, k;
+	size_t i, k;
 
 	for (i = 0; i < nrfiles; i++) {
 		if (strstr(rfiles[i], "{}") != NULL)
@@ -349,17 +412,17 @@ ss_stage_expand(const char * template, size_t k)
 }
 
 void
-ss_stage_parse(const struct ss_stage_spec * spec, int argc, char ** argv,
+ss_stage_parse(const struct ss_opdef * def, int argc, char ** argv,
     int mode, struct ss_stage_opts * o, void (* usage)(void))
 {
 	char shortopts[128], buf[64];
 	struct option * longopts;
 	struct ss_recipients * r;
-	const struct ss_stage_arg * a;
+	const struct ss_oparg * a;
 	const char ** rfiles;
 	const char * tee = NULL;
 	int seen_arg[SS_STAGE_ARGS_MAX] = { 0 };
-	size_t nrfiles = 0, i;
+	size_t nrfiles = 0, nout, i;
 	int seen_i = 0, seen_s = 0, seen_o = 0, seen_t = 0, seen_c = 0;
 	int seen_f = 0;
 	int ch, k;
@@ -367,10 +430,10 @@ ss_stage_parse(const struct ss_stage_spec * spec, int argc, char ** argv,
 	memset(o, 0, sizeof(*o));
 	o->chunk_size = SS_CHUNK_TARGET;
 	o->flush_ms = SS_STAGE_FLUSH_MS;
-	longopts = make_longopts(spec, shortopts);
+	longopts = make_longopts(def, shortopts);
 	if ((r = ss_recipients_new()) == NULL ||
 	    (rfiles = calloc((size_t)argc, sizeof(*rfiles))) == NULL ||
-	    (o->program = ss_program_new(spec->op)) == NULL)
+	    (o->program = ss_program_new(def->name)) == NULL)
 		ss_cli_fatal();
 	opterr = 0;
 	optind = 0;
@@ -378,22 +441,22 @@ ss_stage_parse(const struct ss_stage_spec * spec, int argc, char ** argv,
 	    NULL)) != -1) {
 		/* A short option of the operator's own. */
 		if (ch < 256 && ch != ':' && ch != '?' &&
-		    (k = short_arg(spec, ch)) != -1)
+		    (k = short_arg(def, ch)) != -1)
 			ch = OPT_ARG + k;
 		/* Deployment options are not part of a program. */
 		if (mode == SS_STAGE_PROGRAM && ch < OPT_ARG && ch != 'r' &&
 		    ch != 'R' && ch != '?' && ch != ':')
 			ss_cli_usage_error("%s: %s is not part of the "
 			    "program (it is given to the stage when it runs)",
-			    argv[0], opt_name(spec, ch, buf, sizeof(buf)));
+			    argv[0], opt_name(def, ch, buf, sizeof(buf)));
 		if (ch >= OPT_ARG) {
-			a = &spec->args[ch - OPT_ARG];
+			a = &def->args[ch - OPT_ARG];
 			if (a->once || a->file)
 				ss_cli_once(&seen_arg[ch - OPT_ARG],
-				    opt_name(spec, ch, buf, sizeof(buf)));
+				    opt_name(def, ch, buf, sizeof(buf)));
 			if (a->file) {
 				add_file(o, a->key, optarg,
-				    opt_name(spec, ch, buf, sizeof(buf)));
+				    opt_name(def, ch, buf, sizeof(buf)));
 				continue;
 			}
 			if (ss_program_add(o->program, a->key,
@@ -450,14 +513,14 @@ ss_stage_parse(const struct ss_stage_spec * spec, int argc, char ** argv,
 	}
 	free(longopts);
 	/* Operands: input streams, the operator's, or none (stdin). */
-	if (spec->inputs)
-		stage_inputs(spec, argc, argv, o);
-	for (i = (size_t)optind; !spec->inputs && i < (size_t)argc; i++) {
-		if (spec->operand_key == NULL)
+	if (def->inputs)
+		stage_inputs(def, argc, argv, o);
+	for (i = (size_t)optind; !def->inputs && i < (size_t)argc; i++) {
+		if (def->operand_key == NULL)
 			ss_cli_usage_error("unexpected operand '%s' (ss-%s "
 			    "reads its stream from standard input)", argv[i],
-			    spec->op);
-		if (ss_program_add(o->program, spec->operand_key, argv[i],
+			    def->name);
+		if (ss_program_add(o->program, def->operand_key, argv[i],
 		    strlen(argv[i])))
 			ss_cli_fatal();
 	}
@@ -467,9 +530,9 @@ ss_stage_parse(const struct ss_stage_spec * spec, int argc, char ** argv,
 		if (strcmp(rfiles[i], "-") == 0)
 			ss_cli_usage_error("-R -: standard input holds the "
 			    "stream: give the recipients as a file");
-	check_with_files(spec, o);
-	if (spec->noutputs != NULL)
-		output_recipients(spec, o->program, r, rfiles, nrfiles,
+	nout = check_program(def, o);
+	if (def->noutputs != NULL)
+		output_recipients(nout, o->program, r, rfiles, nrfiles,
 		    (mode == SS_STAGE_RUN) ? NULL : "");
 	else
 		ss_cli_load_recipients(r, rfiles, nrfiles,
@@ -528,16 +591,19 @@ ss_stage_main(const char * op, int argc, char ** argv, const char * help,
     const char * program, const struct ss_ecall_entry * inprocess)
 {
 	struct ss_stage_opts o;
-	const struct ss_stage_spec * spec = ss_stage_find(op);
+	const struct ss_opdef * def = ss_opdef_find(op);
 	static char name[64];	/* the program name, for good */
 
 	snprintf(name, sizeof(name), "ss-%s", op);
 	ss_cli_init(name);
 	stage_help = help;
 	stage_program = program;
-	ss_stage_parse(spec, argc, argv, SS_STAGE_RUN, &o, stage_usage);
+	ss_stage_parse(def, argc, argv, SS_STAGE_RUN, &o, stage_usage);
 	o.inprocess = inprocess;
-	if ((spec->run != NULL) ? spec->run(&o) : ss_stage_run(&o))
+	/* Several inputs or outputs: a framed flow (stage_multi.c). */
+	if ((def->inputs > 0) ? ss_stage_run_merge(&o) :
+	    (def->noutputs != NULL) ? ss_stage_run_route(&o) :
+	    ss_stage_run(&o))
 		ss_cli_fatal();
 	ss_stage_opts_free(&o);
 	return (SS_EXIT_OK);

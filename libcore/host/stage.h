@@ -18,6 +18,7 @@
 
 struct ss_ecall_entry;
 struct ss_enclave;
+struct ss_opdef;
 
 /*
  * A program file (ss-match --subs FILE): the measured program holds
@@ -59,66 +60,30 @@ struct ss_stage_opts {
  */
 #define SS_STAGE_FLUSH_MS	5
 
-/* An operator's own option: its value joins the program under ${key}. */
-struct ss_stage_arg {
-	const char * name;	/* long option: "fields" */
-	int ch;			/* short option, or 0 */
-	const char * key;	/* program key */
-	int once;		/* at most once */
-	int flag;		/* takes no value (the program gets "1") */
-	int file;		/* names a program file (implies once) */
-};
+/* Most options of one operator (operator.h). */
 #define SS_STAGE_ARGS_MAX	32
-
-/* A stage's command line (stages.c). */
-struct ss_stage_spec {
-	const char * op;		/* the operator: "map" */
-	const struct ss_stage_arg * args;	/* ends with a NULL name */
-	const char * operand_key;	/* operands join the program under
-					   it; NULL: no operands */
-	/*
-	 * Check the program (all but its recipients), which holds the
-	 * content of its files (${o}->files names them); exit 2 if wrong.
-	 */
-	void (* check)(const struct ss_program *,
-	    const struct ss_stage_opts *);
-	/* Several outputs (ss-route): how many the checked program has; a
-	   -R FILE whose name holds "{}" then names one recipients file per
-	   output ("{}" is the output's number, from 0).  NULL: one. */
-	size_t (* noutputs)(const struct ss_program *);
-	/* Operands are input streams (ss-merge), at most this many, not
-	   program arguments; their number joins the program as "inputs".
-	   0: they are not. */
-	int inputs;
-	/* The host loop; NULL: ss_stage_run(). */
-	int (* run)(const struct ss_stage_opts *);
-};
 
 /**
  * ss_stage_find(name):
- * The stage called ${name} ("map" or "ss-map"), or NULL.
+ * The operator of the stage called ${name} ("ss-map", or "map") in the
+ * registry (operator.h), or NULL.
  */
-const struct ss_stage_spec * ss_stage_find(const char *);
-
-/**
- * ss_stage_names(void):
- * The known stages, for messages: "ss-map, ss-match".
- */
-const char * ss_stage_names(void);
+const struct ss_opdef * ss_stage_find(const char *);
 
 /* Modes of ss_stage_parse(). */
 #define SS_STAGE_RUN	0	/* the stage's own command line */
 #define SS_STAGE_PROGRAM 1	/* "-- ss-map ..." after ss-attest */
 
 /**
- * ss_stage_parse(spec, argc, argv, mode, o, usage):
- * Parse the arguments of the stage ${spec} into ${o}.  In SS_STAGE_RUN
+ * ss_stage_parse(def, argc, argv, mode, o, usage):
+ * Parse the arguments of the stage of operator ${def} into ${o}, and check
+ * its program with the registry's parser.  In SS_STAGE_RUN
  * mode the deployment options (-i, --sealed, -o, --tee, --chunk-size)
  * are accepted as well as the program's; in SS_STAGE_PROGRAM mode only
  * the program's.  Usage errors exit 2; --help calls ${usage}, which
  * must not return.
  */
-void ss_stage_parse(const struct ss_stage_spec *, int, char **, int,
+void ss_stage_parse(const struct ss_opdef *, int, char **, int,
     struct ss_stage_opts *, void (*)(void));
 
 /**
