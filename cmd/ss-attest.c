@@ -143,12 +143,8 @@ main(int argc, char * argv[])
 		case OPT_ALLOW:
 			v.allow_software = 1;
 			break;
-		case 'h':
-			usage();
-		case 'V':
-			ss_cli_version();
 		default:
-			ss_cli_bad_option(argv, ch);
+			ss_cli_other_option(argv, ch, usage);
 		}
 	}
 

@@ -8,7 +8,6 @@
 #include "cli.h"
 #include "convert.h"
 #include "err.h"
-#include "key.h"
 
 static void usage(void) __attribute__((noreturn));
 
@@ -44,80 +43,49 @@ usage(void)
 int
 main(int argc, char * argv[])
 {
-	enum { OPT_CRLF = 256, OPT_STATS, OPT_PROGRESS, OPT_FORMAT };
+	enum { OPT_CRLF = SS_CLI_OPT_OWN };
 	static const struct option longopts[] = {
 		{ "identity", required_argument, NULL, 'i' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "delimiter", required_argument, NULL, 'd' },
 		{ "crlf", no_argument, NULL, OPT_CRLF },
-		{ "stats", no_argument, NULL, OPT_STATS },
-		{ "progress", no_argument, NULL, OPT_PROGRESS },
-		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "stats", no_argument, NULL, SS_CLI_OPT_STATS },
+		{ "progress", no_argument, NULL, SS_CLI_OPT_PROGRESS },
+		{ "format", required_argument, NULL, SS_CLI_OPT_FORMAT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ss_decrypt_opts opts = { .delim = ',' };
-	struct ss_identities * ids;
-	const char ** keyfiles;		/* -i, loaded once options are read */
-	size_t nkeyfiles = 0;
-	int seen_o = 0, seen_d = 0, seen_format = 0;
+	struct ss_cli_opts cl = {
+		.output = &opts.output, .delim = &opts.delim,
+		.format = &opts.format, .stats = &opts.stats,
+		.progress = &opts.progress,
+	};
 	int ch;
 
-	opterr = 0;
 	ss_cli_init("ss-decrypt");
-	if ((ids = ss_identities_new()) == NULL)
-		ss_cli_fatal();
-	if ((keyfiles = calloc((size_t)argc, sizeof(*keyfiles))) == NULL) {
-		ss_err_errno("calloc");
-		ss_cli_fatal();
-	}
-	while ((ch = getopt_long(argc, argv, ":i:o:d:hV", longopts,
-	    NULL)) != -1) {
+	ss_cli_keys_init(&cl.keys, SS_CLI_IDENTITIES, argc);
+	while ((ch = ss_cli_getopt(&cl, argc, argv, ":i:o:d:hV",
+	    longopts)) != -1) {
 		switch (ch) {
-		case 'i':
-			keyfiles[nkeyfiles++] = optarg;
-			break;
-		case 'o':
-			ss_cli_once(&seen_o, "-o");
-			opts.output = optarg;
-			break;
-		case 'd':
-			ss_cli_once(&seen_d, "-d");
-			opts.delim = ss_cli_delim(optarg, "-d");
-			break;
 		case OPT_CRLF:
 			opts.crlf = 1;
 			break;
-		case OPT_STATS:
-			opts.stats = 1;
-			break;
-		case OPT_PROGRESS:
-			opts.progress = 1;
-			break;
-		case OPT_FORMAT:
-			ss_cli_once(&seen_format, "--format");
-			opts.format = ss_cli_format(optarg, "--format");
-			break;
-		case 'h':
-			usage();
-		case 'V':
-			ss_cli_version();
 		default:
-			ss_cli_bad_option(argv, ch);
+			ss_cli_other_option(argv, ch, usage);
 		}
 	}
-	if (opts.format == SS_FORMAT_NDJSON && seen_d)
+	if (opts.format == SS_FORMAT_NDJSON && cl.seen_d)
 		ss_cli_usage_error("-d: NDJSON has no delimiter");
 	if (opts.format == SS_FORMAT_NDJSON && opts.crlf)
 		ss_cli_usage_error("--crlf: NDJSON lines end with LF");
 	opts.input = ss_cli_input(argc - optind, argv + optind);
-	ss_cli_load_identities(ids, keyfiles, nkeyfiles, opts.input);
-	opts.identities = ids;
+	ss_cli_keys_load(&cl.keys, opts.input);
+	opts.identities = cl.keys.identities;
 
 	if (ss_convert_decrypt(&opts))
 		ss_cli_fatal();
-	ss_identities_free(ids);
-	free(keyfiles);
+	ss_cli_keys_free(&cl.keys);
 	return (SS_EXIT_OK);
 }

@@ -9,7 +9,6 @@
 #include "cli.h"
 #include "convert.h"
 #include "err.h"
-#include "key.h"
 #include "ndjson.h"
 
 static void usage(void) __attribute__((noreturn));
@@ -55,8 +54,8 @@ usage(void)
 int
 main(int argc, char * argv[])
 {
-	enum { OPT_NOHEADER = 256, OPT_CHUNK, OPT_FLUSH, OPT_STATS,
-	    OPT_PROGRESS, OPT_FORMAT, OPT_COLUMNS, OPT_FLATTEN };
+	enum { OPT_NOHEADER = SS_CLI_OPT_OWN, OPT_CHUNK, OPT_FLUSH,
+	    OPT_COLUMNS, OPT_FLATTEN };
 	static const struct option longopts[] = {
 		{ "recipient", required_argument, NULL, 'r' },
 		{ "recipients-file", required_argument, NULL, 'R' },
@@ -65,9 +64,9 @@ main(int argc, char * argv[])
 		{ "no-header", no_argument, NULL, OPT_NOHEADER },
 		{ "chunk-size", required_argument, NULL, OPT_CHUNK },
 		{ "flush-ms", required_argument, NULL, OPT_FLUSH },
-		{ "stats", no_argument, NULL, OPT_STATS },
-		{ "progress", no_argument, NULL, OPT_PROGRESS },
-		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "stats", no_argument, NULL, SS_CLI_OPT_STATS },
+		{ "progress", no_argument, NULL, SS_CLI_OPT_PROGRESS },
+		{ "format", required_argument, NULL, SS_CLI_OPT_FORMAT },
 		{ "columns", required_argument, NULL, OPT_COLUMNS },
 		{ "flatten", no_argument, NULL, OPT_FLATTEN },
 		{ "help", no_argument, NULL, 'h' },
@@ -78,42 +77,20 @@ main(int argc, char * argv[])
 		.delim = ',', .header = 1, .chunk_size = SS_CHUNK_TARGET,
 		.flush_ms = 100,
 	};
-	struct ss_recipients * r;
+	struct ss_cli_opts cl = {
+		.output = &opts.output, .delim = &opts.delim,
+		.format = &opts.format, .stats = &opts.stats,
+		.progress = &opts.progress,
+	};
 	struct ss_ndjson_reader * nr;
-	const char ** keyfiles;		/* -R, loaded once options are read */
-	size_t nkeyfiles = 0;
-	int seen_o = 0, seen_d = 0, seen_chunk = 0, seen_flush = 0;
-	int seen_format = 0, seen_columns = 0;
+	int seen_chunk = 0, seen_flush = 0, seen_columns = 0;
 	int ch;
 
-	opterr = 0;
 	ss_cli_init("ss-encrypt");
-	if ((r = ss_recipients_new()) == NULL)
-		ss_cli_fatal();
-	if ((keyfiles = calloc((size_t)argc, sizeof(*keyfiles))) == NULL) {
-		ss_err_errno("calloc");
-		ss_cli_fatal();
-	}
-	while ((ch = getopt_long(argc, argv, ":r:R:o:d:hV", longopts,
-	    NULL)) != -1) {
+	ss_cli_keys_init(&cl.keys, SS_CLI_RECIPIENTS, argc);
+	while ((ch = ss_cli_getopt(&cl, argc, argv, ":r:R:o:d:hV",
+	    longopts)) != -1) {
 		switch (ch) {
-		case 'r':
-			if (ss_recipients_add(r, optarg)) {
-				ss_err_prefix("-r");
-				ss_cli_fatal();
-			}
-			break;
-		case 'R':
-			keyfiles[nkeyfiles++] = optarg;
-			break;
-		case 'o':
-			ss_cli_once(&seen_o, "-o");
-			opts.output = optarg;
-			break;
-		case 'd':
-			ss_cli_once(&seen_d, "-d");
-			opts.delim = ss_cli_delim(optarg, "-d");
-			break;
 		case OPT_NOHEADER:
 			opts.header = 0;
 			break;
@@ -126,16 +103,6 @@ main(int argc, char * argv[])
 			ss_cli_once(&seen_flush, "--flush-ms");
 			opts.flush_ms = (int)ss_cli_uint(optarg, "--flush-ms",
 			    0, 3600000);
-			break;
-		case OPT_STATS:
-			opts.stats = 1;
-			break;
-		case OPT_PROGRESS:
-			opts.progress = 1;
-			break;
-		case OPT_FORMAT:
-			ss_cli_once(&seen_format, "--format");
-			opts.format = ss_cli_format(optarg, "--format");
 			break;
 		case OPT_COLUMNS:
 			ss_cli_once(&seen_columns, "--columns");
@@ -151,16 +118,12 @@ main(int argc, char * argv[])
 		case OPT_FLATTEN:
 			opts.flatten = 1;
 			break;
-		case 'h':
-			usage();
-		case 'V':
-			ss_cli_version();
 		default:
-			ss_cli_bad_option(argv, ch);
+			ss_cli_other_option(argv, ch, usage);
 		}
 	}
 	if (opts.format == SS_FORMAT_NDJSON) {
-		if (seen_d)
+		if (cl.seen_d)
 			ss_cli_usage_error("-d: NDJSON has no delimiter");
 		if (!opts.header)
 			ss_cli_usage_error("--no-header: NDJSON has no header "
@@ -172,12 +135,11 @@ main(int argc, char * argv[])
 			ss_cli_usage_error("--flatten needs --format ndjson");
 	}
 	opts.input = ss_cli_input(argc - optind, argv + optind);
-	ss_cli_load_recipients(r, keyfiles, nkeyfiles, opts.input);
-	opts.recipients = r;
+	ss_cli_keys_load(&cl.keys, opts.input);
+	opts.recipients = cl.keys.recipients;
 
 	if (ss_convert_encrypt(&opts))
 		ss_cli_fatal();
-	ss_recipients_free(r);
-	free(keyfiles);
+	ss_cli_keys_free(&cl.keys);
 	return (SS_EXIT_OK);
 }

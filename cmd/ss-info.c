@@ -8,7 +8,6 @@
 #include "cli.h"
 #include "convert.h"
 #include "err.h"
-#include "key.h"
 
 static void usage(void) __attribute__((noreturn));
 
@@ -37,58 +36,32 @@ usage(void)
 int
 main(int argc, char * argv[])
 {
-	enum { OPT_STATS = 256, OPT_PROGRESS };
 	static const struct option longopts[] = {
 		{ "identity", required_argument, NULL, 'i' },
-		{ "stats", no_argument, NULL, OPT_STATS },
-		{ "progress", no_argument, NULL, OPT_PROGRESS },
+		{ "stats", no_argument, NULL, SS_CLI_OPT_STATS },
+		{ "progress", no_argument, NULL, SS_CLI_OPT_PROGRESS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct ss_identities * ids;
-	const char ** keyfiles;		/* -i, loaded once options are read */
 	struct ss_info_opts opts = { .input = NULL };
-	size_t nkeyfiles = 0;
+	struct ss_cli_opts cl = {
+		.stats = &opts.stats, .progress = &opts.progress,
+	};
 	int ch;
 
-	opterr = 0;
 	ss_cli_init("ss-info");
-	if ((ids = ss_identities_new()) == NULL)
-		ss_cli_fatal();
-	if ((keyfiles = calloc((size_t)argc, sizeof(*keyfiles))) == NULL) {
-		ss_err_errno("calloc");
-		ss_cli_fatal();
-	}
-	while ((ch = getopt_long(argc, argv, ":i:hV", longopts,
-	    NULL)) != -1) {
-		switch (ch) {
-		case 'i':
-			keyfiles[nkeyfiles++] = optarg;
-			break;
-		case OPT_STATS:
-			opts.stats = 1;
-			break;
-		case OPT_PROGRESS:
-			opts.progress = 1;
-			break;
-		case 'h':
-			usage();
-		case 'V':
-			ss_cli_version();
-		default:
-			ss_cli_bad_option(argv, ch);
-		}
-	}
+	ss_cli_keys_init(&cl.keys, SS_CLI_IDENTITIES, argc);
+	while ((ch = ss_cli_getopt(&cl, argc, argv, ":i:hV", longopts)) != -1)
+		ss_cli_other_option(argv, ch, usage);
 	opts.input = ss_cli_input(argc - optind, argv + optind);
 	/* Without -i, only the framing is read. */
-	if (nkeyfiles > 0) {
-		ss_cli_load_identities(ids, keyfiles, nkeyfiles, opts.input);
-		opts.identities = ids;
+	if (cl.keys.nfiles > 0) {
+		ss_cli_keys_load(&cl.keys, opts.input);
+		opts.identities = cl.keys.identities;
 	}
 	if (ss_convert_info(&opts))
 		ss_cli_fatal();
-	ss_identities_free(ids);
-	free(keyfiles);
+	ss_cli_keys_free(&cl.keys);
 	return (SS_EXIT_OK);
 }

@@ -67,12 +67,8 @@ main(int argc, char * argv[])
 		case 'y':
 			public = 1;
 			break;
-		case 'h':
-			usage();
-		case 'V':
-			ss_cli_version();
 		default:
-			ss_cli_bad_option(argv, ch);
+			ss_cli_other_option(argv, ch, usage);
 		}
 	}
 	argc -= optind;

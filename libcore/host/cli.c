@@ -148,6 +148,17 @@ ss_cli_version(void)
 }
 
 void
+ss_cli_other_option(char * const * argv, int ch, void (* usage)(void))
+{
+
+	if (ch == 'h')
+		usage();
+	if (ch == 'V')
+		ss_cli_version();
+	ss_cli_bad_option(argv, ch);
+}
+
+void
 ss_cli_once(int * seen, const char * opt)
 {
 
@@ -176,35 +187,112 @@ key_source(const char * opt, const char * path, const char * input)
 }
 
 void
-ss_cli_load_identities(struct ss_identities * ids, const char * const * paths,
-    size_t n, const char * input)
+ss_cli_keys_init(struct ss_cli_keys * keys, int kind, int argc)
 {
+
+	memset(keys, 0, sizeof(*keys));
+	if (kind == SS_CLI_RECIPIENTS &&
+	    (keys->recipients = ss_recipients_new()) == NULL)
+		ss_cli_fatal();
+	if (kind == SS_CLI_IDENTITIES &&
+	    (keys->identities = ss_identities_new()) == NULL)
+		ss_cli_fatal();
+	/* Each file named takes at least one argument. */
+	if ((keys->files = calloc((size_t)argc, sizeof(*keys->files))) ==
+	    NULL) {
+		ss_err_errno("calloc");
+		ss_cli_fatal();
+	}
+}
+
+int
+ss_cli_keys_option(struct ss_cli_keys * keys, int ch, const char * arg)
+{
+
+	if (ch == 'r' && keys->recipients != NULL) {
+		if (ss_recipients_add(keys->recipients, arg)) {
+			ss_err_prefix("-r");
+			ss_cli_fatal();
+		}
+	} else if ((ch == 'R' && keys->recipients != NULL) ||
+	    (ch == 'i' && keys->identities != NULL))
+		keys->files[keys->nfiles++] = arg;
+	else
+		return (0);
+	return (1);
+}
+
+void
+ss_cli_keys_load(struct ss_cli_keys * keys, const char * input)
+{
+	const char * opt = (keys->recipients != NULL) ? "-R" : "-i";
+	const char * path;
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		key_source("-i", paths[i], input);
-	for (i = 0; i < n; i++) {
-		if (ss_identities_load(ids, paths[i]))
+	for (i = 0; i < keys->nfiles; i++)
+		key_source(opt, keys->files[i], input);
+	for (i = 0; i < keys->nfiles; i++) {
+		path = keys->files[i];
+		if ((keys->recipients != NULL) ?
+		    ss_recipients_add_file(keys->recipients, path) :
+		    ss_identities_load(keys->identities, path))
 			ss_cli_fatal();
 	}
-	if (ids->n == 0)
+	if (keys->recipients != NULL && keys->recipients->n == 0)
+		ss_cli_usage_error("no recipient: give -r PUBKEY or -R FILE");
+	if (keys->identities != NULL && keys->identities->n == 0)
 		ss_cli_usage_error("no identity: give -i FILE");
 }
 
 void
-ss_cli_load_recipients(struct ss_recipients * r, const char * const * paths,
-    size_t n, const char * input)
+ss_cli_keys_free(struct ss_cli_keys * keys)
 {
-	size_t i;
 
-	for (i = 0; i < n; i++)
-		key_source("-R", paths[i], input);
-	for (i = 0; i < n; i++) {
-		if (ss_recipients_add_file(r, paths[i]))
-			ss_cli_fatal();
-	}
-	if (r->n == 0)
-		ss_cli_usage_error("no recipient: give -r PUBKEY or -R FILE");
+	ss_recipients_free(keys->recipients);
+	ss_identities_free(keys->identities);
+	free(keys->files);
+	memset(keys, 0, sizeof(*keys));
+}
+
+/*
+ * If ${ch} is one of the options ${cl} takes, store its value ${arg} and
+ * return 1; otherwise return 0.
+ */
+static int
+take_option(struct ss_cli_opts * cl, int ch, const char * arg)
+{
+
+	if (ss_cli_keys_option(&cl->keys, ch, arg))
+		return (1);
+	if (ch == 'o' && cl->output != NULL) {
+		ss_cli_once(&cl->seen_o, "-o");
+		*cl->output = arg;
+	} else if (ch == 'd' && cl->delim != NULL) {
+		ss_cli_once(&cl->seen_d, "-d");
+		*cl->delim = ss_cli_delim(arg, "-d");
+	} else if (ch == SS_CLI_OPT_FORMAT && cl->format != NULL) {
+		ss_cli_once(&cl->seen_format, "--format");
+		*cl->format = ss_cli_format(arg, "--format");
+	} else if (ch == SS_CLI_OPT_STATS && cl->stats != NULL)
+		*cl->stats = 1;
+	else if (ch == SS_CLI_OPT_PROGRESS && cl->progress != NULL)
+		*cl->progress = 1;
+	else
+		return (0);
+	return (1);
+}
+
+int
+ss_cli_getopt(struct ss_cli_opts * cl, int argc, char * const * argv,
+    const char * shortopts, const struct option * longopts)
+{
+	int ch;
+
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) !=
+	    -1 && take_option(cl, ch, optarg))
+		;
+	return (ch);
 }
 
 size_t

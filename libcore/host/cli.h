@@ -3,12 +3,14 @@
 
 /*
  * Conventions shared by every ss-* binary: program name, messages,
- * usage errors, option values, and the --stats / --progress report.
+ * usage errors, option values, the options and keys several commands
+ * share, and the --stats / --progress report.
  *
  * Messages are one line on stderr, "ss-NAME: message".  Exit status is 0
  * on success, 1 when data is rejected and 2 on usage or system errors.
  */
 
+#include <getopt.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -83,26 +85,96 @@ void ss_cli_once(int *, const char *);
  */
 const char * ss_cli_input(int, char * const *);
 
+/**
+ * ss_cli_other_option(argv, ch, usage):
+ * The end of a command's option switch, for an option ${ch} it did not
+ * take: -h calls ${usage} (which exits), -V ss_cli_version(), anything
+ * else ss_cli_bad_option(); exit.
+ */
+void ss_cli_other_option(char * const *, int, void (*)(void))
+    __attribute__((noreturn));
+
 struct ss_identities;
 struct ss_recipients;
 
-/**
- * ss_cli_load_identities(ids, paths, n, input):
- * Load the ${n} identity files ${paths} (given with -i) into ${ids}; exit
- * on error.  A path may be "-" only if the data ${input} does not also
- * come from standard input (a usage error).  No identity at all is a
- * usage error too.
+/* Which keys a command line names (ss_cli_keys_init()). */
+#define SS_CLI_RECIPIENTS	1	/* -r PUBKEY, -R FILE */
+#define SS_CLI_IDENTITIES	2	/* -i FILE */
+
+/*
+ * The keys a command line names: -r keys are added as they come; the
+ * files of -R or -i are loaded once the options are read, when it is
+ * known whether the data comes from standard input too.
  */
-void ss_cli_load_identities(struct ss_identities *, const char * const *,
-    size_t, const char *);
+struct ss_cli_keys {
+	struct ss_recipients * recipients;	/* SS_CLI_RECIPIENTS, or NULL */
+	struct ss_identities * identities;	/* SS_CLI_IDENTITIES, or NULL */
+	const char ** files;			/* -R or -i, in order */
+	size_t nfiles;
+};
 
 /**
- * ss_cli_load_recipients(r, paths, n, input):
- * As ss_cli_load_identities(), for the recipients files given with -R;
- * ${r} may already hold keys from -r, and must hold one in the end.
+ * ss_cli_keys_init(keys, kind, argc):
+ * Start collecting the keys of ${kind} (SS_CLI_RECIPIENTS or
+ * SS_CLI_IDENTITIES) from a command line of ${argc} arguments; exit on
+ * error.
  */
-void ss_cli_load_recipients(struct ss_recipients *, const char * const *,
-    size_t, const char *);
+void ss_cli_keys_init(struct ss_cli_keys *, int, int);
+
+/**
+ * ss_cli_keys_option(keys, ch, arg):
+ * If ${ch} is an option of ${keys}' kind (-r or -R, or -i), take its
+ * value ${arg} and return 1 (a bad -r key exits); otherwise return 0.
+ */
+int ss_cli_keys_option(struct ss_cli_keys *, int, const char *);
+
+/**
+ * ss_cli_keys_load(keys, input):
+ * Load the files given with -R or -i into ${keys}; exit on error.  A
+ * path may be "-" only if the data ${input} (NULL or "-": standard input)
+ * does not also come from standard input (a usage error).  No key at all
+ * (no identity; no recipient from -r or -R) is a usage error too.
+ */
+void ss_cli_keys_load(struct ss_cli_keys *, const char *);
+
+/**
+ * ss_cli_keys_free(keys):
+ * Free what ${keys} holds.
+ */
+void ss_cli_keys_free(struct ss_cli_keys *);
+
+/* The getopt_long() values of the long options ss_cli_getopt() takes. */
+enum {
+	SS_CLI_OPT_STATS = 256,	/* --stats */
+	SS_CLI_OPT_PROGRESS,	/* --progress */
+	SS_CLI_OPT_FORMAT,	/* --format F */
+	SS_CLI_OPT_OWN		/* a command's own long options from here */
+};
+
+/*
+ * The options several commands share, each pointing to where its value
+ * goes in the command's own options (NULL: the command does not take it):
+ * the keys, -o OUT, -d DELIM, --format F, --stats and --progress.
+ */
+struct ss_cli_opts {
+	struct ss_cli_keys keys;	/* started with ss_cli_keys_init() */
+	const char ** output;		/* -o, at most once */
+	uint8_t * delim;		/* -d, at most once */
+	int * format;			/* --format, at most once */
+	int * stats;			/* --stats */
+	int * progress;			/* --progress */
+	int seen_o, seen_d, seen_format;
+};
+
+/**
+ * ss_cli_getopt(cl, argc, argv, shortopts, longopts):
+ * The next option of the command line, as getopt_long() with opterr 0
+ * returns it (${shortopts} starts with ':'), that is not one of ${cl}'s:
+ * those it takes on the way, storing their values (a bad value or a
+ * repeated option is a usage error); -1 after the last option.
+ */
+int ss_cli_getopt(struct ss_cli_opts *, int, char * const *, const char *,
+    const struct option *);
 
 /**
  * ss_cli_size(arg, opt, min, max):

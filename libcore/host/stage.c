@@ -417,12 +417,11 @@ ss_stage_parse(const struct ss_opdef * def, int argc, char ** argv,
 {
 	char shortopts[128], buf[64];
 	struct option * longopts;
-	struct ss_recipients * r;
+	struct ss_cli_keys keys;
 	const struct ss_oparg * a;
-	const char ** rfiles;
 	const char * tee = NULL;
 	int seen_arg[SS_STAGE_ARGS_MAX] = { 0 };
-	size_t nrfiles = 0, nout, i;
+	size_t nout, i;
 	int seen_i = 0, seen_s = 0, seen_o = 0, seen_t = 0, seen_c = 0;
 	int seen_f = 0;
 	int ch, k;
@@ -431,9 +430,8 @@ ss_stage_parse(const struct ss_opdef * def, int argc, char ** argv,
 	o->chunk_size = SS_CHUNK_TARGET;
 	o->flush_ms = SS_STAGE_FLUSH_MS;
 	longopts = make_longopts(def, shortopts);
-	if ((r = ss_recipients_new()) == NULL ||
-	    (rfiles = calloc((size_t)argc, sizeof(*rfiles))) == NULL ||
-	    (o->program = ss_program_new(def->name)) == NULL)
+	ss_cli_keys_init(&keys, SS_CLI_RECIPIENTS, argc);
+	if ((o->program = ss_program_new(def->name)) == NULL)
 		ss_cli_fatal();
 	opterr = 0;
 	optind = 0;
@@ -465,16 +463,9 @@ ss_stage_parse(const struct ss_opdef * def, int argc, char ** argv,
 				ss_cli_fatal();
 			continue;
 		}
+		if (ss_cli_keys_option(&keys, ch, optarg))
+			continue;
 		switch (ch) {
-		case 'r':
-			if (ss_recipients_add(r, optarg)) {
-				ss_err_prefix("-r");
-				ss_cli_fatal();
-			}
-			break;
-		case 'R':
-			rfiles[nrfiles++] = optarg;
-			break;
 		case 'i':
 			ss_cli_once(&seen_i, "-i");
 			o->identity = optarg;
@@ -501,14 +492,8 @@ ss_stage_parse(const struct ss_opdef * def, int argc, char ** argv,
 			o->flush_ms = (int)ss_cli_uint(optarg, "--flush-ms", 0,
 			    60000);
 			break;
-		case 'h':
-			usage();
-			break;
-		case 'V':
-			ss_cli_version();
-			break;
 		default:
-			ss_cli_bad_option(argv, ch);
+			ss_cli_other_option(argv, ch, usage);
 		}
 	}
 	free(longopts);
@@ -526,21 +511,20 @@ ss_stage_parse(const struct ss_opdef * def, int argc, char ** argv,
 	}
 
 	/* The program: the operator's arguments and the recipients. */
-	for (i = 0; mode == SS_STAGE_RUN && i < nrfiles; i++)
-		if (strcmp(rfiles[i], "-") == 0)
+	for (i = 0; mode == SS_STAGE_RUN && i < keys.nfiles; i++)
+		if (strcmp(keys.files[i], "-") == 0)
 			ss_cli_usage_error("-R -: standard input holds the "
 			    "stream: give the recipients as a file");
 	nout = check_program(def, o);
 	if (def->noutputs != NULL)
-		output_recipients(nout, o->program, r, rfiles, nrfiles,
+		output_recipients(nout, o->program, keys.recipients,
+		    keys.files, keys.nfiles,
 		    (mode == SS_STAGE_RUN) ? NULL : "");
 	else
-		ss_cli_load_recipients(r, rfiles, nrfiles,
-		    (mode == SS_STAGE_RUN) ? NULL : "");
-	if (ss_program_add_recipients(o->program, r))
+		ss_cli_keys_load(&keys, (mode == SS_STAGE_RUN) ? NULL : "");
+	if (ss_program_add_recipients(o->program, keys.recipients))
 		ss_cli_fatal();
-	ss_recipients_free(r);
-	free(rfiles);
+	ss_cli_keys_free(&keys);
 
 	if (mode == SS_STAGE_PROGRAM)
 		return;

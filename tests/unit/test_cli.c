@@ -1,4 +1,7 @@
-/* Unit tests for libcore/host/cli.c: option values and usage errors. */
+/*
+ * Unit tests for libcore/host/cli.c: option values, the options and keys
+ * commands share, and usage errors.
+ */
 
 #include <fcntl.h>
 #include <getopt.h>
@@ -10,7 +13,9 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "convert.h"
 #include "err.h"
+#include "key.h"
 
 #include "check_util.h"
 
@@ -205,7 +210,93 @@ START_TEST(test_stats)
 }
 END_TEST
 
+
 #define NELEMS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* ss_cli_getopt() takes the shared options and returns the others. */
+START_TEST(test_getopt)
+{
+	static const struct option longopts[] = {
+		{ "identity", required_argument, NULL, 'i' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "stats", no_argument, NULL, SS_CLI_OPT_STATS },
+		{ "format", required_argument, NULL, SS_CLI_OPT_FORMAT },
+		{ "own", no_argument, NULL, SS_CLI_OPT_OWN },
+		{ NULL, 0, NULL, 0 }
+	};
+	static char * argv[] = { "ss-test", "-i", "a.key", "--stats",
+	    "--own", "-d", "tab", "--format", "ndjson", "-ib.key", "-o",
+	    "out", "-x", "in.ss", NULL };
+	const int argc = NELEMS(argv) - 1;
+	const char * output = NULL;
+	uint8_t delim = ',';
+	int format = SS_FORMAT_CSV, stats = 0, progress = 0;
+	struct ss_cli_opts cl = {
+		.output = &output, .delim = &delim, .format = &format,
+		.stats = &stats, .progress = &progress,
+	};
+
+	ss_cli_keys_init(&cl.keys, SS_CLI_IDENTITIES, argc);
+	optind = 0;
+	ck_assert_int_eq(ss_cli_getopt(&cl, argc, argv, ":i:o:d:x",
+	    longopts), SS_CLI_OPT_OWN);
+	ck_assert_int_eq(ss_cli_getopt(&cl, argc, argv, ":i:o:d:x",
+	    longopts), 'x');
+	ck_assert_int_eq(ss_cli_getopt(&cl, argc, argv, ":i:o:d:x",
+	    longopts), -1);
+	ck_assert_int_eq(optind, argc - 1);
+	ck_assert_str_eq(argv[optind], "in.ss");
+	ck_assert_str_eq(output, "out");
+	ck_assert_uint_eq(delim, '\t');
+	ck_assert_int_eq(format, SS_FORMAT_NDJSON);
+	ck_assert_int_eq(stats, 1);
+	ck_assert_int_eq(progress, 0);
+	ck_assert_int_eq(cl.seen_d, 1);
+	ck_assert_uint_eq(cl.keys.nfiles, 2);
+	ck_assert_str_eq(cl.keys.files[0], "a.key");
+	ck_assert_str_eq(cl.keys.files[1], "b.key");
+	ck_assert_ptr_null(cl.keys.recipients);
+	ss_cli_keys_free(&cl.keys);
+}
+END_TEST
+
+/* -r keys are added at once, -R files kept for later; -i is not theirs. */
+START_TEST(test_keys_recipients)
+{
+	struct ss_cli_keys keys;
+	uint8_t pk[SS_KEY_LEN], sk[SS_KEY_LEN];
+	char text[SS_PUBKEY_TEXT_LEN + 1];
+
+	ck_assert_int_eq(ss_key_generate(pk, sk), 0);
+	ck_assert_int_eq(ss_key_public_encode(text, pk), 0);
+	ss_cli_keys_init(&keys, SS_CLI_RECIPIENTS, 4);
+	ck_assert_ptr_null(keys.identities);
+	ck_assert_int_eq(ss_cli_keys_option(&keys, 'r', text), 1);
+	ck_assert_int_eq(ss_cli_keys_option(&keys, 'R', "more.pub"), 1);
+	ck_assert_int_eq(ss_cli_keys_option(&keys, 'i', "x.key"), 0);
+	ck_assert_int_eq(ss_cli_keys_option(&keys, 'o', "out"), 0);
+	ck_assert_uint_eq(keys.recipients->n, 1);
+	ck_assert_uint_eq(keys.nfiles, 1);
+	ck_assert_str_eq(keys.files[0], "more.pub");
+	ss_cli_keys_free(&keys);
+	ck_assert_ptr_null(keys.recipients);
+	ck_assert_ptr_null(keys.files);
+}
+END_TEST
+
+/* No key at all, or a key file on standard input with the data. */
+START_TEST(test_keys_usage)
+{
+	struct ss_cli_keys keys;
+
+	ss_cli_keys_init(&keys, (_i % 2 == 0) ? SS_CLI_IDENTITIES :
+	    SS_CLI_RECIPIENTS, 2);
+	if (_i >= 2)
+		(void)ss_cli_keys_option(&keys, (_i % 2 == 0) ? 'i' : 'R',
+		    "-");
+	ss_cli_keys_load(&keys, NULL);
+}
+END_TEST
 
 /* Usage errors print on stderr by design: keep the test log readable. */
 static void
@@ -231,6 +322,8 @@ cli_suite(void)
 	tcase_add_test(tc, test_uint_valid);
 	tcase_add_test(tc, test_delim_valid);
 	tcase_add_test(tc, test_stats);
+	tcase_add_test(tc, test_getopt);
+	tcase_add_test(tc, test_keys_recipients);
 	suite_add_tcase(s, tc);
 
 	tcase_add_checked_fixture(te, quiet, NULL);
@@ -245,6 +338,7 @@ cli_suite(void)
 	tcase_add_exit_test(te, test_fatal_status, SS_EXIT_DATA);
 	tcase_add_loop_exit_test(te, test_bad_option, SS_EXIT_SYS, 0, 3);
 	tcase_add_exit_test(te, test_version, SS_EXIT_OK);
+	tcase_add_loop_exit_test(te, test_keys_usage, SS_EXIT_SYS, 0, 4);
 	suite_add_tcase(s, te);
 	return (s);
 }
