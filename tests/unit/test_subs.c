@@ -943,48 +943,10 @@ START_TEST(test_property)
 END_TEST
 
 /*
- * Matching allocates nothing once warm.  The test program's own
- * malloc(), calloc() and realloc() count calls and pass them to glibc's;
- * not under the sanitizers, which bring their own.
+ * Matching allocates nothing once warm: alloc_count.h counts the test
+ * program's allocations (not under the sanitizers, which bring their own).
  */
-#if defined(__SANITIZE_ADDRESS__)
-#define NO_ALLOC_COUNT
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
-#define NO_ALLOC_COUNT
-#endif
-#endif
-
-#ifndef NO_ALLOC_COUNT
-extern void * __libc_malloc(size_t);
-extern void * __libc_calloc(size_t, size_t);
-extern void * __libc_realloc(void *, size_t);
-static unsigned long nallocs;
-
-void *
-malloc(size_t n)
-{
-
-	nallocs++;
-	return (__libc_malloc(n));
-}
-
-void *
-calloc(size_t n, size_t size)
-{
-
-	nallocs++;
-	return (__libc_calloc(n, size));
-}
-
-void *
-realloc(void * p, size_t n)
-{
-
-	nallocs++;
-	return (__libc_realloc(p, n));
-}
-#endif
+#include "alloc_count.h"
 
 START_TEST(test_no_alloc)
 {
