@@ -7,15 +7,12 @@
 
 #include <stdlib.h>
 
-#include <sodium.h>
-
 #include "batch.h"
 #include "csv.h"
 #include "err.h"
 #include "io.h"
 
-int LLVMFuzzerInitialize(int *, char ***);
-int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+#include "fuzz_util.h"
 
 static struct ss_output * out;
 
@@ -23,10 +20,7 @@ int
 LLVMFuzzerInitialize(int * argc, char *** argv)
 {
 
-	(void)argc;
-	(void)argv;
-	if (sodium_init() < 0)
-		abort();
+	fu_init(argc, argv);
 	if ((out = ss_output_open("/dev/null", 0)) == NULL)
 		abort();
 	return (0);

@@ -93,16 +93,16 @@
 #include "platform_dir.h"
 #include "program.h"
 
-int LLVMFuzzerInitialize(int *, char ***);
-int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+#include "fuzz_util.h"
 
 #define DEFAULT_FIELDS	"b,x=a"
 #define FIELDS_MAX	256
 #define CALLS_MAX	256
 
-static char dir[4096];
+static char dir[FU_DIR_MAX];
 /* The files in it. */
-static char image_path[4200], id_path[4200], plat_path[4200];
+static char image_path[FU_PATH_MAX], id_path[FU_PATH_MAX];
+static char plat_path[FU_PATH_MAX];
 static uint8_t * out;			/* grown by ss_enclave_ecall_grow */
 static size_t outcap;
 static uint8_t * small;			/* SS_ECALL_OUT_MIN */
@@ -208,28 +208,14 @@ static uint8_t *
 program_init(struct ss_program * p, uint32_t flags, uint32_t chunk_size,
     uint8_t keykind, const void * key, size_t keylen, size_t * len)
 {
-	struct ss_msg_init m;
-	uint8_t * prog, * req;
+	struct ss_msg_init m = {
+		.flags = flags, .chunk_size = chunk_size, .keykind = keykind,
+		.image = ss_msg_str(image_path),
+		.platform_dir = ss_msg_str(plat_path),
+		.key = { key, keylen }, .keyname = ss_msg_str("key"),
+	};
 
-	memset(&m, 0, sizeof(m));
-	if (ss_program_add(p, SS_PROGRAM_RECIPIENT, consumer_pk,
-	    strlen(consumer_pk)) != 0 ||
-	    ss_program_encode(p, &prog, &m.program.len) != 0)
-		abort();
-	ss_program_free(p);
-	m.flags = flags;
-	m.chunk_size = chunk_size;
-	m.keykind = keykind;
-	m.program.p = prog;
-	m.image = ss_msg_str(image_path);
-	m.platform_dir = ss_msg_str(plat_path);
-	m.key.p = key;
-	m.key.len = keylen;
-	m.keyname = ss_msg_str("key");
-	if (ss_msg_init_encode(&m, &req, len) != 0)
-		abort();
-	free(prog);
-	return (req);
+	return (fu_init_request(&m, p, consumer_pk, len));
 }
 
 /* Build an INIT request for ss-map -f ${fields} -r CONSUMER. */
@@ -246,81 +232,34 @@ init_request(const char * fields, uint32_t flags, uint32_t chunk_size,
 	    len));
 }
 
-static void
-write_file(const char * path, const char * text)
-{
-	FILE * f;
-
-	if ((f = fopen(path, "w")) == NULL || fputs(text, f) == EOF ||
-	    fclose(f) != 0) {
-		perror(path);
-		abort();
-	}
-}
-
 int
 LLVMFuzzerInitialize(int * argc, char *** argv)
 {
-	const char * tmp = getenv("TMPDIR");
-	uint8_t sk[SS_KEY_LEN], pk[SS_KEY_LEN], salt[SS_SALT_LEN];
+	uint8_t sk[SS_KEY_LEN], pk[SS_KEY_LEN];
 	struct ss_recipients * r;
 	struct ss_msg_identity id;
 	uint8_t * req;
 	size_t i, len;
 
-	(void)argc;
-	(void)argv;
-	if (sodium_init() < 0)
-		abort();
+	fu_init(argc, argv);
 	trace = (getenv("FUZZ_ECALL_TRACE") != NULL);
-	snprintf(dir, sizeof(dir), "%s/fuzz_ecall.XXXXXX",
-	    (tmp != NULL && tmp[0] != '\0') ? tmp : "/tmp");
-	if (mkdtemp(dir) == NULL) {
-		perror(dir);
-		abort();
-	}
+	/* The image, the stage's identity file, the input streams' headers. */
+	r = fu_stage_dir(dir, image_path, id_path, "fuzz_ecall");
 	atexit(cleanup);
-	snprintf(image_path, sizeof(image_path), "%s/image", dir);
-	snprintf(id_path, sizeof(id_path), "%s/id", dir);
 	snprintf(plat_path, sizeof(plat_path), "%s/plat", dir);
 	outcap = SS_ECALL_OUT_MIN;
 	if ((out = malloc(outcap)) == NULL ||
 	    (small = malloc(SS_ECALL_OUT_MIN)) == NULL)
 		abort();
-	write_file(image_path, "a stand-in enclave image\n");
-
-	/* The stage's identity file, and the input stream's header. */
-	for (i = 0; i < SS_KEY_LEN; i++)
-		sk[i] = (uint8_t)(0x60 + i);
-	if (ss_key_write_identity(id_path, sk) != 0 ||
-	    ss_key_public_of(pk, sk) != 0 ||
-	    ss_key_public_encode((char *)out, pk) != 0 ||
-	    (r = ss_recipients_new()) == NULL ||
-	    ss_recipients_add(r, (const char *)out) != 0)
-		abort();
-	if ((file_key = sodium_malloc(SS_FILE_KEY_LEN)) == NULL)
-		abort();
-	memset(file_key, 0x5f, SS_FILE_KEY_LEN);
-	memset(salt, 0x5a, sizeof(salt));
-	if (ss_frame_header_seal(header, r, file_key, salt, NULL) != 0)
-		abort();
-	for (i = 0; i < FRAMED_IN_MAX; i++) {
-		if ((in_keys[i] = sodium_malloc(SS_FILE_KEY_LEN)) == NULL)
-			abort();
-		memset(in_keys[i], 0x30 + (int)i, SS_FILE_KEY_LEN);
-		memset(salt, 0x40 + (int)i, sizeof(salt));
-		if (ss_frame_header_seal(in_headers[i], r, in_keys[i], salt,
-		    NULL) != 0)
-			abort();
-	}
+	file_key = fu_input_header(r, header, 0x5f, 0x5a);
+	for (i = 0; i < FRAMED_IN_MAX; i++)
+		in_keys[i] = fu_input_header(r, in_headers[i], 0x30 + (int)i,
+		    0x40 + (int)i);
 	ss_recipients_free(r);
 
 	/* The output recipient. */
-	for (i = 0; i < SS_KEY_LEN; i++)
-		sk[i] = (uint8_t)(0x20 + i);
-	if (ss_key_public_of(pk, sk) != 0 ||
-	    ss_key_public_encode(consumer_pk, pk) != 0 ||
-	    (consumer = ss_identities_new()) == NULL ||
+	fu_consumer_key(consumer_pk, sk, pk);
+	if ((consumer = ss_identities_new()) == NULL ||
 	    ss_identities_add(consumer, sk) != 0)
 		abort();
 

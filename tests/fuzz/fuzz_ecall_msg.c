@@ -16,7 +16,7 @@
 #include "ecall_msg.h"
 #include "err.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+#include "fuzz_util.h"
 
 #define NOUT	4
 

@@ -21,8 +21,7 @@
 #include "err.h"
 #include "expr.h"
 
-int LLVMFuzzerInitialize(int *, char ***);
-int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+#include "fuzz_util.h"
 
 #define NCOLS	7
 #define NEXTRA	2
@@ -56,40 +55,16 @@ static size_t extralen[NRECS][NEXTRA];
 int
 LLVMFuzzerInitialize(int * argc, char *** argv)
 {
-	struct ss_batch_builder * bb;
-	const uint8_t * f[NCOLS];
-	const uint8_t * pt;
-	uint8_t * copy;
-	size_t fl[NCOLS], len, i, j;
+	size_t i, j;
 
-	(void)argc;
-	(void)argv;
-	for (i = 0; i < NNAMES; i++) {
-		names[i] = (const uint8_t *)colnames[i];
-		namelens[i] = strlen(colnames[i]);
-	}
-	if ((bb = ss_batch_builder_new(NCOLS, SS_CHUNK_TARGET)) == NULL)
-		abort();
-	for (i = 0; i < NRECS; i++) {
-		for (j = 0; j < NCOLS; j++) {
-			f[j] = (const uint8_t *)recs[i][j];
-			fl[j] = strlen(recs[i][j]);
-		}
+	fu_init(argc, argv);
+	fu_names(names, namelens, colnames, NNAMES);
+	fu_batch(&batch, recs[0], NRECS, NCOLS, NNAMES);
+	for (i = 0; i < NRECS; i++)
 		for (j = 0; j < NEXTRA; j++) {
 			extra[i][j] = (const uint8_t *)recs[i][NCOLS + j];
 			extralen[i][j] = strlen(recs[i][NCOLS + j]);
 		}
-		if (ss_batch_builder_add(bb, f, fl))
-			abort();
-	}
-	/* The batch outlives the builder: keep a copy of its bytes. */
-	if (ss_batch_builder_finish(bb, SS_BATCH_RECORDS, &pt, &len) ||
-	    (copy = malloc(len)) == NULL)
-		abort();
-	memcpy(copy, pt, len);
-	if (ss_batch_parse(&batch, copy, len))
-		abort();
-	ss_batch_builder_free(bb);
 	return (0);
 }
 

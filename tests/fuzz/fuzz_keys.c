@@ -15,14 +15,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sodium.h>
-
 #include "err.h"
 #include "key.h"
 #include "keyfile.h"
 
-int LLVMFuzzerInitialize(int *, char ***);
-int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+#include "fuzz_util.h"
 
 static char path[4096];
 static int fd = -1;
@@ -38,14 +35,9 @@ cleanup(void)
 int
 LLVMFuzzerInitialize(int * argc, char *** argv)
 {
-	const char * tmp = getenv("TMPDIR");
 
-	(void)argc;
-	(void)argv;
-	if (sodium_init() < 0)
-		abort();
-	snprintf(path, sizeof(path), "%s/fuzz_keys.XXXXXX",
-	    (tmp != NULL && tmp[0] != '\0') ? tmp : "/tmp");
+	fu_init(argc, argv);
+	fu_tmp_path(path, sizeof(path), "fuzz_keys");
 	/* mkstemp makes the file 0600, as an identity file must be. */
 	if ((fd = mkstemp(path)) == -1) {
 		perror(path);

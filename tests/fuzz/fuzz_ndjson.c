@@ -25,41 +25,23 @@
 #include <unistd.h>
 
 #include <jansson.h>
-#include <sodium.h>
 
 #include "batch.h"
 #include "err.h"
-#include "grow.h"
 #include "io.h"
 #include "ndjson.h"
 
-int LLVMFuzzerInitialize(int *, char ***);
-int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+#include "fuzz_util.h"
 
 #define COLUMNS	"id,lat,pos.lat,t,when=time"
 
 /* What one import produced. */
 struct outcome {
-	int rc;
-	char err[1100];
-	uint8_t * buf;		/* line, n, then n times len, bytes */
-	size_t len, cap;
-	size_t nrecords;	/* callbacks, the names included */
+	struct fu_records r;	/* every callback, the names included */
 	struct ss_batch_builder * bb;
 	uint8_t * schema;	/* the names as a schema chunk */
 	size_t schemalen;
 };
-
-static void
-put(struct outcome * o, const void * p, size_t len)
-{
-
-	if (ss_grow(&o->buf, &o->cap, o->len + len, 1))
-		abort();
-	if (len > 0)
-		memcpy(o->buf + o->len, p, len);
-	o->len += len;
-}
 
 static int
 on_record(void * cookie, const uint8_t * const * fields, const size_t * lens,
@@ -67,22 +49,15 @@ on_record(void * cookie, const uint8_t * const * fields, const size_t * lens,
 {
 	struct outcome * o = cookie;
 	const uint8_t * pt;
-	uint64_t v;
 	size_t i, len;
 
 	if (n == 0)
 		abort();
-	put(o, &line, sizeof(line));
-	v = n;
-	put(o, &v, sizeof(v));
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		if (fields[i] == NULL)
 			abort();
-		v = lens[i];
-		put(o, &v, sizeof(v));
-		put(o, fields[i], lens[i]);
-	}
-	if (o->nrecords++ == 0) {
+	fu_records_add(&o->r, fields, lens, n, line);
+	if (o->r.nrecords == 1) {
 		if ((o->bb = ss_batch_builder_new((uint32_t)n, SIZE_MAX)) ==
 		    NULL || ss_batch_builder_add(o->bb, fields, lens) ||
 		    ss_batch_builder_finish(o->bb, SS_BATCH_SCHEMA, &pt, &len))
@@ -104,10 +79,7 @@ outcome_reset(struct outcome * o)
 	free(o->schema);
 	o->bb = NULL;
 	o->schema = NULL;
-	o->rc = 0;
-	o->len = 0;
-	o->nrecords = 0;
-	o->err[0] = '\0';
+	fu_records_clear(&o->r);
 }
 
 /* Piece sizes: SIZE_MAX whole, 0 a byte at a time, else up to max. */
@@ -123,47 +95,20 @@ import(struct outcome * o, const uint8_t * in, size_t size,
 	if ((nr = ss_ndjson_reader_new(columns, flatten, on_record, o)) ==
 	    NULL)
 		abort();
-	o->rc = ss_ndjson_reader_begin(nr);
-	while (o->rc == 0 && pos < size) {
-		if (max == SIZE_MAX)
-			n = size;
-		else if (max == 0)
-			n = 1;
-		else {
-			seed ^= seed << 13;
-			seed ^= seed >> 7;
-			seed ^= seed << 17;
-			n = (size_t)(seed % (max + 1));
-		}
-		if (n > size - pos)
-			n = size - pos;
-		o->rc = ss_ndjson_reader_feed(nr, in + pos, n);
+	o->r.rc = ss_ndjson_reader_begin(nr);
+	while (o->r.rc == 0 && pos < size) {
+		n = fu_piece(&seed, max, size - pos);
+		o->r.rc = ss_ndjson_reader_feed(nr, in + pos, n);
 		pos += n;
 	}
-	if (o->rc == 0)
-		o->rc = ss_ndjson_reader_finish(nr);
-	if (o->rc != 0) {
-		snprintf(o->err, sizeof(o->err), "%s", ss_err_msg());
+	if (o->r.rc == 0)
+		o->r.rc = ss_ndjson_reader_finish(nr);
+	if (o->r.rc != 0) {
+		snprintf(o->r.err, sizeof(o->r.err), "%s", ss_err_msg());
 		if (ss_err_status() != SS_EXIT_DATA)
 			abort();
 	}
 	ss_ndjson_reader_free(nr);
-}
-
-static void
-compare(const struct outcome * a, const struct outcome * b, const char * what)
-{
-
-	if (a->rc != b->rc || strcmp(a->err, b->err) != 0) {
-		fprintf(stderr, "fuzz_ndjson: %s: outcome differs: %d '%s' vs "
-		    "%d '%s'\n", what, a->rc, a->err, b->rc, b->err);
-		abort();
-	}
-	if (a->nrecords != b->nrecords || a->len != b->len ||
-	    (a->len > 0 && memcmp(a->buf, b->buf, a->len) != 0)) {
-		fprintf(stderr, "fuzz_ndjson: %s: records differ\n", what);
-		abort();
-	}
 }
 
 static int
@@ -202,7 +147,7 @@ export(struct outcome * o, struct ss_batch * schema, struct ss_batch * recs,
 	    ss_ndjson_writer_batch(nw, schema))
 		abort();
 	recs->nrecords = 0;
-	if (o->nrecords > 1) {
+	if (o->r.nrecords > 1) {
 		if (ss_batch_builder_finish(o->bb, SS_BATCH_RECORDS, &pt,
 		    &len) || ss_batch_parse(recs, pt, len) ||
 		    ss_ndjson_writer_batch(nw, recs))
@@ -291,12 +236,12 @@ check_again(const struct ss_batch * recs, struct outcome * o)
 	size_t len, l1, l2, r, i;
 	char n1[80], n2[80];
 
-	if (o->rc != 0) {
+	if (o->r.rc != 0) {
 		fprintf(stderr, "fuzz_ndjson: the export did not import: "
-		    "%s\n", o->err);
+		    "%s\n", o->r.err);
 		abort();
 	}
-	if (o->nrecords != recs->nrecords + 1)
+	if (o->r.nrecords != recs->nrecords + 1)
 		abort();
 	if (recs->nrecords == 0)
 		return;
@@ -327,10 +272,7 @@ int
 LLVMFuzzerInitialize(int * argc, char *** argv)
 {
 
-	(void)argc;
-	(void)argv;
-	if (sodium_init() < 0)
-		abort();
+	fu_init(argc, argv);
 	/* The exporter writes to standard output: make that a memfd. */
 	if ((capture_fd = memfd_create("fuzz_ndjson", 0)) == -1 ||
 	    dup2(capture_fd, STDOUT_FILENO) == -1)
@@ -382,21 +324,21 @@ export_raw(const uint8_t * data, size_t size)
 	o.schemalen = len;
 	if (ss_batch_builder_add(o.bb, cells, lens))
 		abort();
-	o.nrecords = 2;
+	o.r.nrecords = 2;
 	text = export(&o, &schema, &recs, &textlen);
 	check_json(text, textlen, &schema, &recs);
 	free(text);
 	outcome_reset(&o);
-	free(o.buf);
+	free(o.r.buf);
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t * data, size_t size)
 {
-	uint64_t seed = 14695981039346656037ULL;
 	struct ss_batch schema, recs;
 	const char * columns;
-	size_t max, i, textlen;
+	size_t max, textlen;
+	uint64_t seed;
 	int flatten;
 	char * text;
 
@@ -405,19 +347,17 @@ LLVMFuzzerTestOneInput(const uint8_t * data, size_t size)
 	flatten = data[0] & 1;
 	columns = (data[0] & 2) ? COLUMNS : NULL;
 	max = 1 + (data[0] >> 2);
-	for (i = 0; i < size; i++)
-		seed = (seed ^ data[i]) * 1099511628211ULL;
-	seed |= 1;
+	seed = fu_seed(data, size);
 	data++;
 	size--;
 
 	export_raw(data, size);
 	import(&ref, data, size, columns, flatten, SIZE_MAX, 0);
 	import(&other, data, size, columns, flatten, max, seed);
-	compare(&ref, &other, "pieces");
+	fu_records_compare("fuzz_ndjson", &ref.r, &other.r, "pieces");
 	import(&other, data, size, columns, flatten, 0, 0);
-	compare(&ref, &other, "bytes");
-	if (ref.rc != 0 || ref.nrecords == 0) {
+	fu_records_compare("fuzz_ndjson", &ref.r, &other.r, "bytes");
+	if (ref.r.rc != 0 || ref.r.nrecords == 0) {
 		outcome_reset(&ref);
 		outcome_reset(&other);
 		return (0);

@@ -13,23 +13,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "err.h"
 #include "program.h"
 #include "tee_quote.h"
 
-int LLVMFuzzerInitialize(int *, char ***);
-int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+#include "fuzz_util.h"
 
 int
 LLVMFuzzerInitialize(int * argc, char *** argv)
 {
 
-	(void)argc;
-	(void)argv;
-	if (sodium_init() < 0)
-		abort();
+	fu_init(argc, argv);
 	return (0);
 }
 

@@ -28,8 +28,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sodium.h>
-
 #include "batch.h"
 #include "ecall.h"
 #include "ecall_msg.h"
@@ -40,8 +38,7 @@
 #include "keyfile.h"
 #include "program.h"
 
-int LLVMFuzzerInitialize(int *, char ***);
-int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+#include "fuzz_util.h"
 
 #define LINES_MAX	512
 #define CELLS_MAX	64
@@ -75,7 +72,7 @@ static const struct {
 };
 #define NPROGRAMS	(sizeof(programs) / sizeof(programs[0]))
 
-static char dir[4096], image_path[4200], id_path[4200];
+static char dir[FU_DIR_MAX], image_path[FU_PATH_MAX], id_path[FU_PATH_MAX];
 static char consumer_pk[SS_PUBKEY_TEXT_LEN + 1];
 static uint8_t * out;
 static size_t outcap;
@@ -111,12 +108,16 @@ call(uint32_t id, const uint8_t * in, size_t inlen)
 	return (1);
 }
 
+/* The INIT request of programs[${k}], with the stage's identity file. */
 static uint8_t *
 init_request(size_t k, size_t * len)
 {
+	struct ss_msg_init m = {
+		.chunk_size = 1024, .keykind = SS_KEY_IDENTITY,
+		.image = ss_msg_str(image_path), .platform_dir = ss_msg_str(dir),
+		.key = ss_msg_str(id_path), .keyname = ss_msg_str("key"),
+	};
 	struct ss_program * p;
-	struct ss_msg_init m;
-	uint8_t * prog, * req;
 	size_t i;
 
 	if ((p = ss_program_new("reduce")) == NULL)
@@ -126,74 +127,23 @@ init_request(size_t k, size_t * len)
 		    programs[k].args[i + 1],
 		    strlen(programs[k].args[i + 1])) != 0)
 			abort();
-	memset(&m, 0, sizeof(m));
-	if (ss_program_add(p, SS_PROGRAM_RECIPIENT, consumer_pk,
-	    strlen(consumer_pk)) != 0 ||
-	    ss_program_encode(p, &prog, &m.program.len) != 0)
-		abort();
-	ss_program_free(p);
-	m.chunk_size = 1024;
-	m.keykind = SS_KEY_IDENTITY;
-	m.program.p = prog;
-	m.image = ss_msg_str(image_path);
-	m.platform_dir = ss_msg_str(dir);
-	m.key = ss_msg_str(id_path);
-	m.keyname = ss_msg_str("key");
-	if (ss_msg_init_encode(&m, &req, len) != 0)
-		abort();
-	free(prog);
-	return (req);
+	return (fu_init_request(&m, p, consumer_pk, len));
 }
 
 int
 LLVMFuzzerInitialize(int * argc, char *** argv)
 {
-	const char * tmp = getenv("TMPDIR");
-	uint8_t sk[SS_KEY_LEN], pk[SS_KEY_LEN], salt[SS_SALT_LEN];
 	struct ss_recipients * r;
-	char pub[SS_PUBKEY_TEXT_LEN + 1];
-	FILE * f;
-	size_t i;
 
-	(void)argc;
-	(void)argv;
-	if (sodium_init() < 0)
-		abort();
-	snprintf(dir, sizeof(dir), "%s/fuzz_reduce.XXXXXX",
-	    (tmp != NULL && tmp[0] != '\0') ? tmp : "/tmp");
-	if (mkdtemp(dir) == NULL) {
-		perror(dir);
-		abort();
-	}
+	fu_init(argc, argv);
+	r = fu_stage_dir(dir, image_path, id_path, "fuzz_reduce");
 	atexit(cleanup);
-	snprintf(image_path, sizeof(image_path), "%s/image", dir);
-	snprintf(id_path, sizeof(id_path), "%s/id", dir);
-	if ((f = fopen(image_path, "w")) == NULL ||
-	    fputs("a stand-in enclave image\n", f) == EOF || fclose(f) != 0)
-		abort();
+	file_key = fu_input_header(r, header, 0x5f, 0x5a);
+	ss_recipients_free(r);
 	outcap = SS_ECALL_OUT_MIN;
 	if ((out = malloc(outcap)) == NULL)
 		abort();
-	for (i = 0; i < SS_KEY_LEN; i++)
-		sk[i] = (uint8_t)(0x60 + i);
-	if (ss_key_write_identity(id_path, sk) != 0 ||
-	    ss_key_public_of(pk, sk) != 0 ||
-	    ss_key_public_encode(pub, pk) != 0 ||
-	    (r = ss_recipients_new()) == NULL ||
-	    ss_recipients_add(r, pub) != 0)
-		abort();
-	if ((file_key = sodium_malloc(SS_FILE_KEY_LEN)) == NULL)
-		abort();
-	memset(file_key, 0x5f, SS_FILE_KEY_LEN);
-	memset(salt, 0x5a, sizeof(salt));
-	if (ss_frame_header_seal(header, r, file_key, salt, NULL) != 0)
-		abort();
-	ss_recipients_free(r);
-	for (i = 0; i < SS_KEY_LEN; i++)
-		sk[i] = (uint8_t)(0x20 + i);
-	if (ss_key_public_of(pk, sk) != 0 ||
-	    ss_key_public_encode(consumer_pk, pk) != 0)
-		abort();
+	fu_consumer_key(consumer_pk, NULL, NULL);
 	return (0);
 }
 

@@ -18,16 +18,13 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include <sodium.h>
-
 #include "batch.h"
 #include "err.h"
 #include "io.h"
 #include "key.h"
 #include "stream.h"
 
-int LLVMFuzzerInitialize(int *, char ***);
-int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+#include "fuzz_util.h"
 
 static struct ss_identities * ids;
 static int memfd = -1;
@@ -36,14 +33,9 @@ int
 LLVMFuzzerInitialize(int * argc, char *** argv)
 {
 	uint8_t sk[SS_KEY_LEN];
-	size_t i;
 
-	(void)argc;
-	(void)argv;
-	if (sodium_init() < 0)
-		abort();
-	for (i = 0; i < SS_KEY_LEN; i++)
-		sk[i] = (uint8_t)(0x60 + i);
+	fu_init(argc, argv);
+	fu_fixed_key(sk, 0x60);
 	if ((ids = ss_identities_new()) == NULL ||
 	    ss_identities_add(ids, sk) != 0)
 		abort();

@@ -22,8 +22,7 @@
 #include "expr.h"
 #include "subs.h"
 
-int LLVMFuzzerInitialize(int *, char ***);
-int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+#include "fuzz_util.h"
 
 #define NCOLS	7
 #define NRECS	8
@@ -50,35 +49,10 @@ static struct ss_batch batch;
 int
 LLVMFuzzerInitialize(int * argc, char *** argv)
 {
-	struct ss_batch_builder * bb;
-	const uint8_t * f[NCOLS];
-	const uint8_t * pt;
-	uint8_t * copy;
-	size_t fl[NCOLS], len, i, j;
 
-	(void)argc;
-	(void)argv;
-	for (i = 0; i < NCOLS; i++) {
-		names[i] = (const uint8_t *)colnames[i];
-		namelens[i] = strlen(colnames[i]);
-	}
-	if ((bb = ss_batch_builder_new(NCOLS, SS_CHUNK_TARGET)) == NULL)
-		abort();
-	for (i = 0; i < NRECS; i++) {
-		for (j = 0; j < NCOLS; j++) {
-			f[j] = (const uint8_t *)recs[i][j];
-			fl[j] = strlen(recs[i][j]);
-		}
-		if (ss_batch_builder_add(bb, f, fl))
-			abort();
-	}
-	if (ss_batch_builder_finish(bb, SS_BATCH_RECORDS, &pt, &len) ||
-	    (copy = malloc(len)) == NULL)
-		abort();
-	memcpy(copy, pt, len);
-	if (ss_batch_parse(&batch, copy, len))
-		abort();
-	ss_batch_builder_free(bb);
+	fu_init(argc, argv);
+	fu_names(names, namelens, colnames, NCOLS);
+	fu_batch(&batch, recs[0], NRECS, NCOLS, NCOLS);
 	return (0);
 }
 

@@ -17,7 +17,7 @@
 #include "key.h"
 #include "subscribers.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+#include "fuzz_util.h"
 
 static const char * const names[] = { "a", "b", "Origin" };
 
