@@ -2,9 +2,10 @@
 #define SS_CHECK_UTIL_H
 
 /*
- * Helpers shared by the unit tests: hex decoding, scratch directories and
- * whole-file reads and writes.  Everything is static inline so that a test
- * file uses only what it needs without unused-function warnings.
+ * Helpers shared by the unit tests: hex decoding, scratch directories (and
+ * the fixture that gives each test one), whole-file reads and writes, and
+ * running a suite.  Everything is static inline so that a test file uses
+ * only what it needs without unused-function warnings.
  */
 
 #include <sys/stat.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include <check.h>
+#include <sodium.h>
 
 /* Decode the hex string ${hex} (spaces ignored) into ${out}; its length. */
 static inline size_t
@@ -104,6 +106,37 @@ tu_rmdir(const char * dir)
 	rmdir(dir);
 }
 
+/*
+ * The scratch directory of the running test, in test cases with the
+ * fixture tu_dir_setup, tu_dir_teardown: made fresh before each test
+ * (with umask 022, so that new files get the modes a user's would) and
+ * removed after it.
+ */
+static char tu_dir[256];
+
+static inline void
+tu_dir_setup(void)
+{
+
+	umask(022);
+	tu_mkdtemp(tu_dir);
+}
+
+static inline void
+tu_dir_teardown(void)
+{
+
+	tu_rmdir(tu_dir);
+}
+
+/* The path of the file ${name} in tu_dir (as tu_path() returns it). */
+static inline char *
+tu_file(const char * name)
+{
+
+	return (tu_path(tu_dir, name));
+}
+
 /* Create ${path} (mode ${mode}, exactly) holding ${len} bytes of ${buf}. */
 static inline void
 tu_write_file(const char * path, const void * buf, size_t len, mode_t mode)
@@ -163,6 +196,16 @@ tu_run(Suite * s)
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	return (failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
+}
+
+/* Initialise libsodium, then run the suite ${s} as tu_run() does. */
+static inline int
+tu_run_sodium(Suite * s)
+{
+
+	if (sodium_init() < 0)
+		return (EXIT_FAILURE);
+	return (tu_run(s));
 }
 
 #endif /* !SS_CHECK_UTIL_H */

@@ -529,7 +529,5 @@ int
 main(void)
 {
 
-	if (sodium_init() < 0)
-		return (EXIT_FAILURE);
-	return (tu_run(batch_suite()));
+	return (tu_run_sodium(batch_suite()));
 }

@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include <check.h>
-#include <sodium.h>
 
 #include "convert.h"
 #include "err.h"
@@ -18,7 +17,6 @@
 
 #include "check_util.h"
 
-static char dir[256];
 static struct ss_recipients * recipients;
 static struct ss_identities * identities, * strangers;
 
@@ -28,8 +26,7 @@ setup(void)
 	uint8_t sk[SS_KEY_LEN], pk[SS_KEY_LEN];
 	char text[SS_PUBKEY_TEXT_LEN + 1];
 
-	umask(022);
-	tu_mkdtemp(dir);
+	tu_dir_setup();
 	ck_assert_int_eq(ss_key_generate(pk, sk), 0);
 	ck_assert_int_eq(ss_key_public_encode(text, pk), 0);
 	recipients = ss_recipients_new();
@@ -48,21 +45,18 @@ teardown(void)
 	ss_recipients_free(recipients);
 	ss_identities_free(identities);
 	ss_identities_free(strangers);
-	tu_rmdir(dir);
+	tu_dir_teardown();
 }
-
-/* A path in this test's scratch directory. */
-#define path_in(name)	tu_path(dir, (name))
 
 static int
 encrypt(const char * csv, size_t len, int header, size_t chunk_size)
 {
 	struct ss_encrypt_opts eo;
 
-	tu_write_file(path_in("in.csv"), csv, len, 0644);
+	tu_write_file(tu_file("in.csv"), csv, len, 0644);
 	memset(&eo, 0, sizeof(eo));
-	eo.input = path_in("in.csv");
-	eo.output = path_in("s.ss");
+	eo.input = tu_file("in.csv");
+	eo.output = tu_file("s.ss");
 	eo.recipients = recipients;
 	eo.delim = ',';
 	eo.header = header;
@@ -77,8 +71,8 @@ decrypt(const struct ss_identities * ids, uint8_t delim, int crlf)
 	struct ss_decrypt_opts d;
 
 	memset(&d, 0, sizeof(d));
-	d.input = path_in("s.ss");
-	d.output = path_in("out.csv");
+	d.input = tu_file("s.ss");
+	d.output = tu_file("out.csv");
 	d.identities = ids;
 	d.delim = delim;
 	d.crlf = crlf;
@@ -91,7 +85,7 @@ assert_output(const char * want)
 	uint8_t * got;
 	size_t len;
 
-	got = tu_read_file(path_in("out.csv"), &len);
+	got = tu_read_file(tu_file("out.csv"), &len);
 	ck_assert_msg(len == strlen(want) && memcmp(got, want, len) == 0,
 	    "got '%s', want '%s'", (char *)got, want);
 	free(got);
@@ -107,7 +101,7 @@ count_chunks(void)
 	size_t len;
 	uint64_t n;
 
-	ck_assert_ptr_nonnull(in = ss_input_open(path_in("s.ss")));
+	ck_assert_ptr_nonnull(in = ss_input_open(tu_file("s.ss")));
 	ck_assert_ptr_nonnull(r = ss_stream_reader_new(in, NULL));
 	while (ss_stream_reader_next(r, &pt, &len) == 1)
 		;
@@ -191,13 +185,13 @@ START_TEST(test_encrypt_errors)
 	ck_assert_msg(strstr(ss_err_msg(), "line 3: 1 fields, expected 2") !=
 	    NULL, "%s", ss_err_msg());
 	ck_assert_int_eq(ss_err_status(), SS_EXIT_DATA);
-	ck_assert_int_eq(access(path_in("s.ss"), F_OK), -1);
+	ck_assert_int_eq(access(tu_file("s.ss"), F_OK), -1);
 
 	ck_assert_int_eq(encrypt("a,b\n1,\"2\n", 9, 1, 65536), -1);
 	ck_assert(strstr(ss_err_msg(), "unterminated") != NULL);
-	ck_assert_int_eq(access(path_in("s.ss"), F_OK), -1);
+	ck_assert_int_eq(access(tu_file("s.ss"), F_OK), -1);
 	/* Only the input file is left behind. */
-	ck_assert_int_eq(tu_dir_count(dir), 1);
+	ck_assert_int_eq(tu_dir_count(tu_dir), 1);
 }
 END_TEST
 
@@ -211,22 +205,22 @@ START_TEST(test_decrypt_errors)
 	ck_assert_int_eq(decrypt(strangers, ',', 0), -1);
 	ck_assert(strstr(ss_err_msg(), "no identity matches") != NULL);
 	ck_assert_int_eq(ss_err_status(), SS_EXIT_DATA);
-	ck_assert_int_eq(access(path_in("out.csv"), F_OK), -1);
+	ck_assert_int_eq(access(tu_file("out.csv"), F_OK), -1);
 
 	/* A flipped bit in the last chunk: nothing is written. */
-	s = tu_read_file(path_in("s.ss"), &len);
+	s = tu_read_file(tu_file("s.ss"), &len);
 	s[len - 1] ^= 1;
-	tu_write_file(path_in("s.ss"), s, len, 0644);
+	tu_write_file(tu_file("s.ss"), s, len, 0644);
 	ck_assert_int_eq(decrypt(identities, ',', 0), -1);
 	ck_assert(strstr(ss_err_msg(), "chunk 2: authentication failed") !=
 	    NULL);
-	ck_assert_int_eq(access(path_in("out.csv"), F_OK), -1);
+	ck_assert_int_eq(access(tu_file("out.csv"), F_OK), -1);
 
 	/* Truncated. */
-	tu_write_file(path_in("s.ss"), s, len - 17, 0644);
+	tu_write_file(tu_file("s.ss"), s, len - 17, 0644);
 	ck_assert_int_eq(decrypt(identities, ',', 0), -1);
 	ck_assert(strstr(ss_err_msg(), "truncated") != NULL);
-	ck_assert_int_eq(access(path_in("out.csv"), F_OK), -1);
+	ck_assert_int_eq(access(tu_file("out.csv"), F_OK), -1);
 	free(s);
 }
 END_TEST
@@ -240,11 +234,11 @@ info(const struct ss_identities * ids, int * rc)
 	size_t len;
 
 	if ((pid = fork()) == 0) {
-		if ((fd = open(path_in("info.txt"), O_WRONLY | O_CREAT |
+		if ((fd = open(tu_file("info.txt"), O_WRONLY | O_CREAT |
 		    O_TRUNC, 0644)) == -1 || dup2(fd, STDOUT_FILENO) == -1)
 			_exit(3);
 		struct ss_info_opts opts = {
-			.input = path_in("s.ss"), .identities = ids,
+			.input = tu_file("s.ss"), .identities = ids,
 		};
 
 		_exit(ss_convert_info(&opts) == 0 ? 0 : 1);
@@ -252,7 +246,7 @@ info(const struct ss_identities * ids, int * rc)
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert(WIFEXITED(status));
 	*rc = WEXITSTATUS(status);
-	return ((char *)tu_read_file(path_in("info.txt"), &len));
+	return ((char *)tu_read_file(tu_file("info.txt"), &len));
 }
 
 START_TEST(test_info)
@@ -311,7 +305,5 @@ int
 main(void)
 {
 
-	if (sodium_init() < 0)
-		return (EXIT_FAILURE);
-	return (tu_run(convert_suite()));
+	return (tu_run_sodium(convert_suite()));
 }

@@ -273,7 +273,5 @@ int
 main(void)
 {
 
-	if (sodium_init() < 0)
-		return (EXIT_FAILURE);
-	return (tu_run(crypt_suite()));
+	return (tu_run_sodium(crypt_suite()));
 }

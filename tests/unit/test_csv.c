@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <check.h>
-#include <sodium.h>
 
 #include "batch.h"
 #include "csv.h"
@@ -660,22 +659,6 @@ START_TEST(test_differential_random)
 }
 END_TEST
 
-static char dir[256];
-
-static void
-setup(void)
-{
-
-	tu_mkdtemp(dir);
-}
-
-static void
-teardown(void)
-{
-
-	tu_rmdir(dir);
-}
-
 /* Records to export: up to 64 of up to 8 fields. */
 struct table {
 	size_t nrec;
@@ -702,7 +685,7 @@ export(const struct table * t, uint8_t delim, int crlf, int as_batch,
 	uint64_t bytes;
 	uint8_t * out;
 
-	snprintf(path, sizeof(path), "%s/out.csv", dir);
+	snprintf(path, sizeof(path), "%s/out.csv", tu_dir);
 	ck_assert_ptr_nonnull(o = ss_output_open(path, 0));
 	ck_assert_ptr_nonnull(cw = ss_csv_writer_new(o, delim, crlf));
 	for (i = 0; i < t->nrec; i++) {
@@ -918,7 +901,7 @@ csv_suite(void)
 	tcase_set_timeout(ti, 120);
 	suite_add_tcase(s, ti);
 
-	tcase_add_checked_fixture(te, setup, teardown);
+	tcase_add_checked_fixture(te, tu_dir_setup, tu_dir_teardown);
 	tcase_add_test(te, test_writer_quoting);
 	tcase_add_test(te, test_writer_large);
 	tcase_add_test(te, test_writer_round_trip);
@@ -931,7 +914,5 @@ int
 main(void)
 {
 
-	if (sodium_init() < 0)
-		return (EXIT_FAILURE);
-	return (tu_run(csv_suite()));
+	return (tu_run_sodium(csv_suite()));
 }

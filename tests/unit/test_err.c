@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include <check.h>
-#include <sodium.h>
 
 #include "err.h"
 
@@ -153,7 +152,5 @@ int
 main(void)
 {
 
-	if (sodium_init() < 0)
-		return (EXIT_FAILURE);
-	return (tu_run(err_suite()));
+	return (tu_run_sodium(err_suite()));
 }

@@ -394,7 +394,5 @@ int
 main(void)
 {
 
-	if (sodium_init() < 0)
-		return (EXIT_FAILURE);
-	return (tu_run(frame_suite()));
+	return (tu_run_sodium(frame_suite()));
 }

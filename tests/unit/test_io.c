@@ -18,26 +18,6 @@
 #include "fdio.h"
 #include "io.h"
 
-static char dir[256];
-
-static void
-setup(void)
-{
-
-	umask(022);
-	tu_mkdtemp(dir);
-}
-
-static void
-teardown(void)
-{
-
-	tu_rmdir(dir);
-}
-
-/* A path in this test's scratch directory. */
-#define path_in(name)	tu_path(dir, (name))
-
 static void
 assert_file(const char * path, const void * want, size_t wantlen)
 {
@@ -53,7 +33,7 @@ assert_file(const char * path, const void * want, size_t wantlen)
 
 START_TEST(test_output_commit)
 {
-	char * p = path_in("out");
+	char * p = tu_file("out");
 	struct ss_output * o;
 	struct stat sb;
 
@@ -64,24 +44,24 @@ START_TEST(test_output_commit)
 	ck_assert_int_eq(ss_output_write(o, "world\n", 6), 0);
 	/* Nothing at the path yet: only a temporary file beside it. */
 	ck_assert_int_eq(access(p, F_OK), -1);
-	ck_assert_int_eq(tu_dir_count(dir), 1);
+	ck_assert_int_eq(tu_dir_count(tu_dir), 1);
 	ck_assert_int_eq(ss_output_commit(o), 0);
 	assert_file(p, "hello world\n", 12);
-	ck_assert_int_eq(tu_dir_count(dir), 1);
+	ck_assert_int_eq(tu_dir_count(tu_dir), 1);
 	/* The mode open(2) would have given: 0666 less the umask. */
 	ck_assert_int_eq(stat(p, &sb), 0);
 	ck_assert_uint_eq(sb.st_mode & 07777, 0644);
 
 	/* An empty output commits an empty file. */
-	ck_assert_ptr_nonnull(o = ss_output_open(path_in("empty"), 0));
+	ck_assert_ptr_nonnull(o = ss_output_open(tu_file("empty"), 0));
 	ck_assert_int_eq(ss_output_commit(o), 0);
-	assert_file(path_in("empty"), "", 0);
+	assert_file(tu_file("empty"), "", 0);
 }
 END_TEST
 
 START_TEST(test_output_abort)
 {
-	char * p = path_in("out");
+	char * p = tu_file("out");
 	struct ss_output * o;
 
 	ck_assert_ptr_nonnull(o = ss_output_open(p, SS_OUTPUT_BINARY));
@@ -89,7 +69,7 @@ START_TEST(test_output_abort)
 	ck_assert_int_eq(ss_output_flush(o), 0);
 	ss_output_abort(o);
 	ck_assert_int_eq(access(p, F_OK), -1);
-	ck_assert_int_eq(tu_dir_count(dir), 0);
+	ck_assert_int_eq(tu_dir_count(tu_dir), 0);
 	ss_output_abort(NULL);
 
 	/* An existing file is replaced on commit and kept on abort. */
@@ -99,13 +79,13 @@ START_TEST(test_output_abort)
 	ck_assert_int_eq(ss_output_flush(o), 0);
 	ss_output_abort(o);
 	assert_file(p, "old\n", 4);
-	ck_assert_int_eq(tu_dir_count(dir), 1);
+	ck_assert_int_eq(tu_dir_count(tu_dir), 1);
 	ck_assert_ptr_nonnull(o = ss_output_open(p, 0));
 	ck_assert_int_eq(ss_output_write(o, "new\n", 4), 0);
 	assert_file(p, "old\n", 4);
 	ck_assert_int_eq(ss_output_commit(o), 0);
 	assert_file(p, "new\n", 4);
-	ck_assert_int_eq(tu_dir_count(dir), 1);
+	ck_assert_int_eq(tu_dir_count(tu_dir), 1);
 	/* A private file stays private. */
 	{
 		struct stat sb;
@@ -126,14 +106,14 @@ START_TEST(test_output_sizes)
 	size_t i, off = 0;
 
 	randombytes_buf(data, sizeof(data));
-	ck_assert_ptr_nonnull(o = ss_output_open(path_in("big"), 0));
+	ck_assert_ptr_nonnull(o = ss_output_open(tu_file("big"), 0));
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		ck_assert_int_eq(ss_output_write(o, data + off, sizes[i]), 0);
 		off += sizes[i];
 	}
 	ck_assert_uint_le(off, sizeof(data));
 	ck_assert_int_eq(ss_output_commit(o), 0);
-	assert_file(path_in("big"), data, off);
+	assert_file(tu_file("big"), data, off);
 }
 END_TEST
 
@@ -164,11 +144,11 @@ START_TEST(test_output_errors)
 	struct ss_output * o;
 
 	ss_err_clear();
-	ck_assert_ptr_null(o = ss_output_open(dir, 0));
+	ck_assert_ptr_null(o = ss_output_open(tu_dir, 0));
 	ck_assert(strstr(ss_err_msg(), "is a directory") != NULL);
-	ck_assert_ptr_null(o = ss_output_open(path_in("no/such/file"), 0));
+	ck_assert_ptr_null(o = ss_output_open(tu_file("no/such/file"), 0));
 	ck_assert_int_eq(ss_err_status(), SS_EXIT_SYS);
-	ck_assert_int_eq(tu_dir_count(dir), 0);
+	ck_assert_int_eq(tu_dir_count(tu_dir), 0);
 }
 END_TEST
 
@@ -178,15 +158,15 @@ START_TEST(test_output_symlink)
 	struct ss_output * o;
 	struct stat sb;
 
-	tu_write_file(path_in("target"), "old", 3, 0644);
-	ck_assert_int_eq(symlink("target", path_in("link")), 0);
-	ck_assert_ptr_nonnull(o = ss_output_open(path_in("link"), 0));
+	tu_write_file(tu_file("target"), "old", 3, 0644);
+	ck_assert_int_eq(symlink("target", tu_file("link")), 0);
+	ck_assert_ptr_nonnull(o = ss_output_open(tu_file("link"), 0));
 	ck_assert_int_eq(ss_output_write(o, "new", 3), 0);
 	ck_assert_int_eq(ss_output_commit(o), 0);
-	ck_assert_int_eq(lstat(path_in("link"), &sb), 0);
+	ck_assert_int_eq(lstat(tu_file("link"), &sb), 0);
 	ck_assert(S_ISLNK(sb.st_mode));
-	assert_file(path_in("target"), "new", 3);
-	ck_assert_int_eq(tu_dir_count(dir), 2);
+	assert_file(tu_file("target"), "new", 3);
+	ck_assert_int_eq(tu_dir_count(tu_dir), 2);
 }
 END_TEST
 
@@ -203,7 +183,7 @@ START_TEST(test_output_signal)
 		if ((pid = fork()) == 0) {
 			/* Even under nohup. */
 			signal(sigs[i], SIG_DFL);
-			if ((o = ss_output_open(path_in("out"), 0)) == NULL ||
+			if ((o = ss_output_open(tu_file("out"), 0)) == NULL ||
 			    ss_output_write(o, "x", 1) ||
 			    ss_output_flush(o))
 				_exit(3);
@@ -214,7 +194,7 @@ START_TEST(test_output_signal)
 		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 		ck_assert(WIFSIGNALED(status));
 		ck_assert_int_eq(WTERMSIG(status), sigs[i]);
-		ck_assert_int_eq(tu_dir_count(dir), 0);
+		ck_assert_int_eq(tu_dir_count(tu_dir), 0);
 	}
 }
 END_TEST
@@ -227,7 +207,7 @@ START_TEST(test_output_stdout)
 	int status, fd;
 
 	if ((pid = fork()) == 0) {
-		if ((fd = open(path_in("stdout"), O_WRONLY | O_CREAT, 0644)) ==
+		if ((fd = open(tu_file("stdout"), O_WRONLY | O_CREAT, 0644)) ==
 		    -1 || dup2(fd, STDOUT_FILENO) == -1)
 			_exit(3);
 		close(fd);
@@ -241,7 +221,7 @@ START_TEST(test_output_stdout)
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert(WIFEXITED(status));
 	ck_assert_int_eq(WEXITSTATUS(status), 0);
-	assert_file(path_in("stdout"), "to stdout\n", 10);
+	assert_file(tu_file("stdout"), "to stdout\n", 10);
 }
 END_TEST
 
@@ -287,11 +267,11 @@ START_TEST(test_input_file)
 	uint8_t buf[16];
 	size_t got;
 
-	tu_write_file(path_in("in"), "0123456789", 10, 0644);
-	ck_assert_ptr_nonnull(in = ss_input_open(path_in("in")));
+	tu_write_file(tu_file("in"), "0123456789", 10, 0644);
+	ck_assert_ptr_nonnull(in = ss_input_open(tu_file("in")));
 	ck_assert_int_eq(in->is_regular, 1);
 	ck_assert_int_eq(in->owned, 1);
-	ck_assert_str_eq(in->name, path_in("in"));
+	ck_assert_str_eq(in->name, tu_file("in"));
 	ck_assert_int_eq(ss_input_read_full(in, buf, 4, &got), 0);
 	ck_assert_uint_eq(got, 4);
 	ck_assert_mem_eq(buf, "0123", 4);
@@ -315,9 +295,9 @@ START_TEST(test_input_file)
 	ck_assert_int_ne(fcntl(STDIN_FILENO, F_GETFD), -1);
 
 	ss_err_clear();
-	ck_assert_ptr_null(ss_input_open(dir));
+	ck_assert_ptr_null(ss_input_open(tu_dir));
 	ck_assert(strstr(ss_err_msg(), "is a directory") != NULL);
-	ck_assert_ptr_null(ss_input_open(path_in("missing")));
+	ck_assert_ptr_null(ss_input_open(tu_file("missing")));
 	ck_assert(strstr(ss_err_msg(), "missing: No such file") != NULL);
 	ck_assert_int_eq(ss_err_status(), SS_EXIT_SYS);
 }
@@ -368,36 +348,36 @@ START_TEST(test_read_small_file)
 	struct stat sb;
 
 	/* Up to max - 1 bytes, NUL-terminated. */
-	tu_write_file(path_in("f"), "0123456789abcde", 15, 0640);
+	tu_write_file(tu_file("f"), "0123456789abcde", 15, 0640);
 	memset(buf, 0x55, sizeof(buf));
-	ck_assert_int_eq(ss_read_small_file(path_in("f"), buf, sizeof(buf),
+	ck_assert_int_eq(ss_read_small_file(tu_file("f"), buf, sizeof(buf),
 	    &len, &sb), 0);
 	ck_assert_uint_eq(len, 15);
 	ck_assert_str_eq((char *)buf, "0123456789abcde");
 	ck_assert_uint_eq(sb.st_mode & 07777, 0640);
-	ck_assert_int_eq(ss_read_small_file(path_in("f"), buf, sizeof(buf),
+	ck_assert_int_eq(ss_read_small_file(tu_file("f"), buf, sizeof(buf),
 	    &len, NULL), 0);
 
-	tu_write_file(path_in("f"), "", 0, 0600);
-	ck_assert_int_eq(ss_read_small_file(path_in("f"), buf, sizeof(buf),
+	tu_write_file(tu_file("f"), "", 0, 0600);
+	ck_assert_int_eq(ss_read_small_file(tu_file("f"), buf, sizeof(buf),
 	    &len, NULL), 0);
 	ck_assert_uint_eq(len, 0);
 	ck_assert_uint_eq(buf[0], 0);
 
 	/* One byte more is refused. */
-	tu_write_file(path_in("f"), "0123456789abcdef", 16, 0600);
+	tu_write_file(tu_file("f"), "0123456789abcdef", 16, 0600);
 	ss_err_clear();
-	ck_assert_int_eq(ss_read_small_file(path_in("f"), buf, sizeof(buf),
+	ck_assert_int_eq(ss_read_small_file(tu_file("f"), buf, sizeof(buf),
 	    &len, NULL), -1);
 	ck_assert(strstr(ss_err_msg(), "too large") != NULL);
-	tu_write_file(path_in("f"), "0123456789abcdef0123", 20, 0600);
-	ck_assert_int_eq(ss_read_small_file(path_in("f"), buf, sizeof(buf),
+	tu_write_file(tu_file("f"), "0123456789abcdef0123", 20, 0600);
+	ck_assert_int_eq(ss_read_small_file(tu_file("f"), buf, sizeof(buf),
 	    &len, NULL), -1);
 
 	/* Not a regular file; missing. */
-	ck_assert_int_eq(ss_read_small_file(dir, buf, sizeof(buf), &len, NULL),
-	    -1);
-	ck_assert_int_eq(ss_read_small_file(path_in("none"), buf, sizeof(buf),
+	ck_assert_int_eq(ss_read_small_file(tu_dir, buf, sizeof(buf), &len,
+	    NULL), -1);
+	ck_assert_int_eq(ss_read_small_file(tu_file("none"), buf, sizeof(buf),
 	    &len, NULL), -1);
 	ck_assert_int_eq(ss_err_status(), SS_EXIT_SYS);
 }
@@ -414,8 +394,8 @@ START_TEST(test_read_file)
 		ck_abort_msg("malloc");
 	for (i = 0; i < 300000; i++)
 		big[i] = (uint8_t)(i * 7);
-	tu_write_file(path_in("f"), big, 300000, 0600);
-	ck_assert_int_eq(ss_read_file(path_in("f"), 300000, &got, &len), 0);
+	tu_write_file(tu_file("f"), big, 300000, 0600);
+	ck_assert_int_eq(ss_read_file(tu_file("f"), 300000, &got, &len), 0);
 	ck_assert_uint_eq(len, 300000);
 	ck_assert_mem_eq(got, big, len);
 	ck_assert_uint_eq(got[len], 0);
@@ -423,30 +403,30 @@ START_TEST(test_read_file)
 
 	/* One byte more is refused, as is a file that grows past max. */
 	ss_err_clear();
-	ck_assert_int_eq(ss_read_file(path_in("f"), 299999, &got, &len), -1);
+	ck_assert_int_eq(ss_read_file(tu_file("f"), 299999, &got, &len), -1);
 	ck_assert(strstr(ss_err_msg(), "too large (over 299999 bytes)") !=
 	    NULL);
-	ck_assert_int_eq(ss_read_file(path_in("f"), 1, &got, &len), -1);
+	ck_assert_int_eq(ss_read_file(tu_file("f"), 1, &got, &len), -1);
 
 	/* Empty, then appended to. */
-	tu_write_file(path_in("f"), "", 0, 0600);
-	ck_assert_int_eq(ss_read_file(path_in("f"), 10, &got, &len), 0);
+	tu_write_file(tu_file("f"), "", 0, 0600);
+	ck_assert_int_eq(ss_read_file(tu_file("f"), 10, &got, &len), 0);
 	ck_assert_uint_eq(len, 0);
 	ck_assert_uint_eq(got[0], 0);
 	free(got);
-	fd = open(path_in("f"), O_WRONLY | O_APPEND);
+	fd = open(tu_file("f"), O_WRONLY | O_APPEND);
 	ck_assert_int_ne(fd, -1);
 	ck_assert_int_eq(write(fd, "abc", 3), 3);
 	close(fd);
-	ck_assert_int_eq(ss_read_file(path_in("f"), 10, &got, &len), 0);
+	ck_assert_int_eq(ss_read_file(tu_file("f"), 10, &got, &len), 0);
 	ck_assert_uint_eq(len, 3);
 	ck_assert_str_eq((char *)got, "abc");
 	free(got);
 
 	/* Not a regular file; missing. */
-	ck_assert_int_eq(ss_read_file(dir, 10, &got, &len), -1);
+	ck_assert_int_eq(ss_read_file(tu_dir, 10, &got, &len), -1);
 	ck_assert(strstr(ss_err_msg(), "not a regular file") != NULL);
-	ck_assert_int_eq(ss_read_file(path_in("none"), 10, &got, &len), -1);
+	ck_assert_int_eq(ss_read_file(tu_file("none"), 10, &got, &len), -1);
 	ck_assert_int_eq(ss_err_status(), SS_EXIT_SYS);
 	free(big);
 }
@@ -508,7 +488,7 @@ io_suite(void)
 	Suite * s = suite_create("io");
 	TCase * tc = tcase_create("io");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);
 	tcase_add_test(tc, test_output_commit);
 	tcase_add_test(tc, test_read_file);
 	tcase_add_test(tc, test_output_abort);
@@ -533,7 +513,5 @@ int
 main(void)
 {
 
-	if (sodium_init() < 0)
-		return (EXIT_FAILURE);
-	return (tu_run(io_suite()));
+	return (tu_run_sodium(io_suite()));
 }

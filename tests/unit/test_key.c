@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include <check.h>
-#include <sodium.h>
 
 #include "check_util.h"
 #include "err.h"
@@ -34,26 +33,6 @@ vec_secret(uint8_t sk[SS_KEY_LEN])
 	for (i = 0; i < SS_KEY_LEN; i++)
 		sk[i] = (uint8_t)(0x60 + i);
 }
-
-static char dir[256];
-
-static void
-setup(void)
-{
-
-	umask(022);
-	tu_mkdtemp(dir);
-}
-
-static void
-teardown(void)
-{
-
-	tu_rmdir(dir);
-}
-
-/* A path in this test's scratch directory. */
-#define path_in(name)	tu_path(dir, (name))
 
 START_TEST(test_vector)
 {
@@ -207,7 +186,7 @@ START_TEST(test_identity_file)
 	uint8_t sk[SS_KEY_LEN], pk[SS_KEY_LEN], sk2[SS_KEY_LEN];
 	uint8_t pk2[SS_KEY_LEN];
 	char text[1024];
-	char * p = path_in("id");
+	char * p = tu_file("id");
 	struct ss_identities * ids;
 	struct ss_recipients * r;
 	char pubtext[SS_PUBKEY_TEXT_LEN + 1];
@@ -217,9 +196,9 @@ START_TEST(test_identity_file)
 	vec_secret(sk);
 	ck_assert_int_eq(ss_key_public_of(pk, sk), 0);
 	ck_assert_int_eq(ss_key_generate(pk2, sk2), 0);
-	ck_assert_int_eq(ss_key_write_identity(path_in("second"), sk2), 0);
+	ck_assert_int_eq(ss_key_write_identity(tu_file("second"), sk2), 0);
 	ids = ss_identities_new();
-	ck_assert_int_eq(ss_identities_load(ids, path_in("second")), 0);
+	ck_assert_int_eq(ss_identities_load(ids, tu_file("second")), 0);
 	ck_assert_uint_eq(ids->n, 1);
 	ck_assert_mem_eq(ids->pk[0], pk2, SS_KEY_LEN);
 	ck_assert_mem_eq(ids->sk, sk2, SS_KEY_LEN);
@@ -259,7 +238,7 @@ END_TEST
 START_TEST(test_identity_errors)
 {
 	char text[1024];
-	char * p = path_in("id");
+	char * p = tu_file("id");
 	struct ss_identities * ids = ss_identities_new();
 	mode_t modes[] = { 0640, 0604, 0660, 0620, 0602, 0610, 0601, 0644 };
 	size_t i;
@@ -305,12 +284,12 @@ START_TEST(test_identity_errors)
 	    NULL, "%s", ss_err_msg());
 
 	/* Missing file. */
-	ck_assert_int_eq(ss_identities_load(ids, path_in("missing")), -1);
+	ck_assert_int_eq(ss_identities_load(ids, tu_file("missing")), -1);
 	ck_assert(strstr(ss_err_msg(), "No such file") != NULL);
 	ck_assert_int_eq(ss_err_status(), SS_EXIT_SYS);
 
 	/* A directory. */
-	ck_assert_int_eq(ss_identities_load(ids, dir), -1);
+	ck_assert_int_eq(ss_identities_load(ids, tu_dir), -1);
 
 	ss_identities_free(ids);
 }
@@ -319,7 +298,7 @@ END_TEST
 START_TEST(test_recipients_errors)
 {
 	char text[1024];
-	char * p = path_in("recipients");
+	char * p = tu_file("recipients");
 	struct ss_recipients * r = ss_recipients_new();
 	int len;
 
@@ -341,7 +320,7 @@ START_TEST(test_recipients_errors)
 	ck_assert_int_eq(ss_recipients_add_file(r, p), -1);
 	ck_assert(strstr(ss_err_msg(), "no public key") != NULL);
 
-	ck_assert_int_eq(ss_recipients_add_file(r, path_in("none")), -1);
+	ck_assert_int_eq(ss_recipients_add_file(r, tu_file("none")), -1);
 	ss_recipients_free(r);
 }
 END_TEST
@@ -349,7 +328,7 @@ END_TEST
 START_TEST(test_too_large_file)
 {
 	static char big[70000];
-	char * p = path_in("big");
+	char * p = tu_file("big");
 	struct ss_recipients * r = ss_recipients_new();
 	size_t len;
 
@@ -396,7 +375,7 @@ START_TEST(test_write_identity)
 {
 	uint8_t sk[SS_KEY_LEN], pk[SS_KEY_LEN], other[SS_KEY_LEN];
 	char pubtext[SS_PUBKEY_TEXT_LEN + 1];
-	char * p = path_in("key");
+	char * p = tu_file("key");
 	struct ss_identities * ids;
 	struct stat sb;
 	uint8_t * before, * after;
@@ -431,19 +410,19 @@ START_TEST(test_write_identity)
 	free(after);
 
 	/* Not through a symlink either, even a dangling one. */
-	ck_assert_int_eq(symlink(p, path_in("link")), 0);
-	ck_assert_int_eq(ss_key_write_identity(path_in("link"), other), -1);
+	ck_assert_int_eq(symlink(p, tu_file("link")), 0);
+	ck_assert_int_eq(ss_key_write_identity(tu_file("link"), other), -1);
 	after = tu_read_file(p, &alen);
 	ck_assert_mem_eq(after, before, blen);
 	free(after);
-	ck_assert_int_eq(symlink(path_in("nowhere"), path_in("dangling")), 0);
-	ck_assert_int_eq(ss_key_write_identity(path_in("dangling"), other),
+	ck_assert_int_eq(symlink(tu_file("nowhere"), tu_file("dangling")), 0);
+	ck_assert_int_eq(ss_key_write_identity(tu_file("dangling"), other),
 	    -1);
-	ck_assert_int_eq(access(path_in("nowhere"), F_OK), -1);
+	ck_assert_int_eq(access(tu_file("nowhere"), F_OK), -1);
 	free(before);
 
 	/* A missing directory: an error, nothing created. */
-	ck_assert_int_eq(ss_key_write_identity(path_in("no/key"), other), -1);
+	ck_assert_int_eq(ss_key_write_identity(tu_file("no/key"), other), -1);
 	ck_assert_int_eq(ss_err_status(), SS_EXIT_SYS);
 
 	/* "ss-keygen > FILE": a readable file on stdout is made private. */
@@ -452,7 +431,7 @@ START_TEST(test_write_identity)
 		int fd, status;
 
 		if ((pid = fork()) == 0) {
-			if ((fd = open(path_in("stdout"), O_WRONLY | O_CREAT,
+			if ((fd = open(tu_file("stdout"), O_WRONLY | O_CREAT,
 			    0644)) == -1 || dup2(fd, STDOUT_FILENO) == -1)
 				_exit(3);
 			_exit(ss_key_write_identity("-", other) == 0 ? 0 : 4);
@@ -460,18 +439,18 @@ START_TEST(test_write_identity)
 		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 		ck_assert(WIFEXITED(status));
 		ck_assert_int_eq(WEXITSTATUS(status), 0);
-		ck_assert_int_eq(stat(path_in("stdout"), &sb), 0);
+		ck_assert_int_eq(stat(tu_file("stdout"), &sb), 0);
 		ck_assert_uint_eq(sb.st_mode & 07777, 0600);
 		ids = ss_identities_new();
-		ck_assert_int_eq(ss_identities_load(ids, path_in("stdout")), 0);
+		ck_assert_int_eq(ss_identities_load(ids, tu_file("stdout")), 0);
 		ck_assert_mem_eq(ids->sk, other, SS_KEY_LEN);
 		ss_identities_free(ids);
 	}
 
 	/* The mode is 0600 whatever the umask allows. */
 	umask(0);
-	ck_assert_int_eq(ss_key_write_identity(path_in("key2"), other), 0);
-	ck_assert_int_eq(stat(path_in("key2"), &sb), 0);
+	ck_assert_int_eq(ss_key_write_identity(tu_file("key2"), other), 0);
+	ck_assert_int_eq(stat(tu_file("key2"), &sb), 0);
 	ck_assert_uint_eq(sb.st_mode & 07777, 0600);
 	umask(022);
 }
@@ -494,7 +473,7 @@ key_suite(void)
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 
-	tcase_add_checked_fixture(tf, setup, teardown);
+	tcase_add_checked_fixture(tf, tu_dir_setup, tu_dir_teardown);
 	tcase_add_test(tf, test_identity_file);
 	tcase_add_test(tf, test_identity_errors);
 	tcase_add_test(tf, test_recipients_errors);
@@ -508,7 +487,5 @@ int
 main(void)
 {
 
-	if (sodium_init() < 0)
-		return (EXIT_FAILURE);
-	return (tu_run(key_suite()));
+	return (tu_run_sodium(key_suite()));
 }

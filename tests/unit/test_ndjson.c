@@ -8,7 +8,6 @@
 
 #include <check.h>
 #include <jansson.h>
-#include <sodium.h>
 
 #include "batch.h"
 #include "err.h"
@@ -538,22 +537,6 @@ START_TEST(test_is_number)
 }
 END_TEST
 
-static char dir[256];
-
-static void
-setup(void)
-{
-
-	tu_mkdtemp(dir);
-}
-
-static void
-teardown(void)
-{
-
-	tu_rmdir(dir);
-}
-
 /*
  * Export a schema of ${ncols} names and ${nrec} records of cells
  * (${cells}[r * ncols + c], ${lens} likewise) and return the text.
@@ -569,7 +552,7 @@ export(size_t ncols, const uint8_t * const * names, const size_t * nlens,
 	struct ss_batch b;
 	const uint8_t * pt;
 	size_t len, r;
-	char * path = tu_path(dir, "out.json");
+	char * path = tu_file("out.json");
 
 	ck_assert_ptr_nonnull(o = ss_output_open(path, 0));
 	ck_assert_ptr_nonnull(nw = ss_ndjson_writer_new(o));
@@ -757,7 +740,7 @@ ndjson_suite(void)
 	tcase_add_test(ti, test_is_number);
 	tcase_set_timeout(ti, 120);
 	suite_add_tcase(s, ti);
-	tcase_add_checked_fixture(te, setup, teardown);
+	tcase_add_checked_fixture(te, tu_dir_setup, tu_dir_teardown);
 	tcase_add_test(te, test_writer);
 	tcase_add_test(te, test_writer_large);
 	tcase_add_test(te, test_round_trip);
@@ -770,7 +753,5 @@ int
 main(void)
 {
 
-	if (sodium_init() < 0)
-		return (EXIT_FAILURE);
-	return (tu_run(ndjson_suite()));
+	return (tu_run_sodium(ndjson_suite()));
 }

@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include <check.h>
-#include <sodium.h>
 
 #include "err.h"
 #include "flow.h"
@@ -294,7 +293,5 @@ int
 main(void)
 {
 
-	if (sodium_init() < 0)
-		return (EXIT_FAILURE);
-	return (tu_run(operator_suite()));
+	return (tu_run_sodium(operator_suite()));
 }

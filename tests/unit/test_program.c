@@ -8,7 +8,6 @@
 
 #include <check.h>
 #include <openssl/evp.h>
-#include <sodium.h>
 
 #include "batch.h"
 #include "err.h"
@@ -876,7 +875,5 @@ int
 main(void)
 {
 
-	if (sodium_init() < 0)
-		return (EXIT_FAILURE);
-	return (tu_run(program_suite()));
+	return (tu_run_sodium(program_suite()));
 }

@@ -549,7 +549,5 @@ int
 main(void)
 {
 
-	if (sodium_init() < 0)
-		return (EXIT_FAILURE);
-	return (tu_run(quote_suite()));
+	return (tu_run_sodium(quote_suite()));
 }

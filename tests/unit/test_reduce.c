@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include <check.h>
-#include <sodium.h>
 
 #include "reduce.h"
 #include "xsum.h"
@@ -375,7 +374,5 @@ int
 main(void)
 {
 
-	if (sodium_init() < 0)
-		return (EXIT_FAILURE);
-	return (tu_run(reduce_suite()));
+	return (tu_run_sodium(reduce_suite()));
 }

@@ -34,22 +34,6 @@ static const char vector_chunk1[] =
 	"020200000000000200000003" "00000001" "0009000b000c000c0014"
 	"31536d6974682c204a6f6b32" "7361792022686922";
 
-static char dir[256];
-
-static void
-setup(void)
-{
-
-	tu_mkdtemp(dir);
-}
-
-static void
-teardown(void)
-{
-
-	tu_rmdir(dir);
-}
-
 static void
 fill(uint8_t * p, size_t len, uint8_t first)
 {
@@ -107,7 +91,7 @@ make_stream(const struct ss_recipients * r, const uint8_t * const * pt,
 	uint8_t * buf;
 	size_t i;
 
-	snprintf(path, sizeof(path), "%s/stream", dir);
+	snprintf(path, sizeof(path), "%s/stream", tu_dir);
 	ck_assert_ptr_nonnull(o = ss_output_open(path, SS_OUTPUT_BINARY));
 	ck_assert_ptr_nonnull(w = ss_stream_writer_new(o, r));
 	ck_assert_uint_eq(ss_stream_writer_bytes(w), SS_HEADER_LEN(r->n));
@@ -215,7 +199,7 @@ START_TEST(test_vector)
 	fill(eph, sizeof(eph), 0x40);
 	party_new(&p, 1);
 
-	snprintf(path, sizeof(path), "%s/vector", dir);
+	snprintf(path, sizeof(path), "%s/vector", tu_dir);
 	ck_assert_ptr_nonnull(o = ss_output_open(path, SS_OUTPUT_BINARY));
 	ck_assert_ptr_nonnull(w = ss_stream_writer_new_fixed(o, p.r, fk, salt,
 	    eph));
@@ -318,7 +302,7 @@ START_TEST(test_file_round_trip)
 
 	randombytes_buf(buf, sizeof(buf));
 	party_new(&p, 0);
-	snprintf(path, sizeof(path), "%s/file.ss", dir);
+	snprintf(path, sizeof(path), "%s/file.ss", tu_dir);
 	ck_assert_ptr_nonnull(o = ss_output_open(path, SS_OUTPUT_BINARY));
 	ck_assert_ptr_nonnull(w = ss_stream_writer_new(o, p.r));
 	for (i = 0; i < 5; off += lens[i], i++)
@@ -354,7 +338,7 @@ START_TEST(test_writer_limits)
 	uint8_t b[4] = { 1, 2, 3, 4 };
 
 	party_new(&p, 0);
-	snprintf(path, sizeof(path), "%s/w", dir);
+	snprintf(path, sizeof(path), "%s/w", tu_dir);
 	ck_assert_ptr_nonnull(o = ss_output_open(path, SS_OUTPUT_BINARY));
 	ck_assert_ptr_nonnull(w = ss_stream_writer_new(o, p.r));
 	/* Too large: refused before the plaintext is read. */
@@ -368,7 +352,7 @@ START_TEST(test_writer_limits)
 	ss_stream_writer_free(w);
 	ss_stream_writer_free(NULL);
 	ss_output_abort(o);
-	ck_assert_int_eq(tu_dir_count(dir), 0);
+	ck_assert_int_eq(tu_dir_count(tu_dir), 0);
 	party_free(&p);
 }
 END_TEST
@@ -700,7 +684,7 @@ stream_suite(void)
 	Suite * s = suite_create("stream");
 	TCase * tc = tcase_create("stream");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);
 	tcase_add_test(tc, test_vector);
 	tcase_add_test(tc, test_round_trip);
 	tcase_add_test(tc, test_file_round_trip);
@@ -723,7 +707,5 @@ int
 main(void)
 {
 
-	if (sodium_init() < 0)
-		return (EXIT_FAILURE);
-	return (tu_run(stream_suite()));
+	return (tu_run_sodium(stream_suite()));
 }
