@@ -27,6 +27,7 @@
 #include "grow.h"
 #include "program.h"
 #include "reduce.h"
+#include "reduce_time.h"
 #include "xsum.h"
 
 /* Bytes of the window start at the front of a key. */

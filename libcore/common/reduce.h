@@ -2,9 +2,11 @@
 #define SS_REDUCE_H
 
 /*
- * ss-reduce's program and its pure parts, shared by the operator
- * (op_reduce.c) and the command line's checks (libcore/host/stages.c), so
- * that a program the command line accepts is one the enclave accepts.
+ * ss-reduce's program and its durations, shared by the operator
+ * (enclave/op_reduce.c) and the command line's checks
+ * (libcore/host/stages.c), so that a program the command line accepts is
+ * one the enclave accepts.  The event times only the operator reads are in
+ * enclave/reduce_time.h.
  *
  * Program keys: "acc" (-a), "fields" (-f), "groups" (-g), "time",
  * "tumbling", "sliding", "count", "lateness", "partial", "merge",
@@ -43,9 +45,6 @@ extern const char * const ss_reduce_acc_names[SS_ACC_N];
 #define SS_REDUCE_MAX_GROUPS	1000000	/* default --max-groups */
 /* Longest duration: 100 years. */
 #define SS_DURATION_MAX		(100LL * 366 * 86400)
-/* Times: years 0000 to 9999 (and as many seconds either side of 0). */
-#define SS_TIME_MIN		(-62167219200.0)
-#define SS_TIME_MAX		(253402300800.0)
 
 struct ss_reduce_conf {
 	int acc[SS_ACC_N];	/* -a, in its order */
@@ -93,31 +92,5 @@ void ss_reduce_conf_free(struct ss_reduce_conf *);
  * SS_DURATION_MAX seconds.
  */
 int ss_reduce_duration(const char *, size_t, int, int64_t *);
-
-/* Forms of a time (ss_reduce_time). */
-#define SS_TIME_SECONDS	0	/* 1704067200.5 */
-#define SS_TIME_T	1	/* 2024-01-01T00:00:00 */
-#define SS_TIME_TZ	2	/* 2024-01-01T00:00:00Z */
-#define SS_TIME_SPACE	3	/* 2024-01-01 00:00:00 */
-
-/**
- * ss_reduce_time(s, len, t, form):
- * Parse an event time: a number of seconds since 1970-01-01 UTC (may be
- * fractional or negative), or "YYYY-MM-DDTHH:MM:SS[.fff][Z]", or
- * "YYYY-MM-DD HH:MM:SS[.fff]", read as UTC.  Stores the seconds in ${t}
- * and the form in ${form}; returns 0, or -1 (no message) if ${s} is not
- * a time between years 0000 and 9999.
- */
-int ss_reduce_time(const uint8_t *, size_t, double *, int *);
-
-/* Room for a formatted time. */
-#define SS_TIME_BUF	32
-
-/**
- * ss_reduce_time_format(secs, form, buf):
- * Write the whole second ${secs} in ${form} into ${buf} (SS_TIME_BUF
- * bytes); return the length.
- */
-size_t ss_reduce_time_format(int64_t, int, char *);
 
 #endif /* !SS_REDUCE_H */

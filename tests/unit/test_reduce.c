@@ -1,7 +1,8 @@
 /*
- * Unit tests for ss-reduce's pure parts: durations, event times and
- * their formatting (libcore/common/reduce_util.c), exact sums (enclave/xsum.c),
- * and the program's reading shared by the command line and the enclave.
+ * Unit tests for ss-reduce's pure parts: durations and the program's
+ * reading shared by the command line and the enclave
+ * (libcore/common/reduce_conf.c), event times and their formatting
+ * (enclave/reduce_time.c), and exact sums (enclave/xsum.c).
  */
 
 #include <math.h>
@@ -11,6 +12,7 @@
 #include <check.h>
 
 #include "reduce.h"
+#include "reduce_time.h"
 #include "xsum.h"
 #include "err.h"
 #include "program.h"
