@@ -87,7 +87,7 @@ match_free(void * c)
 	ss_match_conf_free(c);
 }
 
-/* ss-reduce's parser reads the program keys itself (reduce.h). */
+/* ss-reduce's parser fills a configuration of the caller's (reduce.h). */
 static void *
 reduce_parse(const struct ss_program * p, const struct ss_op_names * names,
     struct ss_op_err * err)
@@ -95,8 +95,7 @@ reduce_parse(const struct ss_program * p, const struct ss_op_names * names,
 	struct ss_reduce_conf * c;
 
 	(void)names;
-	if (ss_op_check_keys(ss_opdef_get(SS_OP_reduce), p, err))
-		return (NULL);
+	memset(err, 0, sizeof(*err));
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		ss_err_errno("calloc");
 		return (NULL);

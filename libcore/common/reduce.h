@@ -2,15 +2,15 @@
 #define SS_REDUCE_H
 
 /*
- * ss-reduce's program and its durations, shared by the operator
- * (enclave/op_reduce.c) and the command line's checks
- * (libcore/host/stages.c), so that a program the command line accepts is
- * one the enclave accepts.  The event times only the operator reads are in
- * enclave/reduce_time.h.
+ * ss-reduce's program and its durations: the registry's parser of the
+ * operator (operator.h), which both the command line's checks and the
+ * operator (enclave/op_reduce.c) call, so that a program the command line
+ * accepts is one the enclave accepts.  The event times only the operator
+ * reads are in enclave/reduce_time.h.
  *
- * Program keys: "acc" (-a), "fields" (-f), "groups" (-g), "time",
- * "tumbling", "sliding", "count", "lateness", "partial", "merge",
- * "max-groups".
+ * Program keys (the registry's): "acc" (-a), "fields" (-f), "groups"
+ * (-g), "time", "tumbling", "sliding", "count", "lateness", "partial",
+ * "merge", "max-groups".
  */
 
 #include <stddef.h>

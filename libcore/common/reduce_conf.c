@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "operator.h"
 #include "program.h"
 #include "reduce.h"
 
@@ -311,37 +312,17 @@ parse_windows(struct ss_reduce_conf * c, const struct ss_program * p)
 int
 ss_reduce_conf_parse(struct ss_reduce_conf * c, const struct ss_program * p)
 {
-	static const char * const keys[] = {
-		"acc", "fields", "groups", "time", "tumbling", "sliding",
-		"count", "lateness", "partial", "merge", "max-groups",
-		SS_PROGRAM_RECIPIENT,
-	};
+	struct ss_op_err err;
 	const char * acc = ss_program_get(p, "acc");
 	const char * fields = ss_program_get(p, "fields");
 	const char * groups = ss_program_get(p, "groups");
 	const char * time = ss_program_get(p, "time");
 	const char * maxg = ss_program_get(p, "max-groups");
-	size_t i, k;
 
 	memset(c, 0, sizeof(*c));
-	for (i = 0; i < p->n; i++) {
-		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
-			if (strcmp(p->e[i].key, keys[k]) == 0)
-				break;
-		if (k == sizeof(keys) / sizeof(keys[0])) {
-			ss_err_set(SS_EXIT_SYS, "unknown program argument "
-			    "'%s'", p->e[i].key);
-			return (-1);
-		}
-		/* Each at most once, and text (NULs would hide a part). */
-		if (k < sizeof(keys) / sizeof(keys[0]) - 1 &&
-		    (ss_program_get(p, keys[k]) != p->e[i].val ||
-		    strlen(p->e[i].val) != p->e[i].vallen)) {
-			ss_err_set(SS_EXIT_SYS, "program argument '%s' given "
-			    "more than once, or not text", p->e[i].key);
-			return (-1);
-		}
-	}
+	/* Known keys, each at most once, and text (the registry's rules). */
+	if (ss_op_check_keys(ss_opdef_get(SS_OP_reduce), p, &err))
+		return (-1);
 	if (acc == NULL) {
 		ss_err_set(SS_EXIT_SYS, "no accumulators: give -a ACC[,ACC...] "
 		    "(-a count,mean)");
