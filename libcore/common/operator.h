@@ -8,7 +8,7 @@
  * the one function that parses and checks its program.
  *
  * Both sides read it.  The host builds each stage's command line from it
- * (libcore/host/stage.c) and parses the program with it before any
+ * (libcore/host/stage_opts.c) and parses the program with it before any
  * enclave starts, so that a bad program is a usage error (exit 2); the
  * enclave parses the same program with the same function when it starts
  * (enclave/ops.c binds each entry to its operator's code), trusting

@@ -3,9 +3,10 @@
 
 /*
  * The enclave stage host, shared by every enclave filter (ss-map,
- * ss-match; ss-reduce, ss-route and ss-merge later): parse a stage's
- * arguments, start its enclave, then move ciphertext: read each chunk of
- * the input stream, hand it to the enclave, write what comes back.  The
+ * ss-match, ss-reduce, ss-route, ss-merge): parse a stage's arguments
+ * (stage_opts.c), start its enclave, then move ciphertext: read each
+ * chunk of the input stream, hand it to the enclave, write what comes
+ * back (stage_run.c; stage_framed.c for several inputs or outputs).  The
  * host never holds a stage key, a file key or a byte of plaintext; it
  * checks only the framing (truncation, trailing data), and the enclave
  * checks everything else.
@@ -155,7 +156,7 @@ int ss_stage_run_to(const struct ss_stage_opts *, size_t, int,
  * ss_stage_run_route(o), ss_stage_run_merge(o):
  * The host loops of ss-route (one input, an output per partition from
  * the -o template; sink.h) and of ss-merge (the streams ${o}->inputs,
- * one output); stage_multi.c.
+ * one output); stage_framed.c.
  */
 int ss_stage_run_route(const struct ss_stage_opts *);
 int ss_stage_run_merge(const struct ss_stage_opts *);

@@ -1,8 +1,9 @@
 /*
  * The host loops of stages with several outputs (ss-route) or inputs
- * (ss-merge): the framed ecalls of libcore/common/ecall.h.  As in stage.c, the
- * host holds only ciphertext: it moves each input's chunks to the enclave
- * and each piece of the answers to its output.
+ * (ss-merge): framed flows, whose requests name the input and whose
+ * answers come in pieces that name the output (ecall.h, ecall_msg.h).  As
+ * in stage_run.c, the host holds only ciphertext: it moves each input's
+ * chunks to the enclave and each piece of the answers to its output.
  */
 
 #include <errno.h>
@@ -299,7 +300,7 @@ check_end(struct merge * m, size_t k)
 
 /*
  * A request with no chunk, only SS_CHUNK_FLUSH: the live inputs paused
- * for --flush-ms, so the enclave seals the records it holds (stage.c).
+ * for --flush-ms, so the enclave seals the records it holds (stage_run.c).
  */
 static size_t
 flush_request(struct merge * m)
