@@ -554,8 +554,8 @@ ss_flow_chunk_from(struct ss_flow * f, size_t k, unsigned flags,
 		if (n > 0 && !f->framed) {
 			if (queue_room(f, n))
 				return (-1);
-			memcpy(f->q + f->qlen, f->notice, n);
-			f->qlen += n;
+			f->qlen += ss_msg_answer_put_notice(f->q + f->qlen,
+			    f->notice);
 		}
 		return (0);
 	}

@@ -263,16 +263,29 @@ ss_msg_chunk_decode(struct ss_msg_chunk * m, int framed, const uint8_t * in,
 	return (0);
 }
 
+/*
+ * The wire length of the chunk that ${len} bytes ${p} begin with, in
+ * ${wl}, and whether it is final; -1 if they do not hold a whole one.
+ */
+static int
+whole_chunk(const uint8_t * p, size_t len, size_t * wl, int * final)
+{
+	uint32_t clen;
+
+	if (len < SS_CHUNK_PREFIX_LEN ||
+	    ss_frame_prefix_read(p, &clen, final) ||
+	    (*wl = SS_CHUNK_WIRE_LEN(clen)) > len)
+		return (-1);
+	return (0);
+}
+
 int
 ss_msg_chunk_next(struct ss_msg_bytes * chunks, struct ss_msg_bytes * chunk)
 {
-	uint32_t clen;
 	size_t wl;
 	int final;
 
-	if (chunks->len < SS_CHUNK_PREFIX_LEN ||
-	    ss_frame_prefix_read(chunks->p, &clen, &final) ||
-	    (wl = SS_CHUNK_WIRE_LEN(clen)) > chunks->len) {
+	if (whole_chunk(chunks->p, chunks->len, &wl, &final)) {
 		ss_err_set(SS_EXIT_DATA, "malformed chunk request");
 		return (-1);
 	}
@@ -280,6 +293,38 @@ ss_msg_chunk_next(struct ss_msg_bytes * chunks, struct ss_msg_bytes * chunk)
 	chunk->len = wl;
 	chunks->p += wl;
 	chunks->len -= wl;
+	return (0);
+}
+
+size_t
+ss_msg_answer_put_notice(uint8_t * out, const char * notice)
+{
+	size_t n = strlen(notice);
+
+	memcpy(out, notice, n);
+	return (n);
+}
+
+int
+ss_msg_answer_decode(struct ss_msg_answer * m, const uint8_t * in,
+    size_t len)
+{
+	size_t pos = 0, wl;
+	int final = 0;
+
+	/* Whole chunks; after the final one, the operator's notice. */
+	while (pos < len && !final) {
+		if (whole_chunk(in + pos, len - pos, &wl, &final)) {
+			ss_err_set(SS_EXIT_SYS, "enclave answer is not whole "
+			    "chunks");
+			return (-1);
+		}
+		pos += wl;
+	}
+	m->chunks.p = in;
+	m->chunks.len = pos;
+	m->notice.p = in + pos;
+	m->notice.len = len - pos;
 	return (0);
 }
 

@@ -217,6 +217,31 @@ int ss_msg_chunk_decode(struct ss_msg_chunk *, int, const uint8_t *,
 int ss_msg_chunk_next(struct ss_msg_bytes *, struct ss_msg_bytes *);
 
 /*
+ * A plain flow's answer to CHUNK or PULL: zero or more output chunks as
+ * on the wire and, after the output's final chunk, maybe the operator's
+ * notice (ecall.h): a line of text without its newline.
+ */
+struct ss_msg_answer {
+	struct ss_msg_bytes chunks;
+	struct ss_msg_bytes notice;	/* empty if none */
+};
+
+/**
+ * ss_msg_answer_put_notice(out, notice):
+ * Write the notice ${notice} (NUL-terminated) after the final chunk at
+ * ${out}; return its length.
+ */
+size_t ss_msg_answer_put_notice(uint8_t *, const char *);
+
+/**
+ * ss_msg_answer_decode(m, in, len):
+ * Split an answer into its chunks and its notice; an answer that is not
+ * whole chunks, or has bytes after chunks that did not end the output,
+ * is "enclave answer is not whole chunks" (SS_EXIT_SYS).
+ */
+int ss_msg_answer_decode(struct ss_msg_answer *, const uint8_t *, size_t);
+
+/*
  * A framed flow's answers (to OPEN, CHUNK and PULL): pieces, each
  *	out_index[4] len[4] bytes[len]
  * and last the need piece, SS_ECALL_NEED[4] len[4] = 4 need[4].

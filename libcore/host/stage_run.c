@@ -255,9 +255,7 @@ static int
 take_output(void * cookie, const uint8_t * buf, size_t len)
 {
 	struct sink * sk = cookie;
-	size_t pos = 0, wl;
-	uint32_t clen;
-	int final = 0;
+	struct ss_msg_answer m;
 
 	/* First the output stream's header, as it came. */
 	if (!sk->opened) {
@@ -267,20 +265,11 @@ take_output(void * cookie, const uint8_t * buf, size_t len)
 		return (sk->live ? ss_output_flush(sk->out) : 0);
 	}
 	/* Whole chunks; after the final one, the operator's notice. */
-	while (pos < len && !final) {
-		if (len - pos < SS_CHUNK_PREFIX_LEN ||
-		    ss_frame_prefix_read(buf + pos, &clen, &final) ||
-		    (wl = SS_CHUNK_WIRE_LEN(clen)) > len - pos) {
-			ss_err_set(SS_EXIT_SYS, "enclave answer is not whole "
-			    "chunks");
-			return (-1);
-		}
-		pos += wl;
-	}
-	if (ss_output_write(sk->out, buf, pos))
+	if (ss_msg_answer_decode(&m, buf, len) ||
+	    ss_output_write(sk->out, m.chunks.p, m.chunks.len))
 		return (-1);
-	if (pos < len)
-		print_notice(buf + pos, len - pos);
+	if (m.notice.len > 0)
+		print_notice(m.notice.p, m.notice.len);
 	return (sk->live ? ss_output_flush(sk->out) : 0);
 }
 

@@ -2,8 +2,9 @@
  * libFuzzer harness for the messages of the ecall ABI and its channel
  * (libcore/common/ecall_msg.c): the input goes to every decoder, framed
  * and not where a message has both forms; a CHUNK request's chunks are
- * then taken one by one, and the input is read as the pieces of a framed
- * answer of four outputs, piece by piece.
+ * then taken one by one, and the input is read as a plain answer (chunks
+ * and a notice) and as the pieces of a framed answer of four outputs,
+ * piece by piece.
  *
  * A refusal records a message and the status the decoder's header says.
  * What decodes points inside the input, and encodes back to exactly the
@@ -163,6 +164,23 @@ chunk_request(int framed)
 		abort();
 }
 
+/* The input as a plain answer: chunks, then maybe a notice. */
+static void
+answer(void)
+{
+	struct ss_msg_answer m;
+
+	if (ss_msg_answer_decode(&m, data, size) != 0) {
+		refused(SS_EXIT_SYS);
+		return;
+	}
+	inside(&m.chunks);
+	inside(&m.notice);
+	if (m.chunks.p != data || m.notice.p != data + m.chunks.len ||
+	    m.chunks.len + m.notice.len != size)
+		abort();
+}
+
 static void
 pieces(void)
 {
@@ -237,6 +255,7 @@ LLVMFuzzerTestOneInput(const uint8_t * d, size_t n)
 	open_request(1);
 	chunk_request(0);
 	chunk_request(1);
+	answer();
 	pieces();
 	small();
 	channel();

@@ -345,6 +345,36 @@ START_TEST(test_chunk_next)
 }
 END_TEST
 
+/* A plain answer: chunks, and after the final one the notice. */
+START_TEST(test_answer)
+{
+	struct ss_msg_answer m;
+	uint8_t answer[128];
+	size_t n, cut;
+
+	n = two_chunks(answer);
+	n += ss_msg_answer_put_notice(answer + n, "3 records too late");
+	ck_assert_int_eq(ss_msg_answer_decode(&m, answer, n), 0);
+	ck_bytes_eq(&m.chunks, answer, SS_CHUNK_WIRE_LEN(2) +
+	    SS_CHUNK_WIRE_LEN(0));
+	ck_bytes_eq(&m.notice, (const uint8_t *)"3 records too late", 18);
+	/* Without a notice; and no chunk at all. */
+	n = two_chunks(answer);
+	ck_assert_int_eq(ss_msg_answer_decode(&m, answer, n), 0);
+	ck_assert_uint_eq(m.chunks.len, n);
+	ck_assert_uint_eq(m.notice.len, 0);
+	ck_assert_int_eq(ss_msg_answer_decode(&m, answer, 0), 0);
+	ck_assert_uint_eq(m.chunks.len + m.notice.len, 0);
+	/* Cut anywhere in its chunks: refused. */
+	for (cut = 1; cut < n; cut++) {
+		if (cut == SS_CHUNK_WIRE_LEN(2))
+			continue;
+		ck_refused(ss_msg_answer_decode(&m, answer, cut),
+		    SS_EXIT_SYS, "enclave answer is not whole chunks");
+	}
+}
+END_TEST
+
 START_TEST(test_pieces)
 {
 	struct ss_msg_piece m = { 1, { (const uint8_t *)"abc", 3 }, 0 };
@@ -463,6 +493,7 @@ ecall_msg_suite(void)
 	tcase_add_test(tr, test_chunk_next);
 	suite_add_tcase(s, tr);
 	tcase_add_test(ta, test_identity);
+	tcase_add_test(ta, test_answer);
 	tcase_add_test(ta, test_pieces);
 	tcase_add_test(ta, test_small);
 	suite_add_tcase(s, ta);
