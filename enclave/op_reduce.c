@@ -993,123 +993,193 @@ parse_opt_num(const uint8_t * v, size_t len, double * x, int * have)
 	return (ss_expr_number(v, len, x) ? 0 : -1);
 }
 
+/*
+ * The phases of merge_field(): each returns 0, -1 with an ss_err, or
+ * NOT_STATE if the row is not one ss-reduce --partial writes; ${*what}
+ * names the column at fault.
+ */
+#define NOT_STATE	1
+
+/* The counts: non-empty values (n) and numbers among them (nnum). */
+static int
+merge_counts(const struct facc * a, const struct spos * p,
+    const struct ss_batch * in, size_t r, uint64_t * n, uint64_t * nnum,
+    const char ** what)
+{
+	const uint8_t * v;
+	size_t len;
+
+	*what = "_n";
+	v = cell(in, r, p->n, &len);
+	if (parse_count(v, len, n))
+		return (NOT_STATE);
+	*what = "_nnum";
+	v = cell(in, r, p->nnum, &len);
+	if (parse_count(v, len, nnum) || *nnum > *n)
+		return (NOT_STATE);
+	if (a->n > COUNT_MAX - *n) {
+		ss_err_set(SS_EXIT_DATA, "count out of range");
+		return (-1);
+	}
+	return (0);
+}
+
+/* An exact sum of the state's (column ${col}), added to ${sum}. */
+static int
+merge_sum(struct ss_xsum * sum, size_t col, const struct ss_batch * in,
+    size_t r)
+{
+	const uint8_t * v;
+	size_t len;
+
+	if (col == SIZE_MAX)
+		return (0);
+	v = cell(in, r, col, &len);
+	return (ss_xsum_parse(sum, v, len) ? -1 : 0);
+}
+
+/* A smallest (${sign} -1) or largest (1) value, offered to ${e}. */
+static int
+merge_extreme(struct extreme * e, int sign, size_t col,
+    const struct ss_batch * in, size_t r, uint64_t n)
+{
+	const uint8_t * v;
+	size_t len;
+	double x = 0;
+	int isnum;
+
+	if (col == SIZE_MAX)
+		return (0);
+	v = cell(in, r, col, &len);
+	if ((len == 0) != (n == 0))
+		return (NOT_STATE);
+	isnum = ss_expr_number(v, len, &x);
+	if (len > 0 && extreme_offer(e, sign, v, len, isnum, x))
+		return (-1);
+	return (0);
+}
+
+/* The first value (kept only if ${a} has none yet) or the last. */
+static int
+merge_end(struct facc * a, struct text * t, size_t col,
+    const struct ss_batch * in, size_t r, uint64_t n)
+{
+	const uint8_t * v;
+	size_t len;
+
+	if (col == SIZE_MAX)
+		return (0);
+	v = cell(in, r, col, &len);
+	if ((len == 0) != (n == 0))
+		return (NOT_STATE);
+	if (len > 0 && (t == &a->last || a->n == 0) && text_set(t, v, len))
+		return (-1);
+	return (0);
+}
+
+/* The distinct values: at most n of them, and some if n is not 0. */
+static int
+merge_distinct(struct reduce * R, struct facc * a, const struct spos * p,
+    const struct ss_batch * in, size_t r, uint64_t n)
+{
+	const uint8_t * v;
+	size_t len;
+	uint64_t nset;
+
+	if (p->set == SIZE_MAX)
+		return (0);
+	v = cell(in, r, p->set, &len);
+	if (merge_set(R, a, v, len, &nset))
+		return (-1);
+	if (nset > n || (nset == 0) != (n == 0))
+		return (NOT_STATE);
+	return (0);
+}
+
+/*
+ * The successive differences of the partition's numbers: their sums and
+ * how many exceed 50; then the partition's run joins the ones before it
+ * (the difference from the last number before to its first).
+ */
+static int
+merge_diffs(struct facc * a, const struct spos * p,
+    const struct ss_batch * in, size_t r, uint64_t nnum, const char ** what)
+{
+	const uint8_t * v;
+	size_t len;
+	uint64_t dn50;
+	double dfirst, dlast;
+	int have1, have2;
+
+	if (p->dfirst == SIZE_MAX)
+		return (0);
+	*what = "_dfirst";
+	v = cell(in, r, p->dfirst, &len);
+	if (parse_opt_num(v, len, &dfirst, &have1) || have1 != (nnum > 0))
+		return (NOT_STATE);
+	*what = "_dlast";
+	v = cell(in, r, p->dlast, &len);
+	if (parse_opt_num(v, len, &dlast, &have2) || have2 != (nnum > 0))
+		return (NOT_STATE);
+	*what = "_dsum";
+	if (merge_sum(&a->dsum, p->dsum, in, r))
+		return (-1);
+	*what = "_dsumsq";
+	if (merge_sum(&a->dsumsq, p->dsumsq, in, r))
+		return (-1);
+	*what = "_dn50";
+	v = cell(in, r, p->dn50, &len);
+	if (parse_count(v, len, &dn50) || dn50 > (nnum > 0 ? nnum - 1 : 0))
+		return (NOT_STATE);
+	a->dn50 += dn50;
+	if (nnum > 0) {
+		if (a->nnum == 0)
+			a->dfirst = dfirst;
+		else if (diff_add(a, dfirst - a->dlast))
+			return (-1);
+		a->dlast = dlast;
+	}
+	return (0);
+}
+
+/* Add field state ${p} of partial row ${r} to ${a}. */
 static int
 merge_field(struct reduce * R, struct facc * a, const struct spos * p,
     const struct ss_batch * in, size_t r, const char ** what)
 {
-	const uint8_t * v;
-	size_t len;
-	uint64_t n, nnum, dn50, nset;
-	double x = 0, dfirst, dlast;
-	int have1, have2, isnum;
+	uint64_t n, nnum;
+	int rc;
 
-	*what = "_n";
-	v = cell(in, r, p->n, &len);
-	if (parse_count(v, len, &n))
-		goto bad;
-	*what = "_nnum";
-	v = cell(in, r, p->nnum, &len);
-	if (parse_count(v, len, &nnum) || nnum > n)
-		goto bad;
-	if (a->n > COUNT_MAX - n) {
-		ss_err_set(SS_EXIT_DATA, "count out of range");
-		return (-1);
-	}
+	if ((rc = merge_counts(a, p, in, r, &n, &nnum, what)) != 0)
+		goto fail;
 	*what = "_sum";
-	if (p->sum != SIZE_MAX) {
-		v = cell(in, r, p->sum, &len);
-		if (ss_xsum_parse(&a->sum, v, len))
-			return (-1);
-	}
+	if ((rc = merge_sum(&a->sum, p->sum, in, r)) != 0)
+		goto fail;
 	*what = "_sumsq";
-	if (p->sumsq != SIZE_MAX) {
-		v = cell(in, r, p->sumsq, &len);
-		if (ss_xsum_parse(&a->sumsq, v, len))
-			return (-1);
-	}
+	if ((rc = merge_sum(&a->sumsq, p->sumsq, in, r)) != 0)
+		goto fail;
 	*what = "_min";
-	if (p->min != SIZE_MAX) {
-		v = cell(in, r, p->min, &len);
-		if ((len == 0) != (n == 0))
-			goto bad;
-		isnum = ss_expr_number(v, len, &x);
-		if (len > 0 && extreme_offer(&a->min, -1, v, len, isnum,
-		    x))
-			return (-1);
-	}
+	if ((rc = merge_extreme(&a->min, -1, p->min, in, r, n)) != 0)
+		goto fail;
 	*what = "_max";
-	if (p->max != SIZE_MAX) {
-		v = cell(in, r, p->max, &len);
-		if ((len == 0) != (n == 0))
-			goto bad;
-		isnum = ss_expr_number(v, len, &x);
-		if (len > 0 && extreme_offer(&a->max, 1, v, len, isnum,
-		    x))
-			return (-1);
-	}
+	if ((rc = merge_extreme(&a->max, 1, p->max, in, r, n)) != 0)
+		goto fail;
 	*what = "_first";
-	if (p->first != SIZE_MAX) {
-		v = cell(in, r, p->first, &len);
-		if ((len == 0) != (n == 0))
-			goto bad;
-		if (len > 0 && a->n == 0 && text_set(&a->first, v, len))
-			return (-1);
-	}
+	if ((rc = merge_end(a, &a->first, p->first, in, r, n)) != 0)
+		goto fail;
 	*what = "_last";
-	if (p->last != SIZE_MAX) {
-		v = cell(in, r, p->last, &len);
-		if ((len == 0) != (n == 0))
-			goto bad;
-		if (len > 0 && text_set(&a->last, v, len))
-			return (-1);
-	}
+	if ((rc = merge_end(a, &a->last, p->last, in, r, n)) != 0)
+		goto fail;
 	*what = "_distinct";
-	if (p->set != SIZE_MAX) {
-		v = cell(in, r, p->set, &len);
-		if (merge_set(R, a, v, len, &nset))
-			return (-1);
-		if (nset > n || (nset == 0) != (n == 0))
-			goto bad;
-	}
-	if (p->dfirst != SIZE_MAX) {
-		*what = "_dfirst";
-		v = cell(in, r, p->dfirst, &len);
-		if (parse_opt_num(v, len, &dfirst, &have1) ||
-		    have1 != (nnum > 0))
-			goto bad;
-		*what = "_dlast";
-		v = cell(in, r, p->dlast, &len);
-		if (parse_opt_num(v, len, &dlast, &have2) ||
-		    have2 != (nnum > 0))
-			goto bad;
-		*what = "_dsum";
-		v = cell(in, r, p->dsum, &len);
-		if (ss_xsum_parse(&a->dsum, v, len))
-			return (-1);
-		*what = "_dsumsq";
-		v = cell(in, r, p->dsumsq, &len);
-		if (ss_xsum_parse(&a->dsumsq, v, len))
-			return (-1);
-		*what = "_dn50";
-		v = cell(in, r, p->dn50, &len);
-		if (parse_count(v, len, &dn50) ||
-		    dn50 > (nnum > 0 ? nnum - 1 : 0))
-			goto bad;
-		a->dn50 += dn50;
-		/* Join this partition's run after the ones before. */
-		if (nnum > 0) {
-			if (a->nnum == 0)
-				a->dfirst = dfirst;
-			else if (diff_add(a, dfirst - a->dlast))
-				return (-1);
-			a->dlast = dlast;
-		}
-	}
+	if ((rc = merge_distinct(R, a, p, in, r, n)) != 0 ||
+	    (rc = merge_diffs(a, p, in, r, nnum, what)) != 0)
+		goto fail;
 	a->n += n;
 	a->nnum += nnum;
 	return (0);
-bad:
-	ss_err_set(SS_EXIT_DATA, "not a partial state of ss-reduce");
+fail:
+	if (rc == NOT_STATE)
+		ss_err_set(SS_EXIT_DATA, "not a partial state of ss-reduce");
 	return (-1);
 }
 
