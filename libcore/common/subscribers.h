@@ -14,7 +14,8 @@
  *
  * IDs and group names are made of [A-Za-z0-9_.:-]; GROUPS is "*" (any
  * group) or group names joined by commas; RECIPIENT is a public key; a
- * CONDITION is an ss-expr(7) condition, matched with the index of subs.h.
+ * CONDITION is an ss-expr(7) condition, read as subs.h reads one (the
+ * enclave matches them with the index of its subs_match.h).
  * Places in messages are places in the file.
  */
 
