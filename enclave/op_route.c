@@ -11,12 +11,12 @@
  *	broadcast = 1	every record goes to every output;
  *	subs = FILE	(a program file: the measured program holds its
  *			digest) content-based routing: output i is
- *			subscriber i of the file (subscribers.h), sealed to
- *			its recipient, and gets the records its condition
- *			matches; with policy = FILE, only those its group
- *			may receive: the groups of every policy a record
- *			matches, or any group if it matches none (none
- *			with deny-unlisted = 1).
+ *			subscriber i of the file (route_subscribers.h),
+ *			sealed to its recipient, and gets the records its
+ *			condition matches; with policy = FILE, only those
+ *			its group may receive: the groups of every policy a
+ *			record matches, or any group if it matches none
+ *			(none with deny-unlisted = 1).
  *
  * Every output has the input's columns.
  */
@@ -30,8 +30,8 @@
 #include "flow.h"
 #include "op_conf.h"
 #include "program.h"
+#include "route_subscribers.h"
 #include "subs_match.h"
-#include "subscribers.h"
 
 /* The 16 bytes of SipHash's key: public on purpose. */
 #define SS_ROUTE_HASH_KEY	"ss-route hash v1"

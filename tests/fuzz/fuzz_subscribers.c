@@ -1,11 +1,11 @@
 /*
  * libFuzzer harness for ss-route's subscribers and policy files
- * (libcore/common/subscribers.c).  The first byte chooses the kind (even:
- * subscribers, odd: policies); the rest is the file.  A refused file must
- * give one line of message with status SS_EXIT_SYS and, where it has a
- * place, a line within the file; a file that reads must have as many
- * entries as conditions, each with a group (subscribers: a name and a
- * key that parses; policies: "*" or names), and match fixed records
+ * (libcore/common/route_subscribers.c).  The first byte chooses the kind
+ * (even: subscribers, odd: policies); the rest is the file.  A refused
+ * file must give one line of message with status SS_EXIT_SYS and, where
+ * it has a place, a line within the file; a file that reads must have as
+ * many entries as conditions, each with a group (subscribers: a name and
+ * a key that parses; policies: "*" or names), and match fixed records
  * without failing.
  */
 
@@ -15,8 +15,8 @@
 #include "batch.h"
 #include "err.h"
 #include "key.h"
+#include "route_subscribers.h"
 #include "subs_match.h"
-#include "subscribers.h"
 
 #include "fuzz_util.h"
 

@@ -1,5 +1,5 @@
-#ifndef SS_SUBSCRIBERS_H
-#define SS_SUBSCRIBERS_H
+#ifndef SS_ROUTE_SUBSCRIBERS_H
+#define SS_ROUTE_SUBSCRIBERS_H
 
 /*
  * The files of content-based routing (ss-route --subs and --policy,
@@ -75,4 +75,4 @@ void ss_policies_free(struct ss_policies *);
  */
 int ss_policy_allows(const char *, const char *);
 
-#endif /* !SS_SUBSCRIBERS_H */
+#endif /* !SS_ROUTE_SUBSCRIBERS_H */
