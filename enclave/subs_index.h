@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "expr.h"
+#include "expr_eval.h"
 #include "subs_match.h"
 #include "subs_set.h"
 

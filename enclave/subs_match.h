@@ -44,7 +44,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "expr.h"
+#include "expr_eval.h"
 #include "subs.h"
 
 /* Limits of the bitset index. */

@@ -20,6 +20,7 @@
 #include "batch.h"
 #include "err.h"
 #include "expr.h"
+#include "expr_eval.h"
 #include "subs.h"
 #include "subs_match.h"
 
