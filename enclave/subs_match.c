@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "shown.h"
 #include "subs_index.h"
 
 struct ss_subs_matcher *
@@ -82,8 +83,8 @@ ss_subs_bind(struct ss_subs_matcher * m, const uint8_t * const * names,
 				break;
 		if (j == 0) {
 			ss_err_set(SS_EXIT_DATA, "no field '%s' in the input "
-			    "stream", ss_subs_shown(b1, sizeof(b1),
-			    s->text + t->name, t->namelen, 64));
+			    "stream", ss_shown(b1, sizeof(b1),
+			    s->text + t->name, t->namelen, 64, 0));
 			return (-1);
 		}
 		m->attrs[a].col = j - 1;

@@ -15,6 +15,7 @@
 #include "err.h"
 #include "expr.h"
 #include "grow.h"
+#include "shown.h"
 #include "subs.h"
 #include "subs_set.h"
 
@@ -39,28 +40,6 @@ text_add(struct ss_subs * s, const void * p, size_t len, uint32_t * off)
 }
 
 /* Messages. */
-
-const char *
-ss_subs_shown(char * buf, size_t size, const void * pp, size_t len,
-    size_t max)
-{
-	const uint8_t * p = pp;
-	size_t i, n = 0;
-
-	for (i = 0; i < len && i < max && n + 8 < size; i++) {
-		if (p[i] < 0x20 || p[i] == 0x7f)
-			n += (size_t)snprintf(buf + n, size - n, "\\x%02x",
-			    p[i]);
-		else
-			buf[n++] = (char)p[i];
-	}
-	if (i < len && n + 4 < size) {
-		memcpy(buf + n, "...", 3);
-		n += 3;
-	}
-	buf[n] = '\0';
-	return (buf);
-}
 
 /* One byte, for "found ..." */
 static const char *
@@ -398,8 +377,8 @@ parse_lines(struct ss_subs * s, const uint8_t * buf, size_t len,
 			err->col = k + eerr.col;
 			ss_err_set(SS_EXIT_SYS, "%s: line %zu: column %zu: %s",
 			    name, lineno, err->col,
-			    ss_subs_shown(b1, sizeof(b1), eerr.msg,
-			    strlen(eerr.msg), SIZE_MAX));
+			    ss_shown(b1, sizeof(b1), eerr.msg,
+			    strlen(eerr.msg), SIZE_MAX, 0));
 			return (-1);
 		}
 	}
@@ -458,8 +437,8 @@ json_constraint(struct ss_subs * s, const char * name, size_t nth,
 			op = m;
 		else
 			CERR("unknown member '%s' (a constraint has key, val "
-			    "and op)", ss_subs_shown(b1, sizeof(b1), member,
-			    strlen(member), 40));
+			    "and op)", ss_shown(b1, sizeof(b1), member,
+			    strlen(member), 40, 0));
 	}
 	if (key == NULL)
 		CERR("no key");
@@ -474,8 +453,8 @@ json_constraint(struct ss_subs * s, const char * name, size_t nth,
 		if ((uint8_t)json_string_value(key)[i] < 0x20 ||
 		    json_string_value(key)[i] == 0x7f)
 			CERR("key '%s' holds a control character",
-			    ss_subs_shown(b1, sizeof(b1),
-			    json_string_value(key), keylen, 40));
+			    ss_shown(b1, sizeof(b1),
+			    json_string_value(key), keylen, 40, 0));
 	if (op == NULL)
 		CERR("no op");
 	if (!json_is_string(op))
@@ -486,8 +465,8 @@ json_constraint(struct ss_subs * s, const char * name, size_t nth,
 			o = (int)i;
 	if (o == 0)
 		CERR("unknown op '%s' (use eq, ne, gt, ge, lt or le)",
-		    ss_subs_shown(b1, sizeof(b1), json_string_value(op),
-		    json_string_length(op), 40));
+		    ss_shown(b1, sizeof(b1), json_string_value(op),
+		    json_string_length(op), 40, 0));
 	if (val == NULL)
 		CERR("no val");
 	if (json_is_integer(val)) {
@@ -543,8 +522,8 @@ json_sub(struct ss_subs * s, const char * name, size_t nth, json_t * j)
 			else
 				SERR("unknown member '%s' (a subscription "
 				    "object has id and constraints)",
-				    ss_subs_shown(b1, sizeof(b1), member,
-				    strlen(member), 40));
+				    ss_shown(b1, sizeof(b1), member,
+				    strlen(member), 40, 0));
 		}
 		if (cons == NULL)
 			SERR("no constraints");
@@ -559,7 +538,7 @@ json_sub(struct ss_subs * s, const char * name, size_t nth, json_t * j)
 		if (!ss_subs_is_id(idp, idlen))
 			SERR("id '%s' is not a subscription ID (1 to %d "
 			    "letters, digits, '_', '.', ':', '-')",
-			    ss_subs_shown(b1, sizeof(b1), idp, idlen, 40),
+			    ss_shown(b1, sizeof(b1), idp, idlen, 40, 0),
 			    SS_SUBS_ID_MAX);
 	} else {
 		idlen = (size_t)snprintf(num, sizeof(num), "%zu", nth);
@@ -640,8 +619,8 @@ parse_json(struct ss_subs * s, const uint8_t * buf, size_t len,
 			    (size_t)jerr.position - 1 : 0), err);
 			ss_err_set(SS_EXIT_SYS, "%s: line %zu: column %zu: "
 			    "%s", name, err->line, err->col,
-			    ss_subs_shown(b1, sizeof(b1), jerr.text,
-			    strlen(jerr.text), SIZE_MAX));
+			    ss_shown(b1, sizeof(b1), jerr.text,
+			    strlen(jerr.text), SIZE_MAX, 0));
 			return (-1);
 		}
 		rc = json_sub(s, name, nth, j);

@@ -108,11 +108,4 @@ ss_subs_hash_num(double x, uint64_t h)
 	return (ss_subs_mix64(bits ^ ss_subs_mix64(h + 0x9e3779b97f4a7c15ULL)));
 }
 
-/**
- * ss_subs_shown(buf, size, p, len, max):
- * The ${len} bytes ${p} for a message, in ${buf} of ${size} bytes: at
- * most ${max} of them, control bytes as \xNN, "..." if cut.
- */
-const char * ss_subs_shown(char *, size_t, const void *, size_t, size_t);
-
 #endif /* !SS_SUBS_SET_H */
