@@ -12,6 +12,7 @@
 
 #include "err.h"
 #include "expr.h"
+#include "expr_eval.h"
 #include "flow.h"
 #include "op_conf.h"
 #include "program.h"

@@ -11,13 +11,16 @@
 
 #include "err.h"
 #include "expr.h"
+#include "expr_eval.h"
 #include "flow.h"
 #include "op_conf.h"
 #include "program.h"
 #include "subs.h"
+#include "subs_match.h"
 
 struct match {
 	struct ss_match_conf * c;	/* the program */
+	struct ss_subs_matcher * subs;	/* c->subs's index, or NULL */
 	size_t n;			/* input columns */
 	size_t nout;			/* output columns */
 	size_t tagcol;			/* the tag's output column */
@@ -34,6 +37,7 @@ match_free(void * cookie)
 
 	if (m == NULL)
 		return;
+	ss_subs_matcher_free(m->subs);
 	ss_opdef_get(SS_OP_match)->free(m->c);
 	free(m->fields);
 	free(m->lens);
@@ -51,7 +55,9 @@ match_new(const struct ss_program * p)
 		ss_err_errno("calloc");
 		return (NULL);
 	}
-	if ((m->c = ss_opdef_get(SS_OP_match)->parse(p, NULL, &err)) == NULL) {
+	if ((m->c = ss_opdef_get(SS_OP_match)->parse(p, NULL, &err)) == NULL ||
+	    (m->c->subs != NULL && (m->subs = ss_subs_matcher_new(
+	    m->c->subs)) == NULL)) {
 		match_free(m);
 		return (NULL);
 	}
@@ -73,7 +79,7 @@ match_schema(void * cookie, const struct ss_batch * in, struct ss_flow * f)
 	for (i = 0; i < m->n; i++)
 		m->fields[i] = ss_batch_field(in, 0, i, &m->lens[i]);
 	if ((m->c->cond != NULL && ss_expr_bind(m->c->cond, m->fields, m->lens,
-	    m->n)) || (m->c->subs != NULL && ss_subs_bind(m->c->subs, m->fields,
+	    m->n)) || (m->subs != NULL && ss_subs_bind(m->subs, m->fields,
 	    m->lens, m->n))) {
 		ss_err_prefix("match");
 		return (-1);
@@ -145,7 +151,7 @@ match_records(void * cookie, const struct ss_batch * in,
 			if (t == 0)
 				continue;
 		} else {
-			if (ss_subs_match(m->c->subs, &row, &ids, &nids))
+			if (ss_subs_match(m->subs, &row, &ids, &nids))
 				return (-1);
 			if (nids == 0)
 				continue;

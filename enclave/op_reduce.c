@@ -22,6 +22,7 @@
 
 #include "err.h"
 #include "expr.h"
+#include "expr_eval.h"
 #include "flow.h"
 #include "frame.h"
 #include "grow.h"

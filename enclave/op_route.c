@@ -11,12 +11,12 @@
  *	broadcast = 1	every record goes to every output;
  *	subs = FILE	(a program file: the measured program holds its
  *			digest) content-based routing: output i is
- *			subscriber i of the file (subscribers.h), sealed to
- *			its recipient, and gets the records its condition
- *			matches; with policy = FILE, only those its group
- *			may receive: the groups of every policy a record
- *			matches, or any group if it matches none (none
- *			with deny-unlisted = 1).
+ *			subscriber i of the file (route_subscribers.h),
+ *			sealed to its recipient, and gets the records its
+ *			condition matches; with policy = FILE, only those
+ *			its group may receive: the groups of every policy a
+ *			record matches, or any group if it matches none
+ *			(none with deny-unlisted = 1).
  *
  * Every output has the input's columns.
  */
@@ -30,7 +30,8 @@
 #include "flow.h"
 #include "op_conf.h"
 #include "program.h"
-#include "subscribers.h"
+#include "route_subscribers.h"
+#include "subs_match.h"
 
 /* The 16 bytes of SipHash's key: public on purpose. */
 #define SS_ROUTE_HASH_KEY	"ss-route hash v1"
@@ -50,6 +51,8 @@ struct route {
 	size_t * lens;
 	struct outset * polset;		/* subs: the subscribers policy i
 					   allows */
+	struct ss_subs_matcher * subsm;	/* subs: c->subs->subs's index */
+	struct ss_subs_matcher * polm;	/* c->pol->subs's, or NULL */
 };
 
 static void
@@ -61,6 +64,8 @@ route_free(void * cookie)
 		return;
 	free(rt->fields);
 	free(rt->lens);
+	ss_subs_matcher_free(rt->subsm);
+	ss_subs_matcher_free(rt->polm);
 	ss_opdef_get(SS_OP_route)->free(rt->c);
 	free(rt->polset);
 	free(rt);
@@ -86,6 +91,22 @@ policy_sets(struct route * rt)
 	return (0);
 }
 
+/* subs: index the subscribers' (and policies') conditions. */
+static int
+route_index(struct route * rt)
+{
+
+	if (rt->c->subs == NULL)
+		return (0);
+	if ((rt->subsm = ss_subs_matcher_new(rt->c->subs->subs)) == NULL)
+		return (-1);
+	if (rt->c->pol == NULL)
+		return (0);
+	if ((rt->polm = ss_subs_matcher_new(rt->c->pol->subs)) == NULL)
+		return (-1);
+	return (policy_sets(rt));
+}
+
 static void *
 route_new(const struct ss_program * p)
 {
@@ -97,7 +118,7 @@ route_new(const struct ss_program * p)
 		return (NULL);
 	}
 	if ((rt->c = ss_opdef_get(SS_OP_route)->parse(p, NULL, &err)) == NULL ||
-	    (rt->c->pol != NULL && policy_sets(rt))) {
+	    route_index(rt)) {
 		route_free(rt);
 		return (NULL);
 	}
@@ -157,9 +178,9 @@ route_schema(void * cookie, const struct ss_batch * in, struct ss_flow * f)
 			return (-1);
 		}
 	}
-	if (rt->c->mode == SS_ROUTE_SUBS && (ss_subs_bind(rt->c->subs->subs,
+	if (rt->c->mode == SS_ROUTE_SUBS && (ss_subs_bind(rt->subsm,
 	    rt->fields, rt->lens, rt->ncols) || (rt->c->pol != NULL &&
-	    ss_subs_bind(rt->c->pol->subs, rt->fields, rt->lens, rt->ncols)))) {
+	    ss_subs_bind(rt->polm, rt->fields, rt->lens, rt->ncols)))) {
 		ss_err_prefix("route");
 		return (-1);
 	}
@@ -176,13 +197,13 @@ route_subs(struct route * rt, const struct ss_batch * in, size_t r,
 	const uint32_t * ids, * pids;
 	size_t n, np, i, w, k;
 
-	if (ss_subs_match(rt->c->subs->subs, &row, &ids, &n))
+	if (ss_subs_match(rt->subsm, &row, &ids, &n))
 		return (-1);
 	if (n == 0)
 		return (0);
 	memset(&allowed, 0xff, sizeof(allowed));
 	if (rt->c->pol != NULL) {
-		if (ss_subs_match(rt->c->pol->subs, &row, &pids, &np))
+		if (ss_subs_match(rt->polm, &row, &pids, &np))
 			return (-1);
 		if (np > 0 || rt->c->deny_unlisted)
 			memset(&allowed, 0, sizeof(allowed));

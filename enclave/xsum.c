@@ -9,6 +9,7 @@
 
 #include "err.h"
 #include "expr.h"
+#include "expr_eval.h"
 #include "xsum.h"
 
 void

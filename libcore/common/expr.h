@@ -16,12 +16,14 @@
  * are not numbers compare bytewise.  != is always the negation of ==.
  * Arithmetic on text that is not a number gives no value, which is
  * empty text, and false in comparisons but !=.
+ *
+ * This is the compiling side, which the host uses to check expressions
+ * too; expressions are bound and evaluated in the enclave
+ * (enclave/expr_eval.h).
  */
 
 #include <stddef.h>
 #include <stdint.h>
-
-#include "batch.h"
 
 /* What an expression must give. */
 #define SS_EXPR_COND	1	/* a condition: true or false */
@@ -57,43 +59,6 @@ struct ss_expr * ss_expr_compile_assign(const char *, size_t, const char **,
     size_t *, struct ss_expr_err *);
 
 /**
- * ss_expr_bind(e, names, lens, n):
- * Bind the field references of ${e} to columns: field i (from 0) of a
- * record is named ${names}[i]; of several columns with one name, the
- * last (so that a field computed later hides an earlier one).  An
- * unknown name is an SS_EXIT_DATA error: "no field 'NAME' in the input
- * stream".
- */
-int ss_expr_bind(struct ss_expr *, const uint8_t * const *, const size_t *,
-    size_t);
-
-/* A record: columns below b->nfields come from record ${rec} of ${b},
- * the rest from ${extra} (computed fields, in order). */
-struct ss_expr_row {
-	const struct ss_batch * b;
-	size_t rec;
-	const uint8_t * const * extra;
-	const size_t * extralen;
-};
-
-/**
- * ss_expr_test(e, row):
- * Evaluate a bound condition on ${row}: 1 if it holds, 0 if not, -1
- * (with an ss_err) only if out of memory.
- */
-int ss_expr_test(struct ss_expr *, const struct ss_expr_row *);
-
-/**
- * ss_expr_text(e, row, len):
- * Evaluate a bound expression on ${row} and return its value as text
- * (${len} bytes, valid until the next evaluation of ${e}): numbers in
- * their shortest exact form, conditions as "true" or "false", no value
- * as empty text.  NULL, with an ss_err, only if out of memory.
- */
-const uint8_t * ss_expr_text(struct ss_expr *, const struct ss_expr_row *,
-    size_t *);
-
-/**
  * ss_expr_free(e):
  * Free ${e}.  NULL is allowed.
  */
@@ -106,21 +71,15 @@ void ss_expr_free(struct ss_expr *);
  */
 int ss_expr_number(const uint8_t *, size_t, double *);
 
-/**
- * ss_expr_format(x, buf):
- * Write ${x} in its shortest form that reads back exactly (integers
- * without a point, "+Inf", "-Inf", "NaN") into ${buf}, which has room
- * for SS_EXPR_NUMBUF bytes; return the length (no NUL is counted).
- */
+/* Room for a number as text (ss_expr_format(), enclave/expr_eval.h). */
 #define SS_EXPR_NUMBUF	32
-size_t ss_expr_format(double, char *);
 
 /*
- * The parts of a condition, for indexes over many conditions (enclave/
- * subs.c): the conditions joined by && at its top level, whatever their
- * grouping ("a > 1 && (b == 2 && c =~ \"x\")" has three parts), or the
- * whole condition if it is no &&.  A part that compares a field with a
- * constant can be read as FIELD op CONSTANT.
+ * The parts of a condition, for indexes over many conditions (subs.h,
+ * enclave/subs_match.h): the conditions joined by && at its top level,
+ * whatever their grouping ("a > 1 && (b == 2 && c =~ \"x\")" has three
+ * parts), or the whole condition if it is no &&.  A part that compares
+ * a field with a constant can be read as FIELD op CONSTANT.
  */
 #define SS_EXPR_EQ	1
 #define SS_EXPR_NE	2
@@ -159,12 +118,5 @@ size_t ss_expr_nparts(const struct ss_expr *);
  * ${e}.
  */
 int ss_expr_part(const struct ss_expr *, size_t, struct ss_expr_pred *);
-
-/**
- * ss_expr_test_part(e, i, row):
- * Evaluate part ${i} of the bound condition ${e} on ${row}, as
- * ss_expr_test() does the whole.
- */
-int ss_expr_test_part(struct ss_expr *, size_t, const struct ss_expr_row *);
 
 #endif /* !SS_EXPR_H */

@@ -11,8 +11,8 @@
 #include "op_conf.h"
 #include "operator.h"
 #include "program.h"
+#include "route_subscribers.h"
 #include "subs.h"
-#include "subscribers.h"
 
 /* A NUL-terminated copy of ${len} bytes, or NULL (an ss_err). */
 static char *

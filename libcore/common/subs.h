@@ -18,44 +18,13 @@
  *           be {"id": ID, "constraints": [...]}.  A constraint means what
  *           ${NAME} op VAL means in an expression.
  *
- * Matching a record does not evaluate every subscription.  Each
- * condition is split into its top-level && parts; a part FIELD op
- * CONSTANT is a predicate, and the others are the subscription's rest.
- * Predicates that compare a field with a number (==, <, <=, >, >=) are
- * "indexed".  Two indexes are built, and the one estimated to cost less
- * per record kept (ss_subs_index() chooses another):
- *
- *   bitsets: per field, the numbers its indexed predicates name cut the
- *   line into runs; per run, a bitset of the subscriptions whose indexed
- *   predicates on the field hold there (and of those with none on it).
- *   A record's candidates are the AND, over the fields, of the bitset of
- *   the run its value falls in (a binary search, or a table for integer
- *   constants in a short span): exactly the subscriptions whose indexed
- *   predicates hold.  Only those with other parts are checked further.
- *   At most SS_SUBS_BITS_MAX bytes: past that, neighbouring runs share a
- *   bitset (their OR), and the candidates are checked in full.  Tables:
- *   at most SS_SUBS_TABLES_MAX bytes; runs: 8 bytes per distinct constant.
- *
- *   access predicates: each subscription has one, the predicate
- *   estimated to hold least often (an equality, or a numeric bound;
- *   estimated from the constants of all the subscriptions), kept in a
- *   hash table of the equalities and, per field, the numeric bounds
- *   sorted, so that one binary search finds every bound a value meets.
- *   The subscriptions whose access predicate a record meets are the
- *   candidates; each candidate's other predicates are checked against
- *   the record's values, most selective first, and then its rest.  A
- *   subscription with no access predicate (only !=, text ranges, or
- *   parts that are not predicates) is a candidate for every record.
- *
- * Either way each field is read and converted once per record, a value
- * that is not a number meets no numeric predicate (and every !=), and
- * matching allocates nothing.
+ * This is the reading side, which the host uses to check a file too; a
+ * set is matched against records in the enclave, through an index built
+ * on it (enclave/subs_match.h).
  */
 
 #include <stddef.h>
 #include <stdint.h>
-
-#include "expr.h"
 
 /* Limits. */
 #define SS_SUBS_FILE_MAX	(256 * 1024 * 1024)	/* bytes */
@@ -64,14 +33,6 @@
 #define SS_SUBS_KEY_MAX		1024		/* bytes of a JSON key */
 #define SS_SUBS_CONSTRAINTS_MAX	4096		/* per JSON subscription */
 #define SS_SUBS_PREDS_MAX	(1 << 25)	/* predicates, in all */
-#define SS_SUBS_BITS_MAX	(128 * 1024 * 1024)	/* bytes of bitsets */
-#define SS_SUBS_TABLE_MAX	65536		/* integers per field table */
-#define SS_SUBS_TABLES_MAX	(16 * 1024 * 1024)	/* bytes of tables */
-
-/* Indexes (ss_subs_index). */
-#define SS_SUBS_PREDS		0	/* access predicates */
-#define SS_SUBS_BITS		1	/* bitsets, exact */
-#define SS_SUBS_BITS_MERGED	2	/* bitsets, some layers merged */
 
 struct ss_subs;
 
@@ -84,9 +45,10 @@ struct ss_subs_err {
 /**
  * ss_subs_parse(buf, len, name, err):
  * Read the subscription file of ${len} bytes ${buf}, called ${name} in
- * messages.  On failure return NULL with an ss_err (status SS_EXIT_SYS,
- * "NAME: line 4: column 12: ..." or "NAME: subscription 3: constraint 2:
- * ...") and, where the problem has one, its place in ${err}.
+ * messages, into a new set (without an index).  On failure return NULL
+ * with an ss_err (status SS_EXIT_SYS, "NAME: line 4: column 12: ..." or
+ * "NAME: subscription 3: constraint 2: ...") and, where the problem has
+ * one, its place in ${err}.
  */
 struct ss_subs * ss_subs_parse(const uint8_t *, size_t, const char *,
     struct ss_subs_err *);
@@ -94,8 +56,7 @@ struct ss_subs * ss_subs_parse(const uint8_t *, size_t, const char *,
 /**
  * ss_subs_check(buf, len, name, err):
  * Whether the file reads, as ss_subs_parse() would say (0 or -1, with the
- * same error), without building the index: for a check that matches
- * nothing.
+ * same error), keeping nothing: for a check that matches nothing.
  */
 int ss_subs_check(const uint8_t *, size_t, const char *,
     struct ss_subs_err *);
@@ -111,43 +72,6 @@ size_t ss_subs_count(const struct ss_subs *);
  * The ID of subscription ${i} (from 0, in file order), ${len} bytes.
  */
 const char * ss_subs_id(const struct ss_subs *, size_t, size_t *);
-
-/**
- * ss_subs_bind(s, names, lens, n):
- * Bind the fields the subscriptions name to the ${n} columns ${names}, as
- * ss_expr_bind() does (the last column of a name); an unknown name is an
- * SS_EXIT_DATA error "no field 'NAME' in the input stream".
- */
-int ss_subs_bind(struct ss_subs *, const uint8_t * const *, const size_t *,
-    size_t);
-
-/**
- * ss_subs_match(s, row, ids, nids):
- * Find the subscriptions of the bound set ${s} that ${row} matches; store
- * their indexes, in file order, in ${*ids} (valid until the next call)
- * and their number in ${*nids}.  Return 0, or -1 (with an ss_err) only if
- * out of memory.
- */
-int ss_subs_match(struct ss_subs *, const struct ss_expr_row *,
-    const uint32_t **, size_t *);
-
-/**
- * ss_subs_index(s, how, maxlayers):
- * Make ${s} use the index ${how}, SS_SUBS_PREDS or SS_SUBS_BITS with at
- * most ${maxlayers} layers per field (0: as many as SS_SUBS_BITS_MAX
- * bytes allow), instead of the one ss_subs_parse() chose (for tests and
- * measurements: matching gives the same answers with any).  Return 0, 1
- * if there is no bitset index for ${s} (no field has numeric bounds or
- * equalities, or the bitsets cannot fit), or -1 (with an ss_err) if out
- * of memory.
- */
-int ss_subs_index(struct ss_subs *, int, size_t);
-
-/**
- * ss_subs_index_kind(s):
- * The index ${s} uses: SS_SUBS_PREDS, SS_SUBS_BITS or SS_SUBS_BITS_MERGED.
- */
-int ss_subs_index_kind(const struct ss_subs *);
 
 /**
  * ss_subs_is_id(p, len):

@@ -14,12 +14,12 @@
 #include "io.h"
 #include "ndjson.h"
 #include "program.h"
+#include "shown.h"
+#include "utf8.h"
 
 /* A key or name as shown in a message: at most this many bytes of it. */
 #define SHOWN_MAX	64
 #define SHOWN_BUF	(SHOWN_MAX + 8)
-
-static size_t utf8_len(const uint8_t *, size_t);
 
 struct ss_ndjson_reader {
 	ss_csv_record_fn * fn;
@@ -70,45 +70,16 @@ grow_array(void * pp, size_t n, size_t size)
 }
 
 /*
- * Bytes ${p} as shown in a message: control bytes and bytes outside valid
- * UTF-8 escaped, and quotes and backslashes too if ${quoted} (the text
- * goes between double quotes); as many as fit in ${size} (with "..." if
- * not all do).
+ * A key as shown between double quotes in a message: control bytes and
+ * bytes outside valid UTF-8 escaped, and quotes and backslashes too; as
+ * many as fit in ${size} (with "..." if not all do).
  */
-static const char *
-shown_text(char * buf, size_t size, const void * pp, size_t len, int quoted)
-{
-	const uint8_t * p = pp;
-	size_t i, n = 0, k;
-
-	for (i = 0; i < len && n + 8 < size; i++) {
-		if (p[i] >= 0x80 && (k = utf8_len(p + i, len - i)) > 0) {
-			memcpy(buf + n, p + i, k);
-			n += k;
-			i += k - 1;
-		} else if (p[i] < 0x20 || p[i] >= 0x7f)
-			n += (size_t)snprintf(buf + n, size - n, "\\x%02x",
-			    p[i]);
-		else if (quoted && (p[i] == '"' || p[i] == '\\')) {
-			buf[n++] = '\\';
-			buf[n++] = (char)p[i];
-		} else
-			buf[n++] = (char)p[i];
-	}
-	if (i < len && n + 4 < size) {
-		memcpy(buf + n, "...", 3);
-		n += 3;
-	}
-	buf[n] = '\0';
-	return (buf);
-}
-
-/* A key as shown between double quotes. */
 static const char *
 shown(char * buf, size_t size, const void * p, size_t len)
 {
 
-	return (shown_text(buf, size, p, len, 1));
+	return (ss_shown(buf, size, p, len, SIZE_MAX, SS_SHOWN_UTF8 |
+	    SS_SHOWN_QUOTED));
 }
 
 /* Hash of a key. */
@@ -548,8 +519,9 @@ import_object(struct ss_ndjson_reader * nr, const uint8_t * s, size_t len,
 	    JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr)) == NULL) {
 		ss_err_set(SS_EXIT_DATA, "line %" PRIu64 ": column %zu: %s",
 		    nr->line, skipped + (jerr.position > 0 ?
-		    (size_t)jerr.position : 1), shown_text(b, sizeof(b),
-		    jerr.text, strnlen(jerr.text, sizeof(jerr.text)), 0));
+		    (size_t)jerr.position : 1), ss_shown(b, sizeof(b),
+		    jerr.text, strnlen(jerr.text, sizeof(jerr.text)), SIZE_MAX,
+		    SS_SHOWN_UTF8));
 		return (-1);
 	}
 	if (!json_is_object(j)) {
@@ -806,40 +778,6 @@ ss_ndjson_writer_new(struct ss_output * out)
 }
 
 /*
- * The length of the valid UTF-8 sequence of two to four bytes at ${s}, or
- * 0 (RFC 3629: no overlong forms, surrogates, or values past U+10FFFF).
- */
-static size_t
-utf8_len(const uint8_t * s, size_t len)
-{
-	uint8_t c = s[0], lo = 0x80, hi = 0xbf;
-	size_t n, i;
-
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2;
-	else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		if (c == 0xe0)
-			lo = 0xa0;
-		else if (c == 0xed)
-			hi = 0x9f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		if (c == 0xf0)
-			lo = 0x90;
-		else if (c == 0xf4)
-			hi = 0x8f;
-	} else
-		return (0);
-	if (len < n || s[1] < lo || s[1] > hi)
-		return (0);
-	for (i = 2; i < n; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return (0);
-	return (n);
-}
-
-/*
  * Escape bytes of ${s} into ${dst} while ${room} allows; store the number
  * of input bytes taken in ${used} and return the number written.
  */
@@ -859,7 +797,7 @@ escape(uint8_t * dst, size_t room, const uint8_t * s, size_t len,
 			continue;
 		}
 		if (c >= 0x80) {
-			if ((k = utf8_len(s + i, len - i)) == 0) {
+			if ((k = ss_utf8_len(s + i, len - i)) == 0) {
 				memcpy(dst + n, "\\ufffd", 6);
 				n += 6;
 				i++;

@@ -14,7 +14,7 @@
 
 #include "ecall.h"
 #include "ecall_msg.h"
-#include "subscribers.h"
+#include "route_subscribers.h"
 #include "cli.h"
 #include "tee.h"
 #include "err.h"

@@ -1,8 +1,9 @@
 /*
- * libFuzzer harness for the expression language (libcore/common/expr.c): the
- * input is compiled as a condition, as a value and as an assignment;
- * what compiles is bound to a fixed set of columns (some of them
- * computed) and evaluated on a few fixed records.
+ * libFuzzer harness for the expression language (libcore/common/
+ * expr_parse.c, enclave/expr_eval.c): the input is compiled as a
+ * condition, as a value and as an assignment; what compiles is bound to
+ * a fixed set of columns (some of them computed) and evaluated on a few
+ * fixed records.
  *
  * A failed compile must give a column within the input (or one past its
  * end) and a message.  Compiling as a condition and as a value differ
@@ -20,6 +21,7 @@
 #include "batch.h"
 #include "err.h"
 #include "expr.h"
+#include "expr_eval.h"
 
 #include "fuzz_util.h"
 

@@ -1,6 +1,6 @@
 /*
- * libFuzzer harness for subscription files (libcore/common/subs.c): the input is
- * read as a subscription file.  A refused file must give one line of
+ * libFuzzer harness for subscription files (libcore/common/subs_file.c,
+ * enclave/subs_*.c): the input is read as a subscription file.  A refused file must give one line of
  * message, status SS_EXIT_SYS, and a place within the file.  A file that
  * reads is bound to fixed columns and matched against fixed records, and
  * the index must find exactly the subscriptions whose conditions hold,
@@ -20,7 +20,9 @@
 #include "batch.h"
 #include "err.h"
 #include "expr.h"
+#include "expr_eval.h"
 #include "subs.h"
+#include "subs_match.h"
 
 #include "fuzz_util.h"
 
@@ -216,15 +218,17 @@ json(struct oracle * o, const uint8_t * data, size_t size)
 	json_decref(top);
 }
 
-/* The IDs the index finds for record ${r}, as a bitmap in ${got}. */
+/* The IDs the index ${m} of ${s} finds for record ${r}, as a bitmap in
+ * ${got}. */
 static void
-index_says(struct ss_subs * s, size_t r, uint8_t * got)
+index_says(const struct ss_subs * s, struct ss_subs_matcher * m, size_t r,
+    uint8_t * got)
 {
 	struct ss_expr_row row = { &batch, r, NULL, NULL };
 	const uint32_t * ids;
 	size_t n, i;
 
-	if (ss_subs_match(s, &row, &ids, &n))
+	if (ss_subs_match(m, &row, &ids, &n))
 		abort();
 	for (i = 0; i < n; i++) {
 		if (ids[i] >= ss_subs_count(s) || (i > 0 && ids[i] <= ids[i - 1]))
@@ -233,10 +237,10 @@ index_says(struct ss_subs * s, size_t r, uint8_t * got)
 	}
 }
 
-/* The index of ${s} against the oracle ${o} on every record. */
+/* The index ${m} of ${s} against the oracle ${o} on every record. */
 static void
-compare(struct ss_subs * s, const struct oracle * o, uint8_t * got,
-    uint8_t * again)
+compare(const struct ss_subs * s, struct ss_subs_matcher * m,
+    const struct oracle * o, uint8_t * got, uint8_t * again)
 {
 	struct ss_expr_row row = { &batch, 0, NULL, NULL };
 	size_t i, r;
@@ -244,8 +248,8 @@ compare(struct ss_subs * s, const struct oracle * o, uint8_t * got,
 
 	for (r = 0; r < NRECS; r++) {
 		memset(got, 0, 2 * ss_subs_count(s));
-		index_says(s, r, got);
-		index_says(s, r, again);
+		index_says(s, m, r, got);
+		index_says(s, m, r, again);
 		if (memcmp(got, again, ss_subs_count(s)) != 0)
 			abort();
 		row.rec = r;
@@ -264,6 +268,7 @@ LLVMFuzzerTestOneInput(const uint8_t * data, size_t size)
 	struct oracle o = { NULL, 0, 0, 1 };
 	struct ss_subs_err err;
 	struct ss_subs * s;
+	struct ss_subs_matcher * m;
 	uint8_t * got, * again;
 	const char * msg;
 	size_t i, nlines = 1;
@@ -295,7 +300,12 @@ LLVMFuzzerTestOneInput(const uint8_t * data, size_t size)
 		lines(&o, data, size);
 	if (o.ok && o.n != ss_subs_count(s))
 		abort();
-	bound = (ss_subs_bind(s, names, namelens, NCOLS) == 0);
+	if ((m = ss_subs_matcher_new(s)) == NULL) {
+		if (strncmp(ss_err_msg(), "out of memory", 13) != 0)
+			abort();
+		goto done;
+	}
+	bound = (ss_subs_bind(m, names, namelens, NCOLS) == 0);
 	for (i = 0; o.ok && i < o.n; i++)
 		if ((ss_expr_bind(o.e[i], names, namelens, NCOLS) == 0) !=
 		    bound && bound)
@@ -310,16 +320,17 @@ LLVMFuzzerTestOneInput(const uint8_t * data, size_t size)
 		abort();
 	again = got + ss_subs_count(s);
 	for (how = 0; how < 5; how++) {
-		if (how > 0 && (t = ss_subs_index(s, how == 1 ? SS_SUBS_PREDS :
+		if (how > 0 && (t = ss_subs_index(m, how == 1 ? SS_SUBS_PREDS :
 		    SS_SUBS_BITS, how == 3 ? 1 : how == 4 ? 3 : 0)) != 0) {
 			if (t == -1)
 				abort();
 			continue;	/* no bitset index for this set */
 		}
-		compare(s, &o, got, again);
+		compare(s, m, &o, got, again);
 	}
 	free(got);
 done:
+	ss_subs_matcher_free(m);
 	ss_subs_free(s);
 	oracle_free(&o);
 	ss_err_clear();

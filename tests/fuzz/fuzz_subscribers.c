@@ -1,11 +1,11 @@
 /*
  * libFuzzer harness for ss-route's subscribers and policy files
- * (libcore/common/subscribers.c).  The first byte chooses the kind (even:
- * subscribers, odd: policies); the rest is the file.  A refused file must
- * give one line of message with status SS_EXIT_SYS and, where it has a
- * place, a line within the file; a file that reads must have as many
- * entries as conditions, each with a group (subscribers: a name and a
- * key that parses; policies: "*" or names), and match fixed records
+ * (libcore/common/route_subscribers.c).  The first byte chooses the kind
+ * (even: subscribers, odd: policies); the rest is the file.  A refused
+ * file must give one line of message with status SS_EXIT_SYS and, where
+ * it has a place, a line within the file; a file that reads must have as
+ * many entries as conditions, each with a group (subscribers: a name and
+ * a key that parses; policies: "*" or names), and match fixed records
  * without failing.
  */
 
@@ -15,7 +15,8 @@
 #include "batch.h"
 #include "err.h"
 #include "key.h"
-#include "subscribers.h"
+#include "route_subscribers.h"
+#include "subs_match.h"
 
 #include "fuzz_util.h"
 
@@ -46,7 +47,8 @@ refused(const uint8_t * buf, size_t len, const struct ss_subs_err * err)
 		abort();
 }
 
-/* Bind ${s} to the fixed columns and match one record of each kind. */
+/* Index ${s}, bind it to the fixed columns and match one record of
+ * each kind. */
 static void
 match_some(struct ss_subs * s)
 {
@@ -61,13 +63,18 @@ match_some(struct ss_subs * s)
 	const uint8_t * pt;
 	size_t ptlen;
 	struct ss_expr_row row;
+	struct ss_subs_matcher * m;
 
 	for (i = 0; i < 3; i++) {
 		f[i] = (const uint8_t *)names[i];
 		l[i] = strlen(names[i]);
 	}
-	if (ss_subs_bind(s, f, l, 3))
+	if ((m = ss_subs_matcher_new(s)) == NULL)
+		abort();
+	if (ss_subs_bind(m, f, l, 3)) {
+		ss_subs_matcher_free(m);
 		return;		/* a field the record lacks: fine */
+	}
 	if ((bb = ss_batch_builder_new(3, SIZE_MAX)) == NULL)
 		abort();
 	for (k = 0; k < 3; k++) {
@@ -83,13 +90,14 @@ match_some(struct ss_subs * s)
 		abort();
 	for (k = 0; k < 3; k++) {
 		row = (struct ss_expr_row){ &b, k, NULL, NULL };
-		if (ss_subs_match(s, &row, &ids, &n))
+		if (ss_subs_match(m, &row, &ids, &n))
 			abort();
 		for (i = 0; i < n; i++)
 			if (ids[i] >= ss_subs_count(s))
 				abort();
 	}
 	ss_batch_builder_free(bb);
+	ss_subs_matcher_free(m);
 }
 
 int

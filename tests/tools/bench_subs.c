@@ -8,7 +8,7 @@
  * (CASE: one of pubsub-256, pubsub-256-90, pubsub-4096, pubsub-65536,
  * pubsub-65536-90, scbr-65536, scbr-1000000; default all.  A third
  * argument, preds or bits, makes the sets use that index rather than the
- * one ss_subs_parse() chose.)
+ * one ss_subs_matcher_new() chose.)
  *
  * pubsub  PubSub-SGX: publications of 40 numeric attributes a0..a39
  *         (integers 0..999); each subscription constrains all 40 to a
@@ -41,6 +41,7 @@
 #include "batch.h"
 #include "err.h"
 #include "subs.h"
+#include "subs_match.h"
 
 #define NPUB	20000
 #define NPUB_FILE	1000000
@@ -152,14 +153,16 @@ run(const char * what, size_t nsubs, struct buf * file, struct pubs * p,
 {
 	struct ss_subs_err err;
 	struct ss_expr_row row = { NULL, 0, NULL, NULL };
-	struct ss_subs * s;
+	struct ss_subs * set;
+	struct ss_subs_matcher * s;
 	const uint32_t * ids;
 	double t0, t1, t, tix;
 	size_t n, i, k, npub = 0, nmatch = 0;
 
 	t0 = now();
-	if ((s = ss_subs_parse((const uint8_t *)file->s, file->len, what,
-	    &err)) == NULL || ss_subs_bind(s, p->names, p->lens, ncols) ||
+	if ((set = ss_subs_parse((const uint8_t *)file->s, file->len, what,
+	    &err)) == NULL || (s = ss_subs_matcher_new(set)) == NULL ||
+	    ss_subs_bind(s, p->names, p->lens, ncols) ||
 	    (force != NULL && ss_subs_index(s, strcmp(force, "bits") == 0 ?
 	    SS_SUBS_BITS : SS_SUBS_PREDS, 0) != 0)) {
 		fprintf(stderr, "bench_subs: %s\n", force != NULL &&
@@ -180,7 +183,7 @@ run(const char * what, size_t nsubs, struct buf * file, struct pubs * p,
 				nmatch += n;
 			}
 		printf("publications %zu notifications %zu\n", npub, nmatch);
-		nsubs = ss_subs_count(s);
+		nsubs = ss_subs_count(set);
 		npub = nmatch = 0;
 		t1 = now();
 	}
@@ -205,7 +208,8 @@ run(const char * what, size_t nsubs, struct buf * file, struct pubs * p,
 	    (const char * const []){ "preds", "bits", "bits-merged" }[
 	    ss_subs_index_kind(s)]);
 	fflush(stdout);
-	ss_subs_free(s);
+	ss_subs_matcher_free(s);
+	ss_subs_free(set);
 }
 
 /* PubSub-SGX: 40 ranges, of width ${minw}..1000. */

@@ -1,5 +1,6 @@
 /*
- * Unit tests for libcore/common/expr.c, the expression language of ss-expr(7).
+ * Unit tests for the expression language of ss-expr(7): its parser
+ * (libcore/common/expr_parse.c) and evaluator (enclave/expr_eval.c).
  * Table-driven: conditions and values evaluated on records, numbers read
  * and printed, and every compile error with its column; then assignments,
  * binding, computed columns, and evaluation that allocates nothing once
@@ -17,6 +18,7 @@
 #include "batch.h"
 #include "err.h"
 #include "expr.h"
+#include "expr_eval.h"
 
 #include "check_util.h"
 

@@ -1,7 +1,8 @@
 /*
- * Unit tests for libcore/common/subs.c, subscription sets: every error message
- * of both file forms with its place; what matches, NA and empty cells
- * included; binding; the property that the index finds exactly what
+ * Unit tests for subscription sets (libcore/common/subs_file.c) and
+ * matching them (enclave/subs_*.c): every error message of both file
+ * forms with its place; what matches, NA and empty cells included;
+ * binding; the property that the index finds exactly what
  * evaluating every subscription's whole condition finds, on random
  * subscriptions (line and JSON forms) and records; and matching that
  * allocates nothing.
@@ -19,7 +20,9 @@
 #include "check_util.h"
 #include "err.h"
 #include "expr.h"
+#include "expr_eval.h"
 #include "subs.h"
+#include "subs_match.h"
 
 /* The columns: the last "a0" hides the first, as in ss_expr_bind(). */
 #define NCOLS	11
@@ -151,17 +154,32 @@ recs_one(struct recs * r, const char * spec)
 	free(copy);
 }
 
-static struct ss_subs *
-parse_ok(const char * src, size_t len)
+/* A set, and its matcher. */
+struct subs {
+	struct ss_subs * set;
+	struct ss_subs_matcher * m;
+};
+
+/* Read ${src} into ${s}, indexed and bound to the columns. */
+static void
+parse_ok(struct subs * s, const char * src, size_t len)
 {
 	struct ss_subs_err err;
-	struct ss_subs * s;
 
-	s = ss_subs_parse((const uint8_t *)src, len, "subs", &err);
-	ck_assert_msg(s != NULL, "%s", ss_err_msg());
-	ck_assert_msg(ss_subs_bind(s, names, namelens, NCOLS) == 0, "%s",
+	s->set = ss_subs_parse((const uint8_t *)src, len, "subs", &err);
+	ck_assert_msg(s->set != NULL, "%s", ss_err_msg());
+	s->m = ss_subs_matcher_new(s->set);
+	ck_assert_msg(s->m != NULL, "%s", ss_err_msg());
+	ck_assert_msg(ss_subs_bind(s->m, names, namelens, NCOLS) == 0, "%s",
 	    ss_err_msg());
-	return (s);
+}
+
+static void
+subs_free(struct subs * s)
+{
+
+	ss_subs_matcher_free(s->m);
+	ss_subs_free(s->set);
 }
 
 /*
@@ -170,24 +188,24 @@ parse_ok(const char * src, size_t len)
  * Return 0, or 1 if that index cannot be had for ${s}.
  */
 static int
-use_index(struct ss_subs * s, int how)
+use_index(struct subs * s, int how)
 {
 	int r = 0;
 
 	switch (how) {
 	case 1:
-		r = ss_subs_index(s, SS_SUBS_PREDS, 0);
-		ck_assert_int_eq(ss_subs_index_kind(s), SS_SUBS_PREDS);
+		r = ss_subs_index(s->m, SS_SUBS_PREDS, 0);
+		ck_assert_int_eq(ss_subs_index_kind(s->m), SS_SUBS_PREDS);
 		break;
 	case 2:
-		r = ss_subs_index(s, SS_SUBS_BITS, 0);
+		r = ss_subs_index(s->m, SS_SUBS_BITS, 0);
 		if (r == 0)
-			ck_assert_int_eq(ss_subs_index_kind(s), SS_SUBS_BITS);
+			ck_assert_int_eq(ss_subs_index_kind(s->m), SS_SUBS_BITS);
 		break;
 	case 3:
-		r = ss_subs_index(s, SS_SUBS_BITS, 2);
+		r = ss_subs_index(s->m, SS_SUBS_BITS, 2);
 		if (r == 0)
-			ck_assert_int_ne(ss_subs_index_kind(s), SS_SUBS_PREDS);
+			ck_assert_int_ne(ss_subs_index_kind(s->m), SS_SUBS_PREDS);
 		break;
 	}
 	ck_assert_int_ne(r, -1);
@@ -199,7 +217,7 @@ use_index(struct ss_subs * s, int how)
 /* The IDs of the subscriptions record ${rec} of ${b} matches, joined
  * with ';', into ${out}. */
 static void
-matched(struct ss_subs * s, const struct ss_batch * b, size_t rec,
+matched(struct subs * s, const struct ss_batch * b, size_t rec,
     struct buf * out)
 {
 	struct ss_expr_row row = { b, rec, NULL, NULL };
@@ -209,12 +227,12 @@ matched(struct ss_subs * s, const struct ss_batch * b, size_t rec,
 
 	out->len = 0;
 	out->s[0] = '\0';
-	ck_assert_int_eq(ss_subs_match(s, &row, &ids, &n), 0);
+	ck_assert_int_eq(ss_subs_match(s->m, &row, &ids, &n), 0);
 	for (i = 0; i < n; i++) {
 		if (i > 0)
 			ck_assert_uint_gt(ids[i], ids[i - 1]);
-		ck_assert_uint_lt(ids[i], ss_subs_count(s));
-		id = ss_subs_id(s, ids[i], &len);
+		ck_assert_uint_lt(ids[i], ss_subs_count(s->set));
+		id = ss_subs_id(s->set, ids[i], &len);
 		buf_printf(out, "%s%.*s", i ? ";" : "", (int)len, id);
 	}
 }
@@ -416,7 +434,7 @@ expect_error(const char * src, size_t len, const char * want)
 START_TEST(test_limits)
 {
 	char id[SS_SUBS_ID_MAX + 16], key[SS_SUBS_KEY_MAX + 64];
-	struct ss_subs * s;
+	struct subs s;
 	struct buf b;
 	char * big;
 	size_t i;
@@ -424,8 +442,8 @@ START_TEST(test_limits)
 	/* IDs: 64 bytes, not 65. */
 	memset(id, 'i', sizeof(id));
 	snprintf(id + SS_SUBS_ID_MAX, 16, " a1 > 1");
-	s = parse_ok(id, strlen(id));
-	ss_subs_free(s);
+	parse_ok(&s, id, strlen(id));
+	subs_free(&s);
 	memset(id, 'i', sizeof(id));
 	snprintf(id + SS_SUBS_ID_MAX + 1, 15, " a1 > 1");
 	expect_error(id, strlen(id), "f: line 1: column 1: subscription ID "
@@ -442,8 +460,8 @@ START_TEST(test_limits)
 	/* Constraints: 4096 per subscription. */
 	repeat(&b, "[[", "{\"key\": \"a1\", \"val\": #, \"op\": \"ne\"}",
 	    SS_SUBS_CONSTRAINTS_MAX, ",", "]]");
-	s = parse_ok(b.s, b.len);
-	ss_subs_free(s);
+	parse_ok(&s, b.s, b.len);
+	subs_free(&s);
 	free(b.s);
 	repeat(&b, "[[", "{\"key\": \"a1\", \"val\": #, \"op\": \"ne\"}",
 	    SS_SUBS_CONSTRAINTS_MAX + 1, ",", "]]");
@@ -584,48 +602,48 @@ static const struct match_case {
 START_TEST(test_match)
 {
 	const struct match_case * c = &matches[_i];
-	struct ss_subs * s;
+	struct subs s;
 	struct recs r;
 	struct buf out;
 	int how;
 
 	init_names();
 	buf_init(&out);
-	s = parse_ok(c->subs, strlen(c->subs));
+	parse_ok(&s, c->subs, strlen(c->subs));
 	recs_one(&r, c->rec);
 	/* With every index. */
 	for (how = 0; how < NINDEX; how++) {
-		if (use_index(s, how))
+		if (use_index(&s, how))
 			continue;
-		matched(s, &r.b, 0, &out);
+		matched(&s, &r.b, 0, &out);
 		ck_assert_msg(strcmp(out.s, c->want) == 0, "%s on %s: index "
 		    "%d: got '%s', want '%s'", c->subs, c->rec, how, out.s,
 		    c->want);
 		/* Again: nothing is left over from one record to the next. */
-		matched(s, &r.b, 0, &out);
+		matched(&s, &r.b, 0, &out);
 		ck_assert_str_eq(out.s, c->want);
 	}
 	recs_free(&r);
-	ss_subs_free(s);
+	subs_free(&s);
 	free(out.s);
 }
 END_TEST
 
 START_TEST(test_ids)
 {
-	struct ss_subs * s;
+	struct subs s;
 	const char * id;
 	size_t len;
 
 	init_names();
-	s = parse_ok("z a1 > 1\n# x\nA.b:c-d_9 a1 < 1\n",
+	parse_ok(&s, "z a1 > 1\n# x\nA.b:c-d_9 a1 < 1\n",
 	    strlen("z a1 > 1\n# x\nA.b:c-d_9 a1 < 1\n"));
-	ck_assert_uint_eq(ss_subs_count(s), 2);
-	id = ss_subs_id(s, 0, &len);
+	ck_assert_uint_eq(ss_subs_count(s.set), 2);
+	id = ss_subs_id(s.set, 0, &len);
 	ck_assert(len == 1 && memcmp(id, "z", 1) == 0);
-	id = ss_subs_id(s, 1, &len);
+	id = ss_subs_id(s.set, 1, &len);
 	ck_assert(len == 9 && memcmp(id, "A.b:c-d_9", 9) == 0);
-	ss_subs_free(s);
+	subs_free(&s);
 }
 END_TEST
 
@@ -645,19 +663,20 @@ START_TEST(test_bind)
 		    "no field 'a\xc3\xa9' in the input stream" },
 	};
 	struct ss_subs_err err;
-	struct ss_subs * s;
+	struct subs s;
 	size_t i;
 
 	init_names();
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		ck_assert_ptr_nonnull(s = ss_subs_parse(
+		ck_assert_ptr_nonnull(s.set = ss_subs_parse(
 		    (const uint8_t *)cases[i].subs, strlen(cases[i].subs),
 		    "f", &err));
+		ck_assert_ptr_nonnull(s.m = ss_subs_matcher_new(s.set));
 		ss_err_clear();
-		ck_assert_int_eq(ss_subs_bind(s, names, namelens, NCOLS), -1);
+		ck_assert_int_eq(ss_subs_bind(s.m, names, namelens, NCOLS), -1);
 		ck_assert_str_eq(ss_err_msg(), cases[i].msg);
 		ck_assert_int_eq(ss_err_status(), SS_EXIT_DATA);
-		ss_subs_free(s);
+		subs_free(&s);
 	}
 }
 END_TEST
@@ -825,7 +844,7 @@ round_trip(int json, size_t nsubs, size_t nrec)
 	const char * row[NCOLS];
 	char cells[NCOLS][16];
 	struct ss_expr_row xrow;
-	struct ss_subs * s;
+	struct subs s;
 	struct recs r;
 	size_t i, k, n;
 	const char * id;
@@ -878,10 +897,10 @@ round_trip(int json, size_t nsubs, size_t nrec)
 	}
 	if (json)
 		buf_printf(&file, "]\n");
-	s = parse_ok(file.s, file.len);
-	ck_assert_uint_eq(ss_subs_count(s), nsubs);
+	parse_ok(&s, file.s, file.len);
+	ck_assert_uint_eq(ss_subs_count(s.set), nsubs);
 	for (i = 0; i < nsubs; i++) {
-		id = ss_subs_id(s, i, &idlen);
+		id = ss_subs_id(s.set, i, &idlen);
 		ck_assert(idlen == strlen(ids[i]) &&
 		    memcmp(id, ids[i], idlen) == 0);
 	}
@@ -894,11 +913,11 @@ round_trip(int json, size_t nsubs, size_t nrec)
 	}
 	recs_finish(&r);
 	for (i = 0; i < nrec * NINDEX; i++) {
-		if (i % nrec == 0 && use_index(s, (int)(i / nrec))) {
+		if (i % nrec == 0 && use_index(&s, (int)(i / nrec))) {
 			i += nrec - 1;
 			continue;
 		}
-		matched(s, &r.b, i % nrec, &got);
+		matched(&s, &r.b, i % nrec, &got);
 		want.len = 0;
 		want.s[0] = '\0';
 		xrow.b = &r.b;
@@ -917,7 +936,7 @@ round_trip(int json, size_t nsubs, size_t nrec)
 		    file.len < 4000 ? file.s : "(long)");
 	}
 	recs_free(&r);
-	ss_subs_free(s);
+	subs_free(&s);
 	for (i = 0; i < nsubs; i++) {
 		ss_expr_free(exprs[i]);
 		free(ids[i]);
@@ -964,7 +983,7 @@ START_TEST(test_no_alloc)
 	char cells[NCOLS][16];
 	const uint32_t * ids;
 	struct ss_expr_row xrow;
-	struct ss_subs * s;
+	struct subs s;
 	struct recs r;
 	size_t i, k, n, total = 0;
 	unsigned long before, after;
@@ -972,7 +991,7 @@ START_TEST(test_no_alloc)
 
 	init_names();
 	rng = 42;
-	s = parse_ok(subs, strlen(subs));
+	parse_ok(&s, subs, strlen(subs));
 	recs_start(&r);
 	for (i = 0; i < 300; i++) {
 		for (k = 0; k < NCOLS; k++)
@@ -982,7 +1001,7 @@ START_TEST(test_no_alloc)
 	recs_finish(&r);
 	/* With every index: the bitsets' passes too. */
 	for (pass = 0; pass < 2 * NINDEX; pass++) {
-		if (pass % 2 == 0 && use_index(s, pass / 2)) {
+		if (pass % 2 == 0 && use_index(&s, pass / 2)) {
 			pass++;
 			continue;
 		}
@@ -993,7 +1012,7 @@ START_TEST(test_no_alloc)
 			xrow.rec = i;
 			xrow.extra = NULL;
 			xrow.extralen = NULL;
-			rc |= ss_subs_match(s, &xrow, &ids, &n);
+			rc |= ss_subs_match(s.m, &xrow, &ids, &n);
 			total += n;
 		}
 		after = nallocs;
@@ -1004,7 +1023,7 @@ START_TEST(test_no_alloc)
 	}
 	ck_assert_uint_gt(total, 0);
 	recs_free(&r);
-	ss_subs_free(s);
+	subs_free(&s);
 #endif
 }
 END_TEST

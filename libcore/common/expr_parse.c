@@ -1,11 +1,9 @@
 /*
- * The expression language (ss-expr(7)): a recursive-descent parser that
- * builds an array of nodes, checked for types as it goes (conditions and
- * values do not mix), and an evaluator that walks them.  Evaluation
- * allocates nothing: field values are views of the record, numbers are
- * formatted into the node that made them, and lower()/upper() write into
- * space their node owns, which grows only when a longer value than any
- * before comes along.
+ * The expression language's parser (expr.h): a recursive-descent parser
+ * that builds the nodes of expr_tree.h, checked for types as it goes
+ * (conditions and values do not mix), with every regular expression
+ * compiled; the parts of a condition; and reading numbers.  Binding and
+ * evaluating are the enclave's (enclave/expr_eval.c).
  */
 
 #include <errno.h>
@@ -15,32 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
-
 #include "err.h"
 #include "expr.h"
-#include "grow.h"
-
-/* Node kinds. */
-enum {
-	N_NUM, N_STR, N_BOOL, N_FIELD,
-	N_NEG, N_NOT, N_AND, N_OR,
-	N_ADD, N_SUB, N_MUL, N_DIV, N_MOD,
-	N_EQ, N_NE, N_LT, N_LE, N_GT, N_GE,
-	N_IN, N_MATCH, N_NMATCH, N_CALL
-};
-
-/* Functions. */
-enum {
-	F_PREFIX, F_SUFFIX, F_CONTAINS, F_IS_EMPTY, F_IS_NUM,
-	F_LOWER, F_UPPER, F_LEN, F_SUBSTR,
-	F_ABS, F_FLOOR, F_CEIL, F_ROUND, F_MIN, F_MAX
-};
-
-/* Static types: what a node gives. */
-#define T_COND	1
-#define T_VALUE	2
+#include "expr_tree.h"
 
 static const struct func {
 	const char * name;
@@ -66,46 +41,6 @@ static const struct func {
 	{ "round", F_ROUND, 1, 1, T_VALUE },
 	{ "min", F_MIN, 1, 64, T_VALUE },
 	{ "max", F_MAX, 1, 64, T_VALUE },
-};
-
-struct node {
-	int kind;
-	int type;		/* T_COND or T_VALUE */
-	int fn;			/* N_CALL: F_* */
-	uint32_t a, b;		/* operands; N_IN, N_CALL: first argument */
-	uint32_t nargs;		/* N_IN, N_CALL: arguments in e->args */
-	size_t col;		/* where it starts in the source, from 1 */
-	double num;		/* N_NUM; N_BOOL */
-	char * str;		/* N_STR, N_FIELD (its name): owned */
-	size_t len;
-	size_t field;		/* N_FIELD: bound column */
-	int bound;
-	pcre2_code * re;	/* N_MATCH, N_NMATCH */
-	pcre2_match_data * md;
-	char numbuf[SS_EXPR_NUMBUF];	/* this node's number, as text */
-	uint8_t * scratch;	/* lower(), upper() */
-	size_t scratchsize;
-};
-
-struct ss_expr {
-	struct node * nodes;
-	size_t nnodes, nodesize;
-	uint32_t * args;
-	size_t nargs, argsize;
-	uint32_t root;
-	uint32_t * parts;	/* a condition's top-level && operands */
-	size_t nparts;
-	pcre2_match_context * mctx;	/* limits for every regex */
-};
-
-/* Values while evaluating. */
-enum { V_NA, V_NUM, V_TEXT, V_BOOL };
-
-struct val {
-	int t;
-	double n;
-	const uint8_t * s;
-	size_t len;
 };
 
 /* The parser. */
@@ -387,7 +322,7 @@ static int
 node(struct parser * p, int kind, int type, size_t pos, uint32_t * i)
 {
 	struct ss_expr * e = p->e;
-	struct node * n;
+	struct ss_expr_node * n;
 	size_t size;
 
 	if (e->nnodes == SS_EXPR_NODES_MAX)
@@ -431,7 +366,7 @@ add_arg(struct parser * p, uint32_t a)
 static int
 want(struct parser * p, uint32_t i, int type)
 {
-	const struct node * n = &p->e->nodes[i];
+	const struct ss_expr_node * n = &p->e->nodes[i];
 
 	if (n->type == type)
 		return (0);
@@ -502,7 +437,7 @@ parse_call(struct parser * p, uint32_t * i)
 	char buf[32];
 	size_t pos = p->tpos, k;
 	const struct func * f = NULL;
-	struct node * n;
+	struct ss_expr_node * n;
 	uint32_t first, nargs;
 
 	for (k = 0; k < sizeof(funcs) / sizeof(funcs[0]); k++)
@@ -532,13 +467,96 @@ parse_call(struct parser * p, uint32_t * i)
 	return (0);
 }
 
+/* Is the name of the current token followed by '(' (a call)? */
 static int
-parse_unary(struct parser * p, uint32_t * i)
+before_paren(const struct parser * p)
+{
+	size_t i = p->pos;
+
+	while (i < p->len && (p->src[i] == ' ' || p->src[i] == '\t' ||
+	    p->src[i] == '\n' || p->src[i] == '\r'))
+		i++;
+	return (i < p->len && p->src[i] == '(');
+}
+
+/* A field reference node, named by the current token. */
+static int
+field_node(struct parser * p, size_t pos, uint32_t * i)
+{
+	struct ss_expr_node * n;
+
+	if (node(p, N_FIELD, T_VALUE, pos, i))
+		return (-1);
+	n = &p->e->nodes[*i];
+	if ((n->str = malloc(p->namelen + 1)) == NULL)
+		return (fail_nomem(p));
+	memcpy(n->str, p->name, p->namelen);
+	n->str[p->namelen] = '\0';
+	n->len = p->namelen;
+	return (0);
+}
+
+/* A number, a string, true, false, a field, a call or "( ... )". */
+static int
+parse_primary(struct parser * p, uint32_t * i)
 {
 	char buf[32];
 	size_t pos = p->tpos;
+	struct ss_expr_node * n;
+
+	switch (p->tok) {
+	case K_NUM:
+		if (node(p, N_NUM, T_VALUE, pos, i))
+			return (-1);
+		p->e->nodes[*i].num = p->num;
+		break;
+	case K_STR:
+		if (node(p, N_STR, T_VALUE, pos, i))
+			return (-1);
+		n = &p->e->nodes[*i];
+		n->str = p->str;
+		n->len = p->strlen;
+		n->num = p->caseless;
+		p->str = NULL;
+		break;
+	case K_IDENT:
+		if (is_word(p, "true") || is_word(p, "false")) {
+			if (node(p, N_BOOL, T_COND, pos, i))
+				return (-1);
+			p->e->nodes[*i].num = is_word(p, "true");
+			break;
+		}
+		/* A name followed by '(' calls a function. */
+		if (before_paren(p))
+			return (parse_call(p, i));
+		/* FALLTHROUGH */
+	case K_FIELD:
+		if (field_node(p, pos, i))
+			return (-1);
+		break;
+	case K_OP:
+		if (is_op(p, "(")) {
+			if (next(p) || parse_or(p, i))
+				return (-1);
+			if (!is_op(p, ")"))
+				return (fail(p, p->tpos, "expected ')', found "
+				    "%s", tokname(p, buf, sizeof(buf))));
+			break;
+		}
+		/* FALLTHROUGH */
+	default:
+		return (fail(p, p->tpos, "expected a value, found %s",
+		    tokname(p, buf, sizeof(buf))));
+	}
+	return (next(p));
+}
+
+/* A primary, or !, - or + on a unary. */
+static int
+parse_unary(struct parser * p, uint32_t * i)
+{
+	size_t pos = p->tpos;
 	uint32_t a;
-	struct node * n;
 
 	if (++p->depth > 200)
 		return (fail(p, pos, "expression nested too deeply"));
@@ -559,71 +577,10 @@ parse_unary(struct parser * p, uint32_t * i)
 		p->e->nodes[*i].a = a;
 		return (0);
 	}
-	switch (p->tok) {
-	case K_NUM:
-		if (node(p, N_NUM, T_VALUE, pos, i))
-			return (-1);
-		p->e->nodes[*i].num = p->num;
-		break;
-	case K_STR:
-		if (node(p, N_STR, T_VALUE, pos, i))
-			return (-1);
-		n = &p->e->nodes[*i];
-		n->str = p->str;
-		n->len = p->strlen;
-		n->num = p->caseless;
-		p->str = NULL;
-		break;
-	case K_FIELD:
-		goto field;
-	case K_IDENT:
-		if (is_word(p, "true") || is_word(p, "false")) {
-			if (node(p, N_BOOL, T_COND, pos, i))
-				return (-1);
-			p->e->nodes[*i].num = is_word(p, "true");
-			break;
-		}
-		/* A name followed by '(' calls a function. */
-		{
-			size_t save = p->pos;
-
-			while (save < p->len && (p->src[save] == ' ' ||
-			    p->src[save] == '\t' || p->src[save] == '\n' ||
-			    p->src[save] == '\r'))
-				save++;
-			if (save < p->len && p->src[save] == '(') {
-				if (parse_call(p, i))
-					return (-1);
-				p->depth--;
-				return (0);
-			}
-		}
-field:
-		if (node(p, N_FIELD, T_VALUE, pos, i))
-			return (-1);
-		n = &p->e->nodes[*i];
-		if ((n->str = malloc(p->namelen + 1)) == NULL)
-			return (fail_nomem(p));
-		memcpy(n->str, p->name, p->namelen);
-		n->str[p->namelen] = '\0';
-		n->len = p->namelen;
-		break;
-	case K_OP:
-		if (is_op(p, "(")) {
-			if (next(p) || parse_or(p, i))
-				return (-1);
-			if (!is_op(p, ")"))
-				return (fail(p, p->tpos, "expected ')', found "
-				    "%s", tokname(p, buf, sizeof(buf))));
-			break;
-		}
-		/* FALLTHROUGH */
-	default:
-		return (fail(p, p->tpos, "expected a value, found %s",
-		    tokname(p, buf, sizeof(buf))));
-	}
+	if (parse_primary(p, i))
+		return (-1);
 	p->depth--;
-	return (next(p));
+	return (0);
 }
 
 /* A left-associative level of binary operators. */
@@ -675,7 +632,8 @@ parse_add(struct parser * p, uint32_t * i)
 
 /* Compile the pattern of node ${i} (a string literal). */
 static int
-compile_regex(struct parser * p, struct node * n, const struct node * pat)
+compile_regex(struct parser * p, struct ss_expr_node * n,
+    const struct ss_expr_node * pat)
 {
 	PCRE2_UCHAR msg[120];
 	PCRE2_SIZE off;
@@ -711,7 +669,7 @@ parse_cmp(struct parser * p, uint32_t * i)
 	static const int kinds[] = { N_EQ, N_NE, N_LT, N_LE, N_GT, N_GE,
 	    N_MATCH, N_NMATCH };
 	uint32_t a, b, first, nargs;
-	struct node * n;
+	struct ss_expr_node * n;
 	size_t pos, k;
 
 	if (parse_add(p, &a))
@@ -823,7 +781,7 @@ static struct ss_expr *
 compile(struct parser * p, int type)
 {
 	char buf[32];
-	struct node * n;
+	struct ss_expr_node * n;
 	uint32_t root;
 	size_t i;
 
@@ -938,33 +896,6 @@ err:
 	return (NULL);
 }
 
-int
-ss_expr_bind(struct ss_expr * e, const uint8_t * const * names,
-    const size_t * lens, size_t n)
-{
-	struct node * nd;
-	size_t i, j;
-
-	for (i = 0; i < e->nnodes; i++) {
-		nd = &e->nodes[i];
-		if (nd->kind != N_FIELD)
-			continue;
-		/* The last column of the name: a computed one hides. */
-		for (j = n; j > 0; j--)
-			if (lens[j - 1] == nd->len &&
-			    memcmp(names[j - 1], nd->str, nd->len) == 0)
-				break;
-		if (j == 0) {
-			ss_err_set(SS_EXIT_DATA, "no field '%s' in the input "
-			    "stream", nd->str);
-			return (-1);
-		}
-		nd->field = j - 1;
-		nd->bound = 1;
-	}
-	return (0);
-}
-
 void
 ss_expr_free(struct ss_expr * e)
 {
@@ -1041,464 +972,6 @@ ss_expr_number(const uint8_t * s, size_t len, double * x)
 	return (1);
 }
 
-size_t
-ss_expr_format(double x, char * buf)
-{
-	int p, n = 0;
-
-	if (isnan(x))
-		return ((size_t)snprintf(buf, SS_EXPR_NUMBUF, "NaN"));
-	if (isinf(x))
-		return ((size_t)snprintf(buf, SS_EXPR_NUMBUF, "%sInf",
-		    (x < 0) ? "-" : "+"));
-	if (x == 0)
-		x = 0;		/* no "-0" */
-	if (x == floor(x) && fabs(x) < 1e15)
-		return ((size_t)snprintf(buf, SS_EXPR_NUMBUF, "%.0f", x));
-	for (p = 15; p <= 17; p++) {
-		n = snprintf(buf, SS_EXPR_NUMBUF, "%.*g", p, x);
-		if (strtod(buf, NULL) == x)
-			break;
-	}
-	return ((size_t)n);
-}
-
-/* Evaluation. */
-
-static int eval(struct ss_expr *, uint32_t, const struct ss_expr_row *,
-    struct val *);
-static int test(struct ss_expr *, uint32_t, const struct ss_expr_row *);
-
-/* The value as a number, if it is one. */
-static int
-numeric(const struct val * v, double * x)
-{
-
-	switch (v->t) {
-	case V_NUM:
-		*x = v->n;
-		return (1);
-	case V_TEXT:
-		return (ss_expr_number(v->s, v->len, x));
-	default:
-		return (0);
-	}
-}
-
-/* The value as text; numbers are formatted into node ${i}. */
-static void
-text(struct ss_expr * e, uint32_t i, struct val * v)
-{
-	struct node * n = &e->nodes[i];
-
-	switch (v->t) {
-	case V_NUM:
-		v->len = ss_expr_format(v->n, n->numbuf);
-		v->s = (const uint8_t *)n->numbuf;
-		break;
-	case V_BOOL:
-		v->s = (const uint8_t *)(v->n != 0 ? "true" : "false");
-		v->len = (v->n != 0) ? 4 : 5;
-		break;
-	case V_NA:
-		v->s = (const uint8_t *)"";
-		v->len = 0;
-		break;
-	default:
-		break;
-	}
-}
-
-/* Compare two values: -1, 0, 1, or 2 if they cannot be compared. */
-static int
-compare(struct ss_expr * e, uint32_t ia, struct val * a, uint32_t ib,
-    struct val * b)
-{
-	double x, y;
-	size_t n;
-	int c, xnum, ynum;
-
-	if (a->t == V_NA || b->t == V_NA)
-		return (2);
-	/*
-	 * A comparison is numeric if either side is a number or reads as
-	 * one; then a side that is not a number gives no answer.  Only
-	 * two pieces of text that are not numbers compare as text.
-	 */
-	xnum = numeric(a, &x);
-	ynum = numeric(b, &y);
-	if (xnum && ynum)
-		return ((x < y) ? -1 : (x > y) ? 1 : (x == y) ? 0 : 2);
-	if (xnum || ynum)
-		return (2);
-	text(e, ia, a);
-	text(e, ib, b);
-	n = (a->len < b->len) ? a->len : b->len;
-	if ((c = (n > 0) ? memcmp(a->s, b->s, n) : 0) != 0)
-		return ((c < 0) ? -1 : 1);
-	return ((a->len < b->len) ? -1 : (a->len > b->len) ? 1 : 0);
-}
-
-/* Bytes of the UTF-8 character starting at ${s}[0] (at least 1). */
-static size_t
-utf8_next(const uint8_t * s, size_t len)
-{
-	size_t i = 1;
-
-	while (i < len && (s[i] & 0xc0) == 0x80)
-		i++;
-	return (i);
-}
-
-static size_t
-utf8_count(const uint8_t * s, size_t len)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < len; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			n++;
-	return (n);
-}
-
-/* substr(s, m, n): characters m to n, from 0, both included; negative
- * indexes count from the end (-1 is the last); a range that runs past
- * either end is cut to the string, as in Miller. */
-static void
-substr(struct val * v, double m, double n)
-{
-	size_t count = utf8_count(v->s, v->len), i, pos, from = 0, to = 0;
-	double lo = floor(m), hi = floor(n);
-
-	if (lo < 0)
-		lo += (double)count;
-	if (hi < 0)
-		hi += (double)count;
-	if (lo < 0)
-		lo = 0;
-	if (hi < lo || lo >= (double)count) {
-		v->len = 0;
-		return;
-	}
-	if (hi >= (double)count)
-		hi = (double)count - 1;
-	for (i = 0, pos = 0; pos < v->len; i++) {
-		if (i == (size_t)lo)
-			from = pos;
-		pos += utf8_next(v->s + pos, v->len - pos);
-		if (i == (size_t)hi) {
-			to = pos;
-			break;
-		}
-	}
-	v->s += from;
-	v->len = to - from;
-}
-
-static int
-call(struct ss_expr * e, uint32_t i, const struct ss_expr_row * row,
-    struct val * v)
-{
-	struct node * n = &e->nodes[i];
-	const uint32_t * args = &e->args[n->a];
-	struct val a, b, c;
-	double x, y = 0, z;
-	size_t k;
-	int any = 0;
-
-	if (eval(e, args[0], row, &a))
-		return (-1);
-	v->t = V_NA;
-	switch (n->fn) {
-	case F_PREFIX:
-	case F_SUFFIX:
-	case F_CONTAINS:
-		if (eval(e, args[1], row, &b))
-			return (-1);
-		text(e, args[0], &a);
-		text(e, args[1], &b);
-		v->t = V_BOOL;
-		if (b.len > a.len)
-			v->n = 0;
-		else if (n->fn == F_PREFIX)
-			v->n = (b.len == 0 || memcmp(a.s, b.s, b.len) == 0);
-		else if (n->fn == F_SUFFIX)
-			v->n = (b.len == 0 ||
-			    memcmp(a.s + a.len - b.len, b.s, b.len) == 0);
-		else
-			v->n = (b.len == 0 || memmem(a.s, a.len, b.s,
-			    b.len) != NULL);
-		return (0);
-	case F_IS_EMPTY:
-		v->t = V_BOOL;
-		v->n = (a.t == V_NA || (a.t == V_TEXT && a.len == 0));
-		return (0);
-	case F_IS_NUM:
-		v->t = V_BOOL;
-		v->n = numeric(&a, &x) && isfinite(x);
-		return (0);
-	case F_LOWER:
-	case F_UPPER:
-		text(e, args[0], &a);
-		if (ss_grow(&n->scratch, &n->scratchsize, a.len, 1))
-			return (-1);
-		for (k = 0; k < a.len; k++) {
-			uint8_t ch = a.s[k];
-
-			if (n->fn == F_LOWER && ch >= 'A' && ch <= 'Z')
-				ch = (uint8_t)(ch + 32);
-			else if (n->fn == F_UPPER && ch >= 'a' && ch <= 'z')
-				ch = (uint8_t)(ch - 32);
-			n->scratch[k] = ch;
-		}
-		v->t = V_TEXT;
-		v->s = (a.len > 0) ? n->scratch : (const uint8_t *)"";
-		v->len = a.len;
-		return (0);
-	case F_LEN:
-		text(e, args[0], &a);
-		v->t = V_NUM;
-		v->n = (double)utf8_count(a.s, a.len);
-		return (0);
-	case F_SUBSTR:
-		if (eval(e, args[1], row, &b) || eval(e, args[2], row, &c))
-			return (-1);
-		if (!numeric(&b, &y) || !numeric(&c, &z))
-			return (0);
-		text(e, args[0], &a);
-		*v = a;
-		v->t = V_TEXT;
-		substr(v, y, z);
-		return (0);
-	case F_ABS:
-	case F_FLOOR:
-	case F_CEIL:
-	case F_ROUND:
-		if (!numeric(&a, &x))
-			return (0);
-		v->t = V_NUM;
-		v->n = (n->fn == F_ABS) ? fabs(x) : (n->fn == F_FLOOR) ?
-		    floor(x) : (n->fn == F_CEIL) ? ceil(x) : round(x);
-		return (0);
-	case F_MIN:
-	case F_MAX:
-		/* Values that are not numbers are left out. */
-		for (k = 0; k < n->nargs; k++) {
-			if (k > 0 && eval(e, args[k], row, &a))
-				return (-1);
-			if (!numeric(&a, &x))
-				continue;
-			if (!any || (n->fn == F_MIN ? x < y : x > y))
-				y = x;
-			any = 1;
-		}
-		if (any) {
-			v->t = V_NUM;
-			v->n = y;
-		}
-		return (0);
-	}
-	return (0);
-}
-
-static int
-arith(int kind, double x, double y, double * r)
-{
-
-	switch (kind) {
-	case N_ADD:
-		*r = x + y;
-		break;
-	case N_SUB:
-		*r = x - y;
-		break;
-	case N_MUL:
-		*r = x * y;
-		break;
-	case N_DIV:
-		if (y == 0)
-			return (0);
-		*r = x / y;
-		break;
-	default:
-		/* The remainder takes the sign of the divisor, as in Miller. */
-		if (y == 0)
-			return (0);
-		*r = fmod(x, y);
-		if (*r != 0 && ((*r < 0) != (y < 0)))
-			*r += y;
-		break;
-	}
-	return (isfinite(*r));
-}
-
-static int
-eval(struct ss_expr * e, uint32_t i, const struct ss_expr_row * row,
-    struct val * v)
-{
-	struct node * n = &e->nodes[i];
-	struct val a, b;
-	double x, y;
-	int r;
-
-	switch (n->kind) {
-	case N_NUM:
-		v->t = V_NUM;
-		v->n = n->num;
-		return (0);
-	case N_STR:
-		v->t = V_TEXT;
-		v->s = (const uint8_t *)n->str;
-		v->len = n->len;
-		return (0);
-	case N_FIELD:
-		v->t = V_TEXT;
-		if (n->field < row->b->nfields)
-			v->s = ss_batch_field(row->b, row->rec, n->field,
-			    &v->len);
-		else {
-			v->s = row->extra[n->field - row->b->nfields];
-			v->len = row->extralen[n->field - row->b->nfields];
-		}
-		return (0);
-	case N_NEG:
-		if (eval(e, n->a, row, &a))
-			return (-1);
-		v->t = V_NA;
-		if (numeric(&a, &x)) {
-			v->t = V_NUM;
-			v->n = -x;
-		}
-		return (0);
-	case N_ADD:
-	case N_SUB:
-	case N_MUL:
-	case N_DIV:
-	case N_MOD:
-		if (eval(e, n->a, row, &a) || eval(e, n->b, row, &b))
-			return (-1);
-		v->t = V_NA;
-		if (numeric(&a, &x) && numeric(&b, &y) &&
-		    arith(n->kind, x, y, &v->n))
-			v->t = V_NUM;
-		return (0);
-	case N_CALL:
-		if (n->type == T_VALUE)
-			return (call(e, i, row, v));
-		break;
-	default:
-		break;
-	}
-	/* A condition used as a value. */
-	if ((r = test(e, i, row)) == -1)
-		return (-1);
-	v->t = V_BOOL;
-	v->n = r;
-	return (0);
-}
-
-/* Evaluate condition ${i}: 1, 0, or -1 on error. */
-static int
-test(struct ss_expr * e, uint32_t i, const struct ss_expr_row * row)
-{
-	struct node * n = &e->nodes[i];
-	struct val a, b;
-	uint32_t k;
-	int r, c;
-
-	switch (n->kind) {
-	case N_BOOL:
-		return (n->num != 0);
-	case N_NOT:
-		if ((r = test(e, n->a, row)) == -1)
-			return (-1);
-		return (!r);
-	case N_AND:
-		if ((r = test(e, n->a, row)) != 1)
-			return (r);
-		return (test(e, n->b, row));
-	case N_OR:
-		if ((r = test(e, n->a, row)) != 0)
-			return (r);
-		return (test(e, n->b, row));
-	case N_EQ:
-	case N_NE:
-	case N_LT:
-	case N_LE:
-	case N_GT:
-	case N_GE:
-		if (eval(e, n->a, row, &a) || eval(e, n->b, row, &b))
-			return (-1);
-		/* No answer: false, but != is always the negation of ==. */
-		if ((c = compare(e, n->a, &a, n->b, &b)) == 2)
-			return (n->kind == N_NE);
-		switch (n->kind) {
-		case N_EQ:
-			return (c == 0);
-		case N_NE:
-			return (c != 0);
-		case N_LT:
-			return (c < 0);
-		case N_LE:
-			return (c <= 0);
-		case N_GT:
-			return (c > 0);
-		default:
-			return (c >= 0);
-		}
-	case N_IN:
-		if (eval(e, n->b, row, &a))
-			return (-1);
-		for (k = 0; k < n->nargs; k++) {
-			if (eval(e, e->args[n->a + k], row, &b))
-				return (-1);
-			if (compare(e, n->b, &a, e->args[n->a + k], &b) == 0)
-				return (1);
-		}
-		return (0);
-	case N_MATCH:
-	case N_NMATCH:
-		if (eval(e, n->a, row, &a))
-			return (-1);
-		if (a.t == V_NA)
-			return (0);
-		text(e, n->a, &a);
-		r = pcre2_match(n->re, a.s, a.len, 0, 0, n->md, e->mctx);
-		if (r < 0 && r != PCRE2_ERROR_NOMATCH) {
-			/* Too much backtracking: neither match nor not. */
-			return (0);
-		}
-		return ((r >= 0) == (n->kind == N_MATCH));
-	case N_CALL:
-		if (call(e, i, row, &a))
-			return (-1);
-		return (a.t == V_BOOL && a.n != 0);
-	default:
-		/* The parser lets no value through as a condition. */
-		return (0);
-	}
-}
-
-int
-ss_expr_test(struct ss_expr * e, const struct ss_expr_row * row)
-{
-
-	return (test(e, e->root, row));
-}
-
-const uint8_t *
-ss_expr_text(struct ss_expr * e, const struct ss_expr_row * row,
-    size_t * len)
-{
-	struct val v;
-
-	if (eval(e, e->root, row, &v))
-		return (NULL);
-	text(e, e->root, &v);
-	*len = v.len;
-	return (v.s);
-}
-
 /* Parts of conditions. */
 
 size_t
@@ -1510,7 +983,7 @@ ss_expr_nparts(const struct ss_expr * e)
 
 /* Node ${c} as a constant, into ${pred}; 0 if it is not one. */
 static int
-constant(const struct ss_expr * e, const struct node * c,
+constant(const struct ss_expr * e, const struct ss_expr_node * c,
     struct ss_expr_pred * pred)
 {
 	double x;
@@ -1550,7 +1023,7 @@ ss_expr_part(const struct ss_expr * e, size_t i, struct ss_expr_pred * pred)
 		[SS_EXPR_LT] = SS_EXPR_GT, [SS_EXPR_LE] = SS_EXPR_GE,
 		[SS_EXPR_GT] = SS_EXPR_LT, [SS_EXPR_GE] = SS_EXPR_LE,
 	};
-	const struct node * n = &e->nodes[e->parts[i]], * f, * c;
+	const struct ss_expr_node * n = &e->nodes[e->parts[i]], * f, * c;
 	int op;
 
 	switch (n->kind) {
@@ -1592,9 +1065,3 @@ ss_expr_part(const struct ss_expr * e, size_t i, struct ss_expr_pred * pred)
 	return (1);
 }
 
-int
-ss_expr_test_part(struct ss_expr * e, size_t i, const struct ss_expr_row * row)
-{
-
-	return (test(e, e->parts[i], row));
-}

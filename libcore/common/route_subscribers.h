@@ -1,5 +1,5 @@
-#ifndef SS_SUBSCRIBERS_H
-#define SS_SUBSCRIBERS_H
+#ifndef SS_ROUTE_SUBSCRIBERS_H
+#define SS_ROUTE_SUBSCRIBERS_H
 
 /*
  * The files of content-based routing (ss-route --subs and --policy,
@@ -14,7 +14,8 @@
  *
  * IDs and group names are made of [A-Za-z0-9_.:-]; GROUPS is "*" (any
  * group) or group names joined by commas; RECIPIENT is a public key; a
- * CONDITION is an ss-expr(7) condition, matched with the index of subs.h.
+ * CONDITION is an ss-expr(7) condition, read as subs.h reads one (the
+ * enclave matches them with the index of its subs_match.h).
  * Places in messages are places in the file.
  */
 
@@ -74,4 +75,4 @@ void ss_policies_free(struct ss_policies *);
  */
 int ss_policy_allows(const char *, const char *);
 
-#endif /* !SS_SUBSCRIBERS_H */
+#endif /* !SS_ROUTE_SUBSCRIBERS_H */

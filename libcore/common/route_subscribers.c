@@ -1,5 +1,5 @@
 /*
- * Subscriber and policy files (subscribers.h).  Each line is an ID, a
+ * Subscriber and policy files (route_subscribers.h).  Each line is an ID, a
  * few tokens of its own, and a condition; the tokens are read here and
  * blanked out of a copy of the file, which then reads as a subscription
  * file ("ID CONDITION", subs.h) with every condition at its place.
@@ -10,7 +10,7 @@
 
 #include "err.h"
 #include "key.h"
-#include "subscribers.h"
+#include "route_subscribers.h"
 
 /* A token of an entry: where it is in the file. */
 struct tok {
