@@ -10,8 +10,8 @@
 #include <openssl/params.h>
 #include <sodium.h>
 
-#include "err.h"
 #include "crypt.h"
+#include "err.h"
 
 struct ss_aead {
 	EVP_CIPHER_CTX * enc;

@@ -158,19 +158,20 @@ trim(const char ** s, size_t * len)
 }
 
 /*
- * Call ${fn} on every line of ${buf} that is neither blank nor a comment;
- * on failure, prefix the error with the line number.
+ * Call ${fn} on every line of the key file text ${buf} that is neither
+ * blank nor a comment; on failure, prefix the error with the line number.
+ * A file without such a line holds no ${kind} key: an error too.
  */
 static int
 for_each_key_line(const char * buf, size_t len,
-    int (* fn)(void *, const char *, size_t), void * cookie, size_t * nkeys)
+    int (* fn)(void *, const char *, size_t), void * cookie,
+    const char * kind)
 {
 	const char * line;
 	const char * nl;
-	size_t linelen;
+	size_t linelen, nkeys = 0;
 	unsigned long lineno = 0;
 
-	*nkeys = 0;
 	while (len > 0) {
 		lineno++;
 		line = buf;
@@ -189,7 +190,11 @@ for_each_key_line(const char * buf, size_t len,
 			ss_err_prefix("line %lu", lineno);
 			return (-1);
 		}
-		(*nkeys)++;
+		nkeys++;
+	}
+	if (nkeys == 0) {
+		ss_err_set(SS_EXIT_SYS, "no %s key in file", kind);
+		return (-1);
 	}
 	return (0);
 }
@@ -244,15 +249,8 @@ ss_recipients_add(struct ss_recipients * r, const char * text)
 int
 ss_recipients_parse(struct ss_recipients * r, const char * buf, size_t len)
 {
-	size_t nkeys;
 
-	if (for_each_key_line(buf, len, recipients_add_line, r, &nkeys))
-		return (-1);
-	if (nkeys == 0) {
-		ss_err_set(SS_EXIT_SYS, "no public key in file");
-		return (-1);
-	}
-	return (0);
+	return (for_each_key_line(buf, len, recipients_add_line, r, "public"));
 }
 
 void
@@ -334,15 +332,9 @@ identities_add_line(void * cookie, const char * text, size_t len)
 int
 ss_identities_parse(struct ss_identities * ids, const char * buf, size_t len)
 {
-	size_t nkeys;
 
-	if (for_each_key_line(buf, len, identities_add_line, ids, &nkeys))
-		return (-1);
-	if (nkeys == 0) {
-		ss_err_set(SS_EXIT_SYS, "no secret key in file");
-		return (-1);
-	}
-	return (0);
+	return (for_each_key_line(buf, len, identities_add_line, ids,
+	    "secret"));
 }
 
 void

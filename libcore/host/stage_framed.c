@@ -12,19 +12,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "ecall.h"
 #include "ecall_msg.h"
-#include "route_subscribers.h"
-#include "cli.h"
-#include "tee.h"
 #include "err.h"
 #include "frame.h"
 #include "grow.h"
 #include "io.h"
 #include "program.h"
+#include "route_subscribers.h"
 #include "sink.h"
 #include "stage.h"
 #include "stream.h"
+#include "tee.h"
 
 #define BATCH_BYTES	(256 * 1024)	/* chunks per enclave call */
 
