@@ -167,7 +167,7 @@ file_entry(struct ss_program * p, const struct ss_stage_file * sf)
 static void
 program_error(const struct ss_op_err * err)
 {
-	const char * line = err->text, * end = err->text + err->textlen, * nl;
+	const char * line, * end, * nl;
 	char * copy;
 	size_t i, n;
 
@@ -178,6 +178,8 @@ program_error(const struct ss_op_err * err)
 	}
 	if (err->line == 0)
 		ss_cli_usage_error_at(err->text, err->col, "%s", ss_err_msg());
+	line = err->text;
+	end = err->text + err->textlen;
 	for (i = 1; i < err->line; i++) {
 		if ((nl = memchr(line, '\n', (size_t)(end - line))) == NULL)
 			break;
