@@ -135,6 +135,15 @@ $(BUILD)/tests/bench_subs: $(BUILD)/tests/tools/bench_subs.o $(LIBHOST) \
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIBS_ALL) $(SS_LIBS) -o $@
 
+# A test-only configfs-tsm served with FUSE (tests/cli/attest-cvm.sh).
+TSMFS		= $(BUILD)/tests/tsmfs
+FUSE_CFLAGS	:= $(shell pkg-config --cflags fuse3 2>/dev/null)
+FUSE_LIBS	:= $(shell pkg-config --libs fuse3 2>/dev/null)
+$(BUILD)/tests/tools/tsmfs.o: INC += $(FUSE_CFLAGS)
+$(TSMFS): $(BUILD)/tests/tools/tsmfs.o
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) $< $(FUSE_LIBS) -lcrypto -o $@
+
 $(MEMSCAN): $(BUILD)/tests/tools/memscan.o
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
@@ -149,7 +158,8 @@ $(PACE): $(BUILD)/tests/tools/pace.o
 	$(ENCLAVE_OBJS:.o=.d) $(ENCLAVE_IMAGE_SRCS:%.c=$(BUILD)/%.d) \
 	$(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%.d) \
 	$(BUILD)/tests/vector/vector.d $(BUILD)/tests/tools/memscan.d \
-	$(BUILD)/tests/tools/bench_subs.d $(BUILD)/tests/tools/pace.d
+	$(BUILD)/tests/tools/bench_subs.d $(BUILD)/tests/tools/pace.d \
+	$(BUILD)/tests/tools/tsmfs.d
 
 # Keep test objects between runs.
 .SECONDARY:
@@ -172,9 +182,9 @@ layers: all
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; CK_FORK=yes $$t; done
 
-cli: all $(MEMSCAN)
+cli: all $(MEMSCAN) $(TSMFS)
 	@SS_BIN=$(abspath $(BINDIR)) SS_MEMSCAN=$(abspath $(MEMSCAN)) \
-	    tests/cli/run-all
+	    SS_TSMFS=$(abspath $(TSMFS)) tests/cli/run-all
 
 vector: all $(BUILD)/tests/make-vector
 	@SS_BIN=$(abspath $(BINDIR)) SS_VECTOR=$(abspath $(BUILD)/tests/make-vector) \
@@ -199,9 +209,9 @@ check-asan:
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	    all unit cli vector
 
-check-valgrind: all $(MEMSCAN)
+check-valgrind: all $(MEMSCAN) $(TSMFS)
 	@SS_BIN=$(abspath $(BINDIR)) SS_MEMSCAN=$(abspath $(MEMSCAN)) \
-	    SS_VALGRIND=1 tests/cli/run-all
+	    SS_TSMFS=$(abspath $(TSMFS)) SS_VALGRIND=1 tests/cli/run-all
 
 # Dependencies first, then a fresh make that sees them (pkg-config).
 demo: deps

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "err.h"
+#include "io.h"
 #include "key.h"
 #include "keyfile.h"
 
@@ -88,10 +89,8 @@ main(int argc, char * argv[])
 			printf("%s\n", pktext);
 		}
 		ss_identities_free(ids);
-		if (fflush(stdout) == EOF || ferror(stdout)) {
-			ss_err_errno("stdout");
+		if (ss_stdout_flush())
 			ss_cli_fatal();
-		}
 		return (SS_EXIT_OK);
 	}
 

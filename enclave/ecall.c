@@ -38,6 +38,8 @@ static struct enclave {
 	struct ss_recipients * out_r;
 	uint8_t * seal_root;		/* guarded; NULL unless needed */
 	uint8_t * attest_sk;		/* guarded Ed25519 secret key */
+	uint8_t hardware;		/* or SS_TEE_SNP, SS_TEE_TDX: the
+					   host adds the evidence */
 	uint8_t attest_pk[SS_KEY_LEN];
 	struct ss_flow * flow;
 	uint8_t * pend;			/* ss-attest new's answer */
@@ -270,6 +272,21 @@ init_parse(struct init * st, const uint8_t * in, size_t inlen)
 
 	if (ss_msg_init_decode(&st->req, in, inlen))
 		return (-1);
+	/* One way to attest, at most. */
+	switch (st->req.flags & (SS_INIT_ATTEST | SS_INIT_HARDWARE)) {
+	case 0:
+	case SS_INIT_ATTEST:
+		break;
+	case SS_INIT_SNP:
+		E.hardware = SS_TEE_SNP;
+		break;
+	case SS_INIT_TDX:
+		E.hardware = SS_TEE_TDX;
+		break;
+	default:
+		ss_err_set(SS_EXIT_SYS, "malformed init request");
+		return (-1);
+	}
 	if ((st->name = malloc(kn->len + 1)) == NULL) {
 		ss_err_errno("malloc");
 		return (-1);
@@ -308,7 +325,8 @@ init_open_files(struct init * st)
 		    ss_secret_file_open(&st->files[FILE_IDENTITY], keypath, 1))
 			goto done;
 	}
-	if (req->keykind == SS_KEY_SEALED || (req->flags & SS_INIT_ATTEST)) {
+	if (req->keykind == SS_KEY_SEALED ||
+	    (req->flags & (SS_INIT_ATTEST | SS_INIT_HARDWARE))) {
 		if ((dir = field_path(&req->platform_dir)) == NULL ||
 		    open_platform_file(&st->files[FILE_SEAL], dir,
 		    SS_PLATFORM_SEAL_FILE))
@@ -515,11 +533,18 @@ do_new_identity(const uint8_t * in, size_t inlen)
 {
 	struct ss_quote q;
 	uint8_t * sk, * sealed, * quote;
-	size_t body;
+	size_t body, sig;
 	int rc = -1;
 
-	if (E.attest_sk == NULL || E.seal_root == NULL || E.pend != NULL) {
+	if ((E.attest_sk == NULL && E.hardware == 0) || E.seal_root == NULL ||
+	    E.pend != NULL) {
 		ss_err_set(SS_EXIT_SYS, "enclave not set up for attestation");
+		return (-1);
+	}
+	/* Hardware vouches for the VM: the stage key must stay ours. */
+	if (E.hardware != 0 && E.lockdown == NULL) {
+		ss_err_set(SS_EXIT_SYS, "a hardware quote is made only by an "
+		    "isolated enclave (--tee process)");
 		return (-1);
 	}
 	if (inlen > SS_NONCE_MAX) {
@@ -532,7 +557,8 @@ do_new_identity(const uint8_t * in, size_t inlen)
 		return (-1);
 	}
 	memset(&q, 0, sizeof(q));
-	q.tee = (E.lockdown != NULL) ? SS_TEE_SOFTWARE : SS_TEE_INPROCESS;
+	q.tee = (E.hardware != 0) ? E.hardware : (E.lockdown != NULL) ?
+	    SS_TEE_SOFTWARE : SS_TEE_INPROCESS;
 	memcpy(q.image_digest, E.image_digest, SS_SHA256_LEN);
 	memcpy(q.program_digest, E.program_digest, SS_SHA256_LEN);
 	memcpy(q.measurement, E.measurement, SS_SHA256_LEN);
@@ -541,13 +567,13 @@ do_new_identity(const uint8_t * in, size_t inlen)
 		memcpy(q.nonce, in, inlen);
 	q.program = E.program;
 	q.program_len = E.program_len;
-	if (ss_key_generate(q.stage_pk, sk) ||
-	    ss_quote_platform_id(q.platform_id, E.attest_pk) ||
+	if (ss_key_generate(q.stage_pk, sk) || (E.hardware == 0 &&
+	    ss_quote_platform_id(q.platform_id, E.attest_pk)) ||
 	    ss_quote_report_data(q.report_data, q.stage_pk, in, inlen))
 		goto done;
 	body = ss_quote_body_len(&q);
-	E.pendlen = SS_MSG_IDENTITY_HDR + SS_SEALED_LEN + body +
-	    SS_QUOTE_SIG_LEN;
+	sig = (E.hardware != 0) ? 0 : SS_QUOTE_SIG_LEN;
+	E.pendlen = SS_MSG_IDENTITY_HDR + SS_SEALED_LEN + body + sig;
 	if ((E.pend = malloc(E.pendlen)) == NULL) {
 		ss_err_errno("malloc");
 		goto done;
@@ -560,7 +586,9 @@ do_new_identity(const uint8_t * in, size_t inlen)
 	    sk))
 		goto done;
 	ss_quote_encode_body(&q, quote);
-	crypto_sign_detached(quote + body, NULL, quote, body, E.attest_sk);
+	if (E.hardware == 0)
+		crypto_sign_detached(quote + body, NULL, quote, body,
+		    E.attest_sk);
 	rc = 0;
 done:
 	sodium_free(sk);

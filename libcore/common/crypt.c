@@ -30,6 +30,17 @@ ss_sha256(uint8_t out[SS_SHA256_LEN], const void * buf, size_t len)
 }
 
 int
+ss_sha512(uint8_t out[SS_SHA512_LEN], const void * buf, size_t len)
+{
+
+	if (EVP_Digest(buf, len, out, NULL, EVP_sha512(), NULL) != 1) {
+		ss_err_set(SS_EXIT_SYS, "SHA-512 failed");
+		return (-1);
+	}
+	return (0);
+}
+
+int
 ss_sha256_fd(uint8_t out[SS_SHA256_LEN], int fd, const char * name)
 {
 	EVP_MD_CTX * ctx;

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #define SS_SHA256_LEN	32
+#define SS_SHA512_LEN	64
 #define SS_AEAD_KEY_LEN	32
 #define SS_AEAD_NONCE_LEN 12
 #define SS_AEAD_TAG_LEN	16
@@ -20,6 +21,12 @@
  * Write SHA-256(${buf}[0 .. ${len})) to ${out}.
  */
 int ss_sha256(uint8_t[SS_SHA256_LEN], const void *, size_t);
+
+/**
+ * ss_sha512(out, buf, len):
+ * Write SHA-512(${buf}[0 .. ${len})) to ${out}.
+ */
+int ss_sha512(uint8_t[SS_SHA512_LEN], const void *, size_t);
 
 /**
  * ss_sha256_fd(out, fd, name):

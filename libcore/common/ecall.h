@@ -33,7 +33,12 @@
  *			ready only once all have come.  out: nothing.
  *	SS_ECALL_NEW_IDENTITY	(ss-attest new) in: the verifier's nonce,
  *			0 to SS_NONCE_MAX bytes.  Makes a stage identity.
- *			out: sealed_len[4] sealed[sealed_len] quote[].
+ *			out: sealed_len[4] sealed[sealed_len] quote[]: on
+ *			a hardware platform (SS_INIT_SNP, SS_INIT_TDX) the
+ *			quote's body only, to which the host adds the
+ *			hardware's evidence for its REPORT_DATA
+ *			(tee_quote.h); an enclave that is not isolated
+ *			makes none.
  *	SS_ECALL_OPEN	in: the input stream's header.
  *			out: the output stream's header.
  *	SS_ECALL_CHUNK	in: flags[1] (SS_CHUNK_FLUSH) and one or more
@@ -89,7 +94,9 @@
  *
  * The init request (integers big-endian):
  *	version[4] = 1
- *	flags[4]	SS_INIT_ATTEST: load the platform's attestation key
+ *	flags[4]	SS_INIT_ATTEST: load the platform's attestation key;
+ *			SS_INIT_SNP, SS_INIT_TDX: attest on that hardware
+ *			platform (no attestation key; the sealing root)
  *	chunk_size[4]	target plaintext bytes per output chunk
  *	keykind[1]	SS_KEY_NONE, SS_KEY_IDENTITY or SS_KEY_SEALED
  *	then five fields, each len[4] bytes[len]:
@@ -122,6 +129,9 @@
 
 #define SS_INIT_VERSION		1
 #define SS_INIT_ATTEST		1U
+#define SS_INIT_SNP		2U
+#define SS_INIT_TDX		4U
+#define SS_INIT_HARDWARE	(SS_INIT_SNP | SS_INIT_TDX)
 #define SS_INIT_CHUNK_MIN	1024
 
 #define SS_KEY_NONE		0

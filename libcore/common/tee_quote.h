@@ -3,11 +3,14 @@
 
 /*
  * Quotes: what an enclave states about itself, signed by its platform's
- * attestation key (Ed25519).  Binary layout (integers big-endian):
+ * attestation key (Ed25519), or bound by hardware evidence in a
+ * confidential VM.  Binary layout (integers big-endian):
  *
  *	magic[8] = "ssquote1"
- *	tee[1]		SS_TEE_SOFTWARE (a separate, locked-down process)
- *			or SS_TEE_INPROCESS (the none backend: no isolation)
+ *	tee[1]		SS_TEE_SOFTWARE (a separate, locked-down process),
+ *			SS_TEE_INPROCESS (the none backend: no isolation),
+ *			SS_TEE_SNP or SS_TEE_TDX (an isolated enclave in an
+ *			SEV-SNP or TDX confidential VM)
  *	reserved[3] = 0
  *	image_digest[32]	SHA-256 of the enclave image
  *	program_digest[32]	SHA-256 of the program encoding
@@ -18,7 +21,19 @@
  *				stage_pk || nonce)
  *	nonce_len[1] nonce[nonce_len]	at most SS_NONCE_MAX bytes
  *	program_len[4] program[program_len]
- *	signature[64]		Ed25519 over every byte before it
+ * then, software and in-process:
+ *	signature[64]		Ed25519 over every byte before it (the body)
+ * or, SNP and TDX (platform_id is zero):
+ *	evidence_len[4] evidence	the SEV-SNP report or the TDX quote,
+ *					as configfs-tsm's outblob gave it
+ *	certs_len[4] certs		its certificates: for SNP, the
+ *					auxblob's certificate table (may be
+ *					empty: the verifier is given them)
+ * The hardware's REPORT_DATA (64 bytes) binds the body's claims:
+ *	SHA-512("securestreams/1 tee report" || tee[1] || measurement[32]
+ *	    || stage_pk[32] || nonce_len[1] || nonce)
+ * (ss_quote_tee_report_data()); the evidence itself is signed by the
+ * hardware, so the body is not signed again.
  *
  * The text form is "ssquote1-" and the unpadded base64url of those bytes,
  * on one line.  Platform public keys are "ssplat1-..." (key.h encoding).
@@ -35,6 +50,12 @@
 #define SS_PLATFORM_PREFIX	"ssplat1-"
 #define SS_TEE_SOFTWARE		1
 #define SS_TEE_INPROCESS	2
+#define SS_TEE_SNP		3
+#define SS_TEE_TDX		4
+#define SS_TEE_REPORT_DATA_LEN	64
+/* Hardware evidence and its certificates in a quote, at most. */
+#define SS_QUOTE_EVIDENCE_MAX	(64 * 1024)
+#define SS_QUOTE_CERTS_MAX	(64 * 1024)
 #define SS_QUOTE_NONCE_MAX	64
 #define SS_PLATFORM_ID_LEN	8
 #define SS_QUOTE_SIG_LEN	64
@@ -52,9 +73,20 @@ struct ss_quote {
 	uint8_t nonce[SS_QUOTE_NONCE_MAX];
 	const uint8_t * program;	/* points into the parsed buffer */
 	size_t program_len;
-	const uint8_t * signature;	/* likewise */
-	size_t signed_len;		/* bytes the signature covers */
+	const uint8_t * signature;	/* likewise (software) */
+	size_t signed_len;		/* bytes the signature covers: the
+					   body */
+	const uint8_t * evidence;	/* SNP, TDX: likewise */
+	size_t evidence_len;
+	const uint8_t * certs;
+	size_t certs_len;
 };
+
+/**
+ * ss_quote_hardware(tee):
+ * Nonzero if ${tee} is a hardware platform's (SNP, TDX).
+ */
+int ss_quote_hardware(int);
 
 /**
  * ss_quote_body_len(q):
@@ -72,9 +104,32 @@ void ss_quote_encode_body(const struct ss_quote *, uint8_t *);
 /**
  * ss_quote_parse(q, buf, len):
  * Parse a binary quote; ${q} points into ${buf}.  Does not check the
- * signature.  Errors are SS_EXIT_DATA.
+ * signature or evidence.  Errors are SS_EXIT_DATA.
  */
 int ss_quote_parse(struct ss_quote *, const uint8_t *, size_t);
+
+/**
+ * ss_quote_parse_body(q, buf, len):
+ * Parse a hardware quote's body alone (what the enclave answers, before
+ * the host adds the evidence).
+ */
+int ss_quote_parse_body(struct ss_quote *, const uint8_t *, size_t);
+
+/**
+ * ss_quote_add_evidence(body, bodylen, ev, evlen, certs, certslen, buf,
+ *     len):
+ * A hardware quote: the ${bodylen}-byte body, then the evidence and its
+ * certificates, in a new buffer ${buf} (free() it) of ${len} bytes.
+ */
+int ss_quote_add_evidence(const uint8_t *, size_t, const uint8_t *, size_t,
+    const uint8_t *, size_t, uint8_t **, size_t *);
+
+/**
+ * ss_quote_tee_report_data(rd, q):
+ * The REPORT_DATA a hardware quote's evidence must hold (see above).
+ */
+int ss_quote_tee_report_data(uint8_t[SS_TEE_REPORT_DATA_LEN],
+    const struct ss_quote *);
 
 /**
  * ss_quote_report_data(rd, stage_pk, nonce, nonce_len):

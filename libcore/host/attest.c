@@ -1,3 +1,10 @@
+/*
+ * ss-attest's platforms, measurements and new stage identities
+ * (attest.h); verification is in attest_verify.c.
+ */
+
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +15,7 @@
 #include "ecall.h"
 #include "ecall_msg.h"
 #include "err.h"
+#include "evidence.h"
 #include "io.h"
 #include "platform.h"
 #include "platform_dir.h"
@@ -15,37 +23,102 @@
 #include "stage.h"
 #include "tee.h"
 #include "tee_quote.h"
+#include "tsm.h"
 
 #define HEX_LEN(n)	(2 * (n) + 1)
+#define LABEL_PROBE	"securestreams/1 platform probe"
 
-/* Check that stdout took everything. */
+static const char * const tee_names[] = { "?", "software", "?",
+    "SEV-SNP", "TDX" };
+
+/*
+ * Ask the confidential VM for a report (for nothing but itself): which
+ * hardware is this (in ${tee}; ${want}, if not 0, must be it), and what
+ * is its launch measurement, which the owner pins (in ${hex}).
+ */
 static int
-flush_stdout(void)
+probe_hardware(int want, int * tee,
+    char hex[HEX_LEN(SS_EVIDENCE_MEASUREMENT_MAX)])
+{
+	struct ss_evidence_claims c;
+	struct ss_tsm_report r;
+	struct ss_blob ev;
+	uint8_t inblob[SS_TSM_INBLOB_LEN];
+	int rc = -1;
+
+	if (ss_sha512(inblob, LABEL_PROBE, sizeof(LABEL_PROBE) - 1) ||
+	    ss_tsm_report(ss_tsm_dir(), inblob, &r))
+		return (-1);
+	*tee = r.tee;
+	if (want != 0 && r.tee != want) {
+		ss_err_set(SS_EXIT_SYS, "this confidential VM is %s, not %s",
+		    tee_names[r.tee], tee_names[want]);
+		goto done;
+	}
+	ev.p = r.outblob;
+	ev.len = r.outlen;
+	ev.name = "configfs-tsm outblob";
+	if (ss_evidence_parse((r.tee == SS_TEE_SNP) ? SS_EVIDENCE_SNP :
+	    SS_EVIDENCE_TDX, &ev, &c))
+		goto done;
+	ss_hex(hex, c.measurement, c.measurement_len);
+	rc = 0;
+done:
+	ss_tsm_report_free(&r);
+	return (rc);
+}
+
+/* The platform kind named ${name}, or 0 (with --tee's usage error). */
+static int
+tee_kind(const char * name)
 {
 
-	if (fflush(stdout) == EOF || ferror(stdout)) {
-		ss_err_errno("stdout");
-		return (-1);
-	}
+	if (strcmp(name, "software") == 0)
+		return (SS_TEE_SOFTWARE);
+	if (strcmp(name, "snp") == 0)
+		return (SS_TEE_SNP);
+	if (strcmp(name, "tdx") == 0)
+		return (SS_TEE_TDX);
+	ss_err_set(SS_EXIT_SYS, "--tee: unknown platform '%s' (software, snp "
+	    "or tdx)", name);
 	return (0);
 }
 
 int
-ss_attest_platform_init(void)
+ss_attest_platform_init(const char * name)
 {
 	uint8_t pk[SS_KEY_LEN];
 	char text[SS_PLATFORM_TEXT_MAX];
+	char launch[HEX_LEN(SS_EVIDENCE_MEASUREMENT_MAX)];
+	struct stat sb;
 	char * dir;
-	int rc = -1;
+	int want = 0, tee = SS_TEE_SOFTWARE, rc = -1;
 
+	if (name != NULL && (want = tee_kind(name)) == 0)
+		return (-1);
 	if ((dir = ss_platform_dir()) == NULL)
 		return (-1);
-	if (ss_platform_init(dir, pk) ||
-	    ss_key_encode_named(text, SS_PLATFORM_PREFIX, pk))
+	/* A confidential VM: the hardware's, unless told otherwise. */
+	if (want != SS_TEE_SOFTWARE && (want != 0 ||
+	    stat(ss_tsm_dir(), &sb) == 0)) {
+		if (probe_hardware(want, &tee, launch))
+			goto done;
+	}
+	if (ss_platform_init(dir, tee, pk))
 		goto done;
-	fprintf(stderr, "%s: platform created at %s\n", "ss-attest", dir);
-	printf("%s\n", text);
-	rc = flush_stdout();
+	if (tee != SS_TEE_SOFTWARE) {
+		fprintf(stderr, "%s: %s platform created at %s; its launch "
+		    "measurement, which its quotes carry, follows\n",
+		    "ss-attest", tee_names[tee], dir);
+		printf("%s\n", launch);
+	} else {
+		fprintf(stderr, "%s: platform created at %s\n", "ss-attest",
+		    dir);
+		if (ss_key_encode_named(text, SS_PLATFORM_PREFIX, pk))
+			goto done;
+		printf("%s\n", text);
+	}
+	rc = ss_stdout_flush();
 done:
 	free(dir);
 	return (rc);
@@ -69,10 +142,45 @@ ss_attest_measure(const struct ss_stage_opts * o, const char * image)
 		goto done;
 	ss_hex(hex, m, sizeof(m));
 	printf("%s\n", hex);
-	rc = flush_stdout();
+	rc = ss_stdout_flush();
 done:
 	free(path);
 	free(prog);
+	return (rc);
+}
+
+/*
+ * The quote body ${q} the enclave made on a hardware platform ${tee}:
+ * have the hardware report on its REPORT_DATA (configfs-tsm), and make
+ * ${q} the whole quote, in a new buffer ${*buf}.
+ */
+static int
+add_evidence(int tee, struct ss_msg_bytes * q, uint8_t ** buf)
+{
+	struct ss_quote body;
+	struct ss_tsm_report r;
+	uint8_t rd[SS_TEE_REPORT_DATA_LEN];
+	size_t len;
+	int rc = -1;
+
+	if (ss_quote_parse_body(&body, q->p, q->len) || body.tee != tee ||
+	    ss_quote_tee_report_data(rd, &body))
+		return (-1);
+	if (ss_tsm_report(ss_tsm_dir(), rd, &r))
+		return (-1);
+	if (r.tee != tee) {
+		ss_err_set(SS_EXIT_SYS, "configfs-tsm gave a %s report on a "
+		    "%s platform", tee_names[r.tee], tee_names[tee]);
+		goto done;
+	}
+	if (ss_quote_add_evidence(q->p, q->len, r.outblob, r.outlen,
+	    r.auxblob, r.auxlen, buf, &len))
+		goto done;
+	q->p = *buf;
+	q->len = len;
+	rc = 0;
+done:
+	ss_tsm_report_free(&r);
 	return (rc);
 }
 
@@ -83,18 +191,23 @@ ss_attest_new(const struct ss_stage_opts * o, const char * sealed,
 	struct ss_enclave * e = NULL;
 	struct ss_output * out = NULL;
 	struct ss_msg_identity id;
-	uint8_t * req = NULL;
+	uint8_t * req = NULL, * hwq = NULL;
 	const uint8_t * buf;
-	char * text = NULL;
+	char * text = NULL, * dir = NULL;
 	size_t reqlen, len;
-	int rc = -1;
+	int tee, rc = -1;
 
+	if ((dir = ss_platform_dir()) == NULL ||
+	    ss_platform_tee(dir, &tee))
+		goto done;
 	if ((out = ss_output_open(sealed, 0)) == NULL)
-		return (-1);
+		goto done;
 	if ((e = ss_tee_start(o->tee, o->inprocess)) == NULL)
 		goto done;
-	if (ss_stage_init_request(o, ss_tee_image_path(e), 1,
-	    SS_KEY_NONE, NULL, 0, "", &req, &reqlen))
+	if (ss_stage_init_request(o, ss_tee_image_path(e),
+	    (tee == SS_TEE_SNP) ? SS_INIT_SNP : (tee == SS_TEE_TDX) ?
+	    SS_INIT_TDX : SS_INIT_ATTEST, SS_KEY_NONE, NULL, 0, "", &req,
+	    &reqlen))
 		goto done;
 	if (ss_tee_call(e, SS_ECALL_INIT, req, reqlen, &buf, &len) != 0 ||
 	    ss_stage_load(e, o))
@@ -102,236 +215,27 @@ ss_attest_new(const struct ss_stage_opts * o, const char * sealed,
 	if (ss_tee_call(e, SS_ECALL_NEW_IDENTITY, (const uint8_t *)nonce,
 	    (nonce != NULL) ? strlen(nonce) : 0, &buf, &len) != 0)
 		goto done;
-	if (ss_msg_identity_decode(&id, buf, len) ||
-	    (text = ss_quote_to_text(id.quote.p, id.quote.len)) == NULL ||
+	if (ss_msg_identity_decode(&id, buf, len))
+		goto done;
+	/* In a confidential VM, the hardware vouches for the quote. */
+	if (tee != SS_TEE_SOFTWARE && add_evidence(tee, &id.quote, &hwq))
+		goto done;
+	if ((text = ss_quote_to_text(id.quote.p, id.quote.len)) == NULL ||
 	    ss_output_write(out, id.sealed.p, id.sealed.len))
 		goto done;
 	rc = ss_output_commit(out);
 	out = NULL;
 	if (rc == 0) {
 		printf("%s\n", text);
-		rc = flush_stdout();
+		rc = ss_stdout_flush();
 	}
 done:
 	ss_output_abort(out);
 	ss_tee_stop(e);
 	free(req);
+	free(hwq);
 	free(text);
+	free(dir);
 	return (rc);
 }
 
-/* Read and parse a quote file; ${buf} holds what ${q} points into. */
-static int
-load_quote(const char * path, struct ss_quote * q, uint8_t ** buf)
-{
-	uint8_t * text;
-	size_t tlen, blen;
-	int rc = -1;
-
-	*buf = NULL;
-	if ((text = malloc(2 * SS_QUOTE_MAX)) == NULL) {
-		ss_err_errno("malloc");
-		return (-1);
-	}
-	if (ss_read_small_file(path, text, 2 * SS_QUOTE_MAX, &tlen, NULL))
-		goto done;
-	if (ss_quote_from_text((const char *)text, tlen, buf, &blen) ||
-	    ss_quote_parse(q, *buf, blen))
-		goto done;
-	rc = 0;
-done:
-	if (rc != 0) {
-		free(*buf);
-		*buf = NULL;
-		ss_err_prefix("%s", strcmp(path, "-") == 0 ? "stdin" : path);
-	}
-	free(text);
-	return (rc);
-}
-
-/* Decode a 64-digit hex measurement. */
-static int
-parse_measurement(uint8_t m[SS_SHA256_LEN], const char * hex)
-{
-	size_t len;
-
-	if (strlen(hex) != 2 * SS_SHA256_LEN ||
-	    sodium_hex2bin(m, SS_SHA256_LEN, hex, strlen(hex), NULL, &len,
-	    NULL) != 0 || len != SS_SHA256_LEN) {
-		ss_err_set(SS_EXIT_SYS, "--measurement: expected 64 hex "
-		    "digits (from ss-attest measure)");
-		return (-1);
-	}
-	return (0);
-}
-
-int
-ss_attest_verify(const struct ss_verify_opts * v)
-{
-	struct ss_quote q;
-	uint8_t pk[SS_KEY_LEN], want[SS_SHA256_LEN], d[SS_SHA256_LEN];
-	uint8_t id[SS_PLATFORM_ID_LEN];
-	char text[SS_PUBKEY_TEXT_LEN + 1];
-	uint8_t * buf = NULL;
-	size_t nlen = (v->nonce != NULL) ? strlen(v->nonce) : 0;
-	int rc = -1;
-
-	/* Usage first: the verifier's own arguments. */
-	if (ss_platform_key_decode(pk, v->platform)) {
-		ss_err_prefix("--platform");
-		return (-1);
-	}
-	if (v->measurement != NULL && parse_measurement(want, v->measurement))
-		return (-1);
-	if (nlen > SS_QUOTE_NONCE_MAX) {
-		ss_err_set(SS_EXIT_SYS, "--nonce: longer than %d bytes",
-		    SS_QUOTE_NONCE_MAX);
-		return (-1);
-	}
-	if (load_quote(v->quote, &q, &buf))
-		return (-1);
-
-	/* Then the quote, the signature before anything it says. */
-	if (ss_quote_platform_id(id, pk))
-		goto done;
-	if (memcmp(id, q.platform_id, sizeof(id)) != 0) {
-		ss_err_set(SS_EXIT_DATA, "quote comes from another platform "
-		    "(platform key id differs)");
-		goto done;
-	}
-	if (crypto_sign_verify_detached(q.signature, buf, q.signed_len,
-	    pk) != 0) {
-		ss_err_set(SS_EXIT_DATA, "quote signature does not verify: "
-		    "tampered with, or not signed by this platform");
-		goto done;
-	}
-	if (q.tee == SS_TEE_INPROCESS) {
-		ss_err_set(SS_EXIT_DATA, "quote is from an enclave that ran "
-		    "inside its host process (--tee none): no isolation, "
-		    "never accepted");
-		goto done;
-	}
-	if (!v->allow_software) {
-		ss_err_set(SS_EXIT_DATA, "quote is from a software TEE, which "
-		    "gives no hardware protection (--allow-software accepts "
-		    "it)");
-		goto done;
-	}
-	if (ss_sha256(d, q.program, q.program_len))
-		goto done;
-	if (memcmp(d, q.program_digest, sizeof(d)) != 0) {
-		ss_err_set(SS_EXIT_DATA, "quote's program does not match its "
-		    "program digest");
-		goto done;
-	}
-	if (ss_measurement(d, q.image_digest, q.program_digest))
-		goto done;
-	if (memcmp(d, q.measurement, sizeof(d)) != 0) {
-		ss_err_set(SS_EXIT_DATA, "quote's measurement does not match "
-		    "its image and program digests");
-		goto done;
-	}
-	if (v->measurement != NULL &&
-	    memcmp(want, q.measurement, sizeof(want)) != 0) {
-		ss_err_set(SS_EXIT_DATA, "measurement mismatch: the enclave "
-		    "runs another image or another program");
-		goto done;
-	}
-	if (q.nonce_len != nlen || (nlen > 0 &&
-	    memcmp(q.nonce, v->nonce, nlen) != 0)) {
-		ss_err_set(SS_EXIT_DATA, "nonce mismatch: the quote was not "
-		    "made for this request (replayed?)");
-		goto done;
-	}
-	if (ss_quote_report_data(d, q.stage_pk, q.nonce, q.nonce_len))
-		goto done;
-	if (memcmp(d, q.report_data, sizeof(d)) != 0) {
-		ss_err_set(SS_EXIT_DATA, "quote's report data does not bind "
-		    "its stage key and nonce");
-		goto done;
-	}
-	if (ss_key_public_encode(text, q.stage_pk))
-		goto done;
-	printf("%s\n", text);
-	rc = flush_stdout();
-done:
-	if (rc != 0 && ss_err_status() == SS_EXIT_DATA)
-		ss_err_prefix("%s", strcmp(v->quote, "-") == 0 ? "stdin" :
-		    v->quote);
-	free(buf);
-	return (rc);
-}
-
-/* Print ${len} bytes, escaping what a terminal should not see. */
-static void
-print_escaped(const char * val, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		if ((unsigned char)val[i] < 0x20 || val[i] == 0x7f ||
-		    val[i] == '\\')
-			printf("\\x%02x", (unsigned char)val[i]);
-		else
-			putchar(val[i]);
-	}
-}
-
-/* Print one program entry. */
-static int
-show_entry(void * cookie, const char * key, const char * val, size_t len)
-{
-
-	(void)cookie;
-	printf("  %s: ", key);
-	print_escaped(val, len);
-	putchar('\n');
-	return (0);
-}
-
-int
-ss_attest_show(const char * path)
-{
-	struct ss_quote q;
-	struct ss_program * p;
-	char hex[HEX_LEN(SS_SHA256_LEN)];
-	char pk[SS_PUBKEY_TEXT_LEN + 1];
-	uint8_t * buf;
-	int rc = -1;
-
-	if (load_quote(path, &q, &buf))
-		return (-1);
-	printf("tee: %s\n", q.tee == SS_TEE_SOFTWARE ?
-	    "software (a locked-down process: NO hardware protection)" :
-	    "none (ran inside its host process: NO isolation)");
-	ss_hex(hex, q.measurement, SS_SHA256_LEN);
-	printf("measurement: %s\n", hex);
-	ss_hex(hex, q.image_digest, SS_SHA256_LEN);
-	printf("image digest: %s\n", hex);
-	ss_hex(hex, q.program_digest, SS_SHA256_LEN);
-	printf("program digest: %s\n", hex);
-	ss_hex(hex, q.platform_id, SS_PLATFORM_ID_LEN);
-	printf("platform key id: %s\n", hex);
-	if (ss_key_public_encode(pk, q.stage_pk))
-		goto done;
-	printf("stage key: %s\n", pk);
-	ss_hex(hex, q.report_data, SS_SHA256_LEN);
-	printf("report data: %s\n", hex);
-	printf("nonce: ");
-	if (q.nonce_len == 0)
-		printf("(none)");
-	print_escaped((const char *)q.nonce, q.nonce_len);
-	putchar('\n');
-	printf("program:\n");
-	if ((p = ss_program_decode(q.program, q.program_len)) == NULL) {
-		printf("  (malformed)\n");
-	} else {
-		(void)ss_program_describe(p, show_entry, NULL);
-		ss_program_free(p);
-	}
-	printf("signature: not checked (ss-attest verify checks it)\n");
-	rc = flush_stdout();
-done:
-	free(buf);
-	return (rc);
-}

@@ -467,10 +467,8 @@ ss_convert_info(const struct ss_info_opts * opts)
 		printf("integrity: verified\n");
 	} else
 		printf("integrity: not checked (give -i IDENTITY)\n");
-	if (fflush(stdout) == EOF || ferror(stdout)) {
-		ss_err_errno("stdout");
+	if (ss_stdout_flush())
 		goto done;
-	}
 	rc = 0;
 	ss_stats_finish(&st);
 	goto done;

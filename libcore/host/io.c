@@ -108,6 +108,17 @@ pipe_grow(int fd)
 }
 
 int
+ss_stdout_flush(void)
+{
+
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		ss_err_errno("stdout");
+		return (-1);
+	}
+	return (0);
+}
+
+int
 ss_read_small_file(const char * path, uint8_t * buf, size_t max, size_t * len,
     struct stat * sb)
 {

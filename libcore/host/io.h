@@ -112,6 +112,13 @@ void ss_output_abort(struct ss_output *);
 const char * ss_output_name(const struct ss_output *);
 
 /**
+ * ss_stdout_flush(void):
+ * Write out what stdio holds for standard output; a failure (a full
+ * disk, a closed pipe) is an ss_err that names stdout.
+ */
+int ss_stdout_flush(void);
+
+/**
  * ss_read_small_file(path, buf, max, len, sb):
  * Read the whole file ${path} ("-": standard input) (at most ${max} - 1
  * bytes) into ${buf},

@@ -115,7 +115,8 @@ static void
 remove_partial(const char * tmp)
 {
 	const char * names[] = { SS_PLATFORM_SEAL_FILE,
-	    SS_PLATFORM_ATTEST_FILE, SS_PLATFORM_PUB_FILE };
+	    SS_PLATFORM_ATTEST_FILE, SS_PLATFORM_PUB_FILE,
+	    SS_PLATFORM_TEE_FILE };
 	char path[PATH_MAX + 32];
 	size_t i;
 
@@ -127,8 +128,68 @@ remove_partial(const char * tmp)
 	rmdir(tmp);
 }
 
+/* Write the hardware platform's kind ("snp\n") to ${dir}/tee. */
+static int
+write_tee_file(const char * dir, int tee)
+{
+	const char * text = (tee == SS_TEE_SNP) ? "snp\n" : "tdx\n";
+	char path[PATH_MAX];
+	int fd;
+
+	if (snprintf(path, sizeof(path), "%s/%s", dir,
+	    SS_PLATFORM_TEE_FILE) >= (int)sizeof(path)) {
+		ss_err_set(SS_EXIT_SYS, "%s: path too long", dir);
+		return (-1);
+	}
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0644)) == -1 || ss_write_all(fd, text, 4) ||
+	    fsync(fd) || close(fd)) {
+		ss_err_errno("%s", path);
+		return (-1);
+	}
+	return (0);
+}
+
 int
-ss_platform_init(const char * dir, uint8_t pk[SS_KEY_LEN])
+ss_platform_tee(const char * dir, int * tee)
+{
+	char path[PATH_MAX];
+	uint8_t buf[16];
+	size_t len;
+	struct stat sb;
+
+	if (snprintf(path, sizeof(path), "%s/%s", dir,
+	    SS_PLATFORM_TEE_FILE) >= (int)sizeof(path)) {
+		ss_err_set(SS_EXIT_SYS, "%s: path too long", dir);
+		return (-1);
+	}
+	if (stat(dir, &sb) == -1) {
+		if (errno == ENOENT)
+			ss_err_set(SS_EXIT_SYS, "no platform at %s (run "
+			    "ss-attest platform-init)", dir);
+		else
+			ss_err_errno("%s", dir);
+		return (-1);
+	}
+	if (stat(path, &sb) == -1 && errno == ENOENT) {
+		*tee = SS_TEE_SOFTWARE;
+		return (0);
+	}
+	if (ss_read_small_file(path, buf, sizeof(buf), &len, NULL))
+		return (-1);
+	if (len == 4 && memcmp(buf, "snp\n", 4) == 0)
+		*tee = SS_TEE_SNP;
+	else if (len == 4 && memcmp(buf, "tdx\n", 4) == 0)
+		*tee = SS_TEE_TDX;
+	else {
+		ss_err_set(SS_EXIT_SYS, "%s: not \"snp\" or \"tdx\"", path);
+		return (-1);
+	}
+	return (0);
+}
+
+int
+ss_platform_init(const char * dir, int tee, uint8_t pk[SS_KEY_LEN])
 {
 	char tmp[PATH_MAX];
 	uint8_t * secrets;	/* seal root[32], attest seed[32], sk[64] */
@@ -164,8 +225,13 @@ ss_platform_init(const char * dir, uint8_t pk[SS_KEY_LEN])
 		goto done;
 	}
 	if (write_key_file(tmp, SS_PLATFORM_SEAL_FILE,
-	    SS_PLATFORM_SEAL_PREFIX, secrets, 0600) ||
-	    write_key_file(tmp, SS_PLATFORM_ATTEST_FILE,
+	    SS_PLATFORM_SEAL_PREFIX, secrets, 0600))
+		goto cleanup;
+	/* The hardware attests: no attestation key. */
+	if (tee != SS_TEE_SOFTWARE) {
+		if (write_tee_file(tmp, tee))
+			goto cleanup;
+	} else if (write_key_file(tmp, SS_PLATFORM_ATTEST_FILE,
 	    SS_PLATFORM_ATTEST_PREFIX, secrets + 32, 0600) ||
 	    write_key_file(tmp, SS_PLATFORM_PUB_FILE, SS_PLATFORM_PREFIX,
 	    pk, 0644))

@@ -19,11 +19,19 @@
 char * ss_platform_dir(void);
 
 /**
- * ss_platform_init(dir, pk):
- * Create the platform ${dir} with fresh secrets and store its attestation
- * public key in ${pk}.  An existing ${dir} is never touched.
+ * ss_platform_init(dir, tee, pk):
+ * Create the platform ${dir} of kind ${tee} (SS_TEE_SOFTWARE, SS_TEE_SNP
+ * or SS_TEE_TDX) with fresh secrets; a software platform's attestation
+ * public key goes in ${pk}.  An existing ${dir} is never touched.
  */
-int ss_platform_init(const char *, uint8_t[SS_KEY_LEN]);
+int ss_platform_init(const char *, int, uint8_t[SS_KEY_LEN]);
+
+/**
+ * ss_platform_tee(dir, tee):
+ * The kind of the platform at ${dir}: SS_TEE_SOFTWARE, SS_TEE_SNP or
+ * SS_TEE_TDX.  No platform there is an error that says how to make one.
+ */
+int ss_platform_tee(const char *, int *);
 
 /**
  * ss_platform_key_decode(pk, text):

@@ -162,11 +162,14 @@ int ss_stage_run_route(const struct ss_stage_opts *);
 int ss_stage_run_merge(const struct ss_stage_opts *);
 
 /**
- * ss_stage_init_request(o, image, attest, key, keylen, req, reqlen):
- * Build the enclave's init request (libcore/common/ecall.h) for ${o}, with
- * ${key} holding a path or a sealed identity; store it in a new buffer.
+ * ss_stage_init_request(o, image, flags, keykind, key, keylen, keyname,
+ *     req, reqlen):
+ * Build the enclave's init request (ecall.h) for ${o}, with ${flags}
+ * (SS_INIT_*) and ${key} of ${keykind} holding a path or a sealed
+ * identity; store it in a new buffer.
  */
-int ss_stage_init_request(const struct ss_stage_opts *, const char *, int,
-    int, const void *, size_t, const char *, unsigned char **, size_t *);
+int ss_stage_init_request(const struct ss_stage_opts *, const char *,
+    uint32_t, int, const void *, size_t, const char *, unsigned char **,
+    size_t *);
 
 #endif /* !SS_STAGE_H */

@@ -72,7 +72,7 @@ done:
 
 int
 ss_stage_init_request(const struct ss_stage_opts * o, const char * image,
-    int attest, int keykind, const void * key, size_t keylen,
+    uint32_t flags, int keykind, const void * key, size_t keylen,
     const char * keyname, unsigned char ** req, size_t * reqlen)
 {
 	struct ss_msg_init m;
@@ -85,7 +85,7 @@ ss_stage_init_request(const struct ss_stage_opts * o, const char * image,
 		return (-1);
 	if ((dir = ss_platform_dir()) == NULL)
 		goto done;
-	m.flags = attest ? SS_INIT_ATTEST : 0;
+	m.flags = flags;
 	m.chunk_size = (uint32_t)o->chunk_size;
 	m.keykind = (uint8_t)keykind;
 	m.program.p = prog;

@@ -92,6 +92,7 @@
 #include "platform.h"
 #include "platform_dir.h"
 #include "program.h"
+#include "tee_quote.h"
 
 #include "fuzz_util.h"
 
@@ -264,7 +265,7 @@ LLVMFuzzerInitialize(int * argc, char *** argv)
 		abort();
 
 	/* A platform and a sealed identity for the default program. */
-	if (ss_platform_init(plat_path, pk) != 0) {
+	if (ss_platform_init(plat_path, SS_TEE_SOFTWARE, pk) != 0) {
 		fprintf(stderr, "fuzz_ecall: %s\n", ss_err_msg());
 		abort();
 	}
