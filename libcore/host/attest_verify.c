@@ -321,6 +321,13 @@ verify_evidence(const struct ss_verify_opts * v, const struct input * in,
 	if (ss_evidence_verify(in->kind, &in->ev, certs.b, certs.n, &pol,
 	    claims) || check_pins(v, claims))
 		goto done;
+	/* Accepted, but not as good as it gets: say so. */
+	if (claims->tcb_status[0] != '\0' &&
+	    strcmp(claims->tcb_status, "UpToDate") != 0)
+		fprintf(stderr, "ss-attest: %s: TCB status %s%s%s\n",
+		    name_of(v->quote), claims->tcb_status,
+		    (claims->advisories[0] != '\0') ? "; advisories " : "",
+		    claims->advisories);
 	rc = 0;
 done:
 	free_certs(&certs);
