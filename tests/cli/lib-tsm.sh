@@ -35,7 +35,7 @@ keyUsage = critical,digitalSignature
 1.3.6.1.4.1.3704.1.3.6 = ASN1:INTEGER:0
 1.3.6.1.4.1.3704.1.3.7 = ASN1:INTEGER:0
 1.3.6.1.4.1.3704.1.3.8 = ASN1:INTEGER:$ucode
-1.3.6.1.4.1.3704.1.4 = ASN1:FORMAT:HEX,OCTETSTRING:$chip
+1.3.6.1.4.1.3704.1.4 = DER:$chip
 EOF
 	openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 \
 	    -out ark.key 2>/dev/null &&
