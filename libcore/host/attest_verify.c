@@ -595,7 +595,7 @@ ss_attest_show(const char * path)
 		if (in.is_quote)
 			printf("hardware evidence:\n");
 		ss_evidence_print(&claims, stdout);
-		printf("evidence: not verified (ss-attest verify checks it)\n");
+		printf("signature: not checked (ss-attest verify checks it)\n");
 	}
 	rc = ss_stdout_flush();
 done:

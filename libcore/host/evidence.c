@@ -36,9 +36,11 @@ ss_evidence_detect(const uint8_t * buf, size_t len)
 		if ((version == 4 || version == 5) && le32(buf + 4) == 0x81)
 			return (SS_EVIDENCE_TDX);
 	}
-	/* An SNP report: version[4] = 2 or 3, of a known length. */
+	/* An SNP report: version[4] = 2 or 3, SIGNATURE_ALGO[4] at 0x34 =
+	   1 (ECDSA P-384); its length is snp.c's to check. */
 	version = le32(buf);
-	if ((version == 2 || version == 3) && len >= SS_SNP_REPORT_LEN)
+	if ((version == 2 || version == 3) && len >= 0x38 &&
+	    le32(buf + 0x34) == 1)
 		return (SS_EVIDENCE_SNP);
 	return (0);
 }

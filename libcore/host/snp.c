@@ -182,39 +182,38 @@ report_read(const struct ss_blob * ev, struct report * r)
 	uint32_t info;
 
 	if (ev->len < SS_SNP_REPORT_LEN) {
-		ss_err_set(SS_EXIT_DATA, "%s: SNP report truncated: %zu bytes, "
-		    "not %d", ev->name, ev->len, SS_SNP_REPORT_LEN);
+		ss_err_set(SS_EXIT_DATA, "SNP report truncated: %zu bytes, "
+		    "not %d", ev->len, SS_SNP_REPORT_LEN);
 		return (-1);
 	}
 	if (ev->len > SS_SNP_REPORT_LEN) {
-		ss_err_set(SS_EXIT_DATA, "%s: trailing garbage after the SNP "
-		    "report: %zu bytes, not %d", ev->name, ev->len,
+		ss_err_set(SS_EXIT_DATA, "trailing garbage after the SNP "
+		    "report: %zu bytes, not %d", ev->len,
 		    SS_SNP_REPORT_LEN);
 		return (-1);
 	}
 	r->p = p;
 	if ((r->version = le32(p)) != 2 && r->version != 3) {
-		ss_err_set(SS_EXIT_DATA, "%s: SNP report version %u is not "
-		    "supported (2 or 3)", ev->name, r->version);
+		ss_err_set(SS_EXIT_DATA, "SNP report version %u is not "
+		    "supported (2 or 3)", r->version);
 		return (-1);
 	}
 	if (le32(p + OFF_SIG_ALGO) != SIG_ALGO_ECDSA_P384) {
-		ss_err_set(SS_EXIT_DATA, "%s: SNP report signature algorithm "
-		    "%u is not ECDSA P-384 with SHA-384", ev->name,
+		ss_err_set(SS_EXIT_DATA, "SNP report signature algorithm "
+		    "%u is not ECDSA P-384 with SHA-384",
 		    le32(p + OFF_SIG_ALGO));
 		return (-1);
 	}
 	info = le32(p + OFF_KEY_INFO);
 	r->signing_key = (info >> 2) & 7;
 	if ((info >> 5) != 0) {
-		ss_err_set(SS_EXIT_DATA, "%s: SNP report: reserved bits are "
-		    "set at 0x%03x (0x%08x)", ev->name, OFF_KEY_INFO, info);
+		ss_err_set(SS_EXIT_DATA, "SNP report: reserved bits are "
+		    "set at 0x%03x (0x%08x)", OFF_KEY_INFO, info);
 		return (-1);
 	}
 	if (r->signing_key != KEY_VCEK && r->signing_key != KEY_VLEK) {
-		ss_err_set(SS_EXIT_DATA, "%s: SNP report is signed by neither "
-		    "a VCEK nor a VLEK (SIGNING_KEY %u)", ev->name,
-		    r->signing_key);
+		ss_err_set(SS_EXIT_DATA, "SNP report is signed by neither "
+		    "a VCEK nor a VLEK (SIGNING_KEY %u)", r->signing_key);
 		return (-1);
 	}
 	for (i = 0; i < sizeof(zero_areas) / sizeof(zero_areas[0]); i++) {
@@ -224,9 +223,9 @@ report_read(const struct ss_blob * ev, struct report * r)
 			if (p[j] != 0)
 				break;
 		if (j < zero_areas[i].to) {
-			ss_err_set(SS_EXIT_DATA, "%s: SNP report: reserved "
-			    "bytes 0x%03zx-0x%03x are not zero", ev->name,
-			    from, zero_areas[i].to - 1);
+			ss_err_set(SS_EXIT_DATA, "SNP report: reserved "
+			    "bytes 0x%03zx-0x%03x are not zero", from,
+			    zero_areas[i].to - 1);
 			return (-1);
 		}
 	}

@@ -54,7 +54,7 @@ ss_attest show quote > shown
 grep -qx 'tee: SEV-SNP confidential VM (an isolated enclave in it)' shown || fail "show: $(cat shown)"
 grep -qx "launch measurement: $LAUNCH" shown || fail "show: no launch measurement"
 grep -qx 'debug: no' shown || fail "show: debug"
-grep -qx 'evidence: not verified (ss-attest verify checks it)' shown || fail "show claims it verified"
+grep -qx 'signature: not checked (ss-attest verify checks it)' shown || fail "show claims it verified"
 
 # --- verify: only with the test root, the VM's launch, the program ---
 V="--launch-measurement $LAUNCH --root chain/ark.pem --measurement $M --nonce n-42"

@@ -659,8 +659,8 @@ START_TEST(test_lengths)
 	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
 		f.len = lens[i];
 		snprintf(want, sizeof(want), (lens[i] < 1184) ?
-		    "r.bin: SNP report truncated: %zu bytes, not 1184" :
-		    "r.bin: trailing garbage after the SNP report: %zu bytes, "
+		    "SNP report truncated: %zu bytes, not 1184" :
+		    "trailing garbage after the SNP report: %zu bytes, "
 		    "not 1184", lens[i]);
 		refused(verify_blobs(&f, ex, 2, &pol, &c), SS_EXIT_DATA, want);
 		ss_err_clear();
@@ -1046,38 +1046,38 @@ START_TEST(test_parse)
 	ss_err_clear();							\
 	refused(ss_snp_parse(&f, &c), SS_EXIT_DATA, msg);		\
 } while (0)
-	REFUSED(0x000, 6, "r: SNP report version 4 is not supported (2 or 3)");
-	REFUSED(0x003, 1, "r: SNP report version 16777218 is not supported "
+	REFUSED(0x000, 6, "SNP report version 4 is not supported (2 or 3)");
+	REFUSED(0x003, 1, "SNP report version 16777218 is not supported "
 	    "(2 or 3)");
-	REFUSED(0x034, 3, "r: SNP report signature algorithm 2 is not ECDSA "
+	REFUSED(0x034, 3, "SNP report signature algorithm 2 is not ECDSA "
 	    "P-384 with SHA-384");
-	REFUSED(0x048, 0x1c, "r: SNP report is signed by neither a VCEK nor a "
+	REFUSED(0x048, 0x1c, "SNP report is signed by neither a VCEK nor a "
 	    "VLEK (SIGNING_KEY 7)");
-	REFUSED(0x048, 0x08, "r: SNP report is signed by neither a VCEK nor a "
+	REFUSED(0x048, 0x08, "SNP report is signed by neither a VCEK nor a "
 	    "VLEK (SIGNING_KEY 2)");
-	REFUSED(0x048, 0x20, "r: SNP report: reserved bits are set at 0x048 "
+	REFUSED(0x048, 0x20, "SNP report: reserved bits are set at 0x048 "
 	    "(0x00000020)");
-	REFUSED(0x04b, 0x80, "r: SNP report: reserved bits are set at 0x048 "
+	REFUSED(0x04b, 0x80, "SNP report: reserved bits are set at 0x048 "
 	    "(0x80000000)");
-	REFUSED(0x04c, 1, "r: SNP report: reserved bytes 0x04c-0x04f are not "
+	REFUSED(0x04c, 1, "SNP report: reserved bytes 0x04c-0x04f are not "
 	    "zero");
 	/* In v2, CPUID_FAM_ID is reserved; in v3 it is not. */
-	REFUSED(0x188, 1, "r: SNP report: reserved bytes 0x188-0x19f are not "
+	REFUSED(0x188, 1, "SNP report: reserved bytes 0x188-0x19f are not "
 	    "zero");
-	REFUSED(0x19f, 1, "r: SNP report: reserved bytes 0x188-0x19f are not "
+	REFUSED(0x19f, 1, "SNP report: reserved bytes 0x188-0x19f are not "
 	    "zero");
-	REFUSED(0x1eb, 1, "r: SNP report: reserved bytes 0x1eb-0x1eb are not "
+	REFUSED(0x1eb, 1, "SNP report: reserved bytes 0x1eb-0x1eb are not "
 	    "zero");
-	REFUSED(0x1ef, 1, "r: SNP report: reserved bytes 0x1ef-0x1ef are not "
+	REFUSED(0x1ef, 1, "SNP report: reserved bytes 0x1ef-0x1ef are not "
 	    "zero");
-	REFUSED(0x1f8, 1, "r: SNP report: reserved bytes 0x1f8-0x29f are not "
+	REFUSED(0x1f8, 1, "SNP report: reserved bytes 0x1f8-0x29f are not "
 	    "zero");
-	REFUSED(0x330, 1, "r: SNP report: reserved bytes 0x330-0x49f are not "
+	REFUSED(0x330, 1, "SNP report: reserved bytes 0x330-0x49f are not "
 	    "zero");
-	REFUSED(0x49f, 1, "r: SNP report: reserved bytes 0x330-0x49f are not "
+	REFUSED(0x49f, 1, "SNP report: reserved bytes 0x330-0x49f are not "
 	    "zero");
 	ev = vec(VLEK_REPORT);
-	REFUSED(0x18b, 1, "r: SNP report: reserved bytes 0x18b-0x19f are not "
+	REFUSED(0x18b, 1, "SNP report: reserved bytes 0x18b-0x19f are not "
 	    "zero");
 	memcpy(r, ev.p, sizeof(r));
 	r[0x188] = 0x1a;	/* a Turin CPU, says the v3 report */
