@@ -106,6 +106,34 @@ expect_stderr_is 'ss-attest: t.quote: malformed quote'
 expect_status 1 ss_attest verify $V t.quote
 expect_stderr_is 'ss-attest: t.quote: malformed quote'
 
+# --- the README's confidential-VM flow, as printed ---
+# Its block, between the cvm-flow marker and the closing fence, runs in a
+# fresh platform with the test's data; the owner's verify is given the
+# test root (the one change: no built-in AMD root signed the test chain).
+awk '/<!-- cvm-flow/ { on = 1; next } on && /^```sh$/ { next }
+    on && /^```$/ { exit } on' "$TOP/README.md" > readme-flow.sh
+[ "$(grep -c '^ss-attest new' readme-flow.sh)" = 1 ] || fail "no README flow found"
+mkdir readme
+cp consumer.key readme/
+printf 'UniqueCarrier,ArrDelay,Origin\nWN,12,SFO\nAA,-3,LAX\n' > readme/flights.csv
+cat > readme/run.sh <<EOF
+set -e
+export SS_PLATFORM=$TMP/readme/plat CONSUMER=$C PATH=$SS_BIN:\$PATH
+ss-attest() {
+	if [ "\$1" = verify ]; then
+		shift
+		command ss-attest verify --root "$TMP/chain/ark.pem" "\$@"
+	else
+		command ss-attest "\$@"
+	fi
+}
+. ../readme-flow.sh
+EOF
+(cd readme && bash run.sh > flow.out 2> flow.err) ||
+	fail "the README's flow failed: $(cat readme/flow.err)"
+printf 'UniqueCarrier,ArrDelay\nWN,12\nAA,-3\n' | cmp -s - readme/flow.out ||
+	fail "the README's flow printed '$(cat readme/flow.out)'"
+
 # --- a debuggable VM's quote: refused unless --allow-debug ---
 fusermount3 -u "$SS_TSM_DIR"
 start_tsmfs "$SS_TSM_DIR" chain "$LAUNCH" "$CHIP" "$TCB" --policy 0xb0000

@@ -27,6 +27,19 @@ START_TEST(test_sha256_abc)
 }
 END_TEST
 
+/* FIPS 180-2, appendix C.1. */
+START_TEST(test_sha512_abc)
+{
+	uint8_t out[SS_SHA512_LEN], want[SS_SHA512_LEN];
+
+	tu_hex(want, sizeof(want), "ddaf35a193617abacc417349ae204131"
+	    "12e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3fe"
+	    "ebbd454d4423643ce80e2a9ac94fa54ca49f");
+	ck_assert_int_eq(ss_sha512(out, "abc", 3), 0);
+	ck_assert_mem_eq(out, want, sizeof(want));
+}
+END_TEST
+
 /* RFC 4231 test cases 1 and 2. */
 START_TEST(test_hmac_rfc4231)
 {
@@ -258,6 +271,7 @@ crypt_suite(void)
 	TCase * tc = tcase_create("vectors");
 
 	tcase_add_test(tc, test_sha256_abc);
+	tcase_add_test(tc, test_sha512_abc);
 	tcase_add_test(tc, test_hmac_rfc4231);
 	tcase_add_test(tc, test_hkdf_rfc5869);
 	tcase_add_loop_test(tc, test_gcm_known_answer, 0,

@@ -503,6 +503,99 @@ START_TEST(test_report_data)
 }
 END_TEST
 
+/* A confidential VM's quote: the body, then evidence and certificates. */
+START_TEST(test_hardware)
+{
+	static const uint8_t prog[] = "ssprog1\n\003map\0\0";
+	static const uint8_t ev[] = "report", certs[] = "table";
+	struct ss_quote q, p;
+	uint8_t * body, * buf;
+	size_t blen, len, cut;
+
+	sample(&q, 2, prog, sizeof(prog) - 1);
+	q.tee = SS_TEE_SNP;
+	memset(q.platform_id, 0, sizeof(q.platform_id));
+	blen = ss_quote_body_len(&q);
+	ck_assert_ptr_nonnull(body = malloc(blen));
+	ss_quote_encode_body(&q, body);
+	ck_assert_int_eq(ss_quote_parse_body(&p, body, blen), 0);
+	ck_assert_uint_eq(p.tee, SS_TEE_SNP);
+	ck_assert_int_eq(ss_quote_add_evidence(body, blen, ev, 6, certs, 5,
+	    &buf, &len), 0);
+	ck_assert_uint_eq(len, blen + 4 + 6 + 4 + 5);
+	ck_assert_mem_eq(buf + blen, "\0\0\0\006report\0\0\0\005table", 19);
+	ck_assert_int_eq(ss_quote_parse(&p, buf, len), 0);
+	ck_assert_ptr_eq(p.evidence, buf + blen + 4);
+	ck_assert_uint_eq(p.evidence_len, 6);
+	ck_assert_ptr_eq(p.certs, buf + blen + 14);
+	ck_assert_uint_eq(p.certs_len, 5);
+	ck_assert_ptr_null(p.signature);
+	ck_assert_uint_eq(p.signed_len, blen);
+	/* Cut anywhere in the tail, or one byte more: refused. */
+	for (cut = blen; cut < len; cut++)
+		refused(buf, cut, "cut hardware quote");
+	ck_assert_ptr_nonnull(buf = realloc(buf, len + 1));
+	buf[len] = 'x';
+	refused(buf, len + 1, "trailing byte");
+	/* A body is not a whole quote, nor a software one a body. */
+	refused(body, blen, "body alone");
+	q.tee = SS_TEE_SOFTWARE;
+	ss_quote_encode_body(&q, body);
+	ss_err_clear();
+	ck_assert_int_eq(ss_quote_parse_body(&p, body, blen), -1);
+	ck_assert_str_eq(ss_err_msg(), "malformed quote body");
+	free(body);
+	free(buf);
+}
+END_TEST
+
+/*
+ * REPORT_DATA: SHA-512("securestreams/1 tee report" || tee ||
+ * measurement || stage_pk || nonce_len || nonce), against OpenSSL; every
+ * field it binds changes it.
+ */
+START_TEST(test_tee_report_data)
+{
+	static const uint8_t prog[] = "p";
+	struct ss_quote q;
+	uint8_t rd[SS_TEE_REPORT_DATA_LEN], want[SS_TEE_REPORT_DATA_LEN];
+	uint8_t in[26 + 1 + 32 + 32 + 1 + 3];
+	size_t n = 0;
+
+	sample(&q, 3, prog, 1);
+	q.tee = SS_TEE_TDX;
+	ck_assert_int_eq(ss_quote_tee_report_data(rd, &q), 0);
+	memcpy(in, "securestreams/1 tee report", 26);
+	n = 26;
+	in[n++] = SS_TEE_TDX;
+	memcpy(in + n, q.measurement, 32);
+	n += 32;
+	memcpy(in + n, q.stage_pk, 32);
+	n += 32;
+	in[n++] = 3;
+	memcpy(in + n, q.nonce, 3);
+	n += 3;
+	ck_assert_uint_eq(n, sizeof(in));
+	ck_assert_int_eq(EVP_Digest(in, n, want, NULL, EVP_sha512(), NULL), 1);
+	ck_assert_mem_eq(rd, want, sizeof(want));
+	q.tee = SS_TEE_SNP;
+	ck_assert_int_eq(ss_quote_tee_report_data(want, &q), 0);
+	ck_assert(memcmp(rd, want, sizeof(rd)) != 0);
+	q.tee = SS_TEE_TDX;
+	q.measurement[0] ^= 1;
+	ck_assert_int_eq(ss_quote_tee_report_data(want, &q), 0);
+	ck_assert(memcmp(rd, want, sizeof(rd)) != 0);
+	q.measurement[0] ^= 1;
+	q.stage_pk[31] ^= 1;
+	ck_assert_int_eq(ss_quote_tee_report_data(want, &q), 0);
+	ck_assert(memcmp(rd, want, sizeof(rd)) != 0);
+	q.stage_pk[31] ^= 1;
+	q.nonce_len = 2;
+	ck_assert_int_eq(ss_quote_tee_report_data(want, &q), 0);
+	ck_assert(memcmp(rd, want, sizeof(rd)) != 0);
+}
+END_TEST
+
 START_TEST(test_platform_id_hex)
 {
 	uint8_t pk[SS_KEY_LEN], id[SS_PLATFORM_ID_LEN];
@@ -540,6 +633,8 @@ quote_suite(void)
 	tcase_add_test(tt, test_text_canonical);
 	suite_add_tcase(s, tt);
 	tcase_add_test(tr, test_report_data);
+	tcase_add_test(tr, test_tee_report_data);
+	tcase_add_test(tb, test_hardware);
 	tcase_add_test(tr, test_platform_id_hex);
 	suite_add_tcase(s, tr);
 	return (s);
