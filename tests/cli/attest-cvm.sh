@@ -142,6 +142,20 @@ expect_status 1 ss_attest verify $V dquote
 expect_stderr '^ss-attest: dquote: .*[Dd]ebug'
 expect_status 0 ss_attest verify $V --allow-debug dquote > dstage.pub
 
+# --- another writer changes the report entry (generation) ---
+# Once: ss-attest makes a new entry and gets its report; always: it
+# gives up with one line, and leaves no -o file.
+fusermount3 -u "$SS_TSM_DIR"
+start_tsmfs "$SS_TSM_DIR" chain "$LAUNCH" "$CHIP" "$TCB" --interfere 1
+expect_status 0 ss_attest new -o once.sealed --nonce n-42 -- ss-map -f a,c -r "$C" > oquote
+expect_status 0 ss_attest verify $V oquote > /dev/null
+fusermount3 -u "$SS_TSM_DIR"
+start_tsmfs "$SS_TSM_DIR" chain "$LAUNCH" "$CHIP" "$TCB" --interfere 100
+expect_status 2 ss_attest new -o always.sealed --nonce n-42 -- ss-map -f a,c -r "$C"
+expect_stderr_is "ss-attest: configfs-tsm: the report entry kept changing under us (generation): another process writes to $SS_TSM_DIR"
+[ ! -e always.sealed ] || fail "a failed new left its -o file"
+[ -z "$(ls "$SS_TSM_DIR")" ] || fail "report entries left behind: $(ls "$SS_TSM_DIR")"
+
 # --- the enclave in the host's own process makes no hardware quote ---
 expect_status 2 ss_attest new --tee none -o none.sealed -- ss-map -f a,c -r "$C"
 expect_stderr_is 'ss-attest: a hardware quote is made only by an isolated enclave (--tee process)'

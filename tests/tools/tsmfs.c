@@ -5,7 +5,7 @@
  *
  *	tsmfs MOUNTPOINT --key VCEK.pem --vcek VCEK.der --ask ASK.der
  *	    --ark ARK.der --measurement HEX [--chip-id HEX] [--tcb B,T,S,M]
- *	    [--policy N] [--vmpl N] [--provider NAME] [FUSE options]
+ *	    [--policy N] [--provider NAME] [--interfere N] [FUSE options]
  *
  * mkdir MOUNTPOINT/NAME makes a report entry with the attributes inblob
  * (write: up to 64 bytes of REPORT_DATA, padded with zeros), outblob
@@ -13,7 +13,9 @@
  * with the test VCEK's key, ECDSA P-384), auxblob (read: the certificate
  * table of the VCEK, ASK and ARK, as the kernel gives it), provider
  * ("sev_guest"), generation (the writes so far), privlevel and
- * privlevel_floor; rmdir removes it.  The test makes the chain (a test
+ * privlevel_floor; rmdir removes it.  With --interfere N, the first N
+ * reads of an outblob count as a write by another process (generation
+ * moves on), as a concurrent writer would.  The test makes the chain (a test
  * ARK it names to the verifier explicitly, tests/cli/lib-tsm.sh).
  *
  * This is test code: it is built only for the tests and never installed.
@@ -55,6 +57,7 @@ static struct {
 	uint64_t policy;
 	unsigned vmpl;
 	const char * provider;
+	unsigned long interfere;	/* outblob reads still to spoil */
 	struct entry e[ENTRIES_MAX];
 } T;
 
@@ -297,6 +300,10 @@ fs_read(const char * path, char * buf, size_t size, off_t off,
 	case 1:
 		if (report(e, r))
 			return (-EIO);
+		if (off == 0 && T.interfere > 0) {
+			T.interfere--;
+			e->generation++;
+		}
 		return (serve(buf, size, off, r, sizeof(r)));
 	case 2:
 		return (serve(buf, size, off, T.aux, T.auxlen));
@@ -479,6 +486,8 @@ main(int argc, char * argv[])
 			T.policy = strtoull(argv[++i], NULL, 0);
 		else if (i + 1 < argc && strcmp(argv[i], "--provider") == 0)
 			T.provider = argv[++i];
+		else if (i + 1 < argc && strcmp(argv[i], "--interfere") == 0)
+			T.interfere = strtoul(argv[++i], NULL, 10);
 		else if (fargc < 14)
 			fargv[fargc++] = argv[i];
 		else
