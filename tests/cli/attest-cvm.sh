@@ -156,7 +156,29 @@ expect_stderr_is "ss-attest: configfs-tsm: the report entry kept changing under 
 [ ! -e always.sealed ] || fail "a failed new left its -o file"
 [ -z "$(ls "$SS_TSM_DIR")" ] || fail "report entries left behind: $(ls "$SS_TSM_DIR")"
 
+# --- a TDX guest's configfs-tsm, giving a real TDX quote whatever it is
+# asked: the TDX path through platform-init, new, show and verify, which
+# must refuse the quote, as its REPORT_DATA binds nothing of ours ---
+fusermount3 -u "$SS_TSM_DIR"
+TDXQ=$TOP/tests/vector/tee/intel-tdx/go-tdx-guest/tdx_prod_quote_SPR_E4.dat
+serve_tsmfs "$SS_TSM_DIR" --provider tdx_guest --outblob "$TDXQ"
+MRTD=$(ss_attest show "$TDXQ" | sed -n 's/^MRTD: //p')
+expect_status 2 env SS_PLATFORM=$TMP/tdx1 "$SS_BIN/ss-attest" platform-init --tee snp
+expect_stderr_is "ss-attest: this confidential VM is TDX, not SEV-SNP"
+expect_status 0 env SS_PLATFORM=$TMP/tdx "$SS_BIN/ss-attest" platform-init > tdx.launch
+[ "$(cat tdx.launch)" = "$MRTD" ] || fail "a TDX platform-init printed '$(cat tdx.launch)', not the MRTD"
+[ "$(cat "$TMP/tdx/tee")" = tdx ] || fail "the platform is not marked tdx"
+expect_status 0 env SS_PLATFORM=$TMP/tdx "$SS_BIN/ss-attest" new -o tdx.sealed --nonce n-42 \
+    -- ss-map -f a,c -r "$C" > tquote
+ss_attest show tquote > tshown
+grep -qx 'tee: TDX confidential VM (an isolated enclave in it)' tshown || fail "show: $(cat tshown)"
+grep -qx "MRTD: $MRTD" tshown || fail "show: no MRTD"
+expect_status 1 ss_attest verify --launch-measurement "$MRTD" --measurement "$M" --nonce n-42 tquote
+expect_stderr_is "ss-attest: tquote: hardware report data does not bind the quote's stage key, measurement and nonce"
+
 # --- the enclave in the host's own process makes no hardware quote ---
+fusermount3 -u "$SS_TSM_DIR"
+start_tsmfs "$SS_TSM_DIR" chain "$LAUNCH" "$CHIP" "$TCB"
 expect_status 2 ss_attest new --tee none -o none.sealed -- ss-map -f a,c -r "$C"
 expect_stderr_is 'ss-attest: a hardware quote is made only by an isolated enclave (--tee process)'
 [ ! -e none.sealed ] || fail "a refused new left its -o file"

@@ -62,21 +62,29 @@ EOF
 	) || fail "cannot make the test SEV-SNP chain in $dir"
 }
 
-# start_tsmfs MOUNT CHAIN MEASUREMENT_HEX CHIP_ID_HEX TCB [TSMFS ARGS...]:
-# serve configfs-tsm at MOUNT, signing with CHAIN's VCEK (make_snp_chain);
+# serve_tsmfs MOUNT TSMFS ARGS...: serve configfs-tsm at MOUNT with tsmfs;
 # it is unmounted when the test ends.  Skip the test (77) where FUSE
 # cannot mount.
-start_tsmfs() {
-	mnt=$1 chain=$2 meas=$3 chip=$4 tcb=$5
-	shift 5
+serve_tsmfs() {
+	mnt=$1
+	shift
 	[ -x "${SS_TSMFS:-}" ] || fail "test bug: SS_TSMFS names no tsmfs binary"
 	command -v fusermount3 >/dev/null || skip "no fusermount3 (fuse3)"
 	[ -c /dev/fuse ] || skip "no /dev/fuse: FUSE cannot mount here"
 	mkdir -p "$mnt"
-	"$SS_TSMFS" "$mnt" --key "$chain/vcek.key" --vcek "$chain/vcek.der" \
-	    --ask "$chain/ask.der" --ark "$chain/ark.der" \
-	    --measurement "$meas" --chip-id "$chip" --tcb "$tcb" "$@" \
-	    2> "$TMP/tsmfs.err" || skip "FUSE cannot mount here: $(cat "$TMP/tsmfs.err")"
+	"$SS_TSMFS" "$mnt" "$@" 2> "$TMP/tsmfs.err" ||
+	    skip "FUSE cannot mount here: $(cat "$TMP/tsmfs.err")"
 	on_exit "fusermount3 -u '$mnt' 2>/dev/null || umount -l '$mnt' 2>/dev/null"
 	mountpoint -q "$mnt" || fail "tsmfs did not mount at $mnt"
+}
+
+# start_tsmfs MOUNT CHAIN MEASUREMENT_HEX CHIP_ID_HEX TCB [TSMFS ARGS...]:
+# an SEV-SNP guest's configfs-tsm at MOUNT, signing with CHAIN's VCEK
+# (make_snp_chain).
+start_tsmfs() {
+	mnt=$1 chain=$2 meas=$3 chip=$4 tcb=$5
+	shift 5
+	serve_tsmfs "$mnt" --key "$chain/vcek.key" --vcek "$chain/vcek.der" \
+	    --ask "$chain/ask.der" --ark "$chain/ark.der" \
+	    --measurement "$meas" --chip-id "$chip" --tcb "$tcb" "$@"
 }

@@ -6,6 +6,7 @@
  *	tsmfs MOUNTPOINT --key VCEK.pem --vcek VCEK.der --ask ASK.der
  *	    --ark ARK.der --measurement HEX [--chip-id HEX] [--tcb B,T,S,M]
  *	    [--policy N] [--provider NAME] [--interfere N] [FUSE options]
+ *	tsmfs MOUNTPOINT --provider tdx_guest --outblob QUOTE [FUSE options]
  *
  * mkdir MOUNTPOINT/NAME makes a report entry with the attributes inblob
  * (write: up to 64 bytes of REPORT_DATA, padded with zeros), outblob
@@ -15,7 +16,9 @@
  * ("sev_guest"), generation (the writes so far), privlevel and
  * privlevel_floor; rmdir removes it.  With --interfere N, the first N
  * reads of an outblob count as a write by another process (generation
- * moves on), as a concurrent writer would.  The test makes the chain (a test
+ * moves on), as a concurrent writer would.  With --outblob, every report
+ * is that file, whatever the inblob: a real TDX quote, say, to take the
+ * TDX path through ss-attest, which must then refuse its REPORT_DATA.  The test makes the chain (a test
  * ARK it names to the verifier explicitly, tests/cli/lib-tsm.sh).
  *
  * This is test code: it is built only for the tests and never installed.
@@ -51,6 +54,8 @@ static struct {
 	EVP_PKEY * key;
 	uint8_t * aux;			/* the certificate table */
 	size_t auxlen;
+	uint8_t * fixed;		/* --outblob, or NULL */
+	size_t fixedlen;
 	uint8_t measurement[48];
 	uint8_t chip_id[64];
 	uint8_t tcb[4];			/* bootloader, tee, snp, microcode */
@@ -298,12 +303,14 @@ fs_read(const char * path, char * buf, size_t size, off_t off,
 		return (rc);
 	switch (attr) {
 	case 1:
-		if (report(e, r))
-			return (-EIO);
 		if (off == 0 && T.interfere > 0) {
 			T.interfere--;
 			e->generation++;
 		}
+		if (T.fixed != NULL)
+			return (serve(buf, size, off, T.fixed, T.fixedlen));
+		if (report(e, r))
+			return (-EIO);
 		return (serve(buf, size, off, r, sizeof(r)));
 	case 2:
 		return (serve(buf, size, off, T.aux, T.auxlen));
@@ -488,18 +495,23 @@ main(int argc, char * argv[])
 			T.provider = argv[++i];
 		else if (i + 1 < argc && strcmp(argv[i], "--interfere") == 0)
 			T.interfere = strtoul(argv[++i], NULL, 10);
+		else if (i + 1 < argc && strcmp(argv[i], "--outblob") == 0)
+			T.fixed = slurp(argv[++i], &T.fixedlen);
 		else if (fargc < 14)
 			fargv[fargc++] = argv[i];
 		else
 			die("too many arguments", NULL);
 	}
-	if (key == NULL || vcek == NULL || ask == NULL || ark == NULL)
-		die("give --key, --vcek, --ask and --ark", NULL);
-	if ((f = fopen(key, "r")) == NULL ||
-	    (T.key = PEM_read_PrivateKey(f, NULL, NULL, NULL)) == NULL)
-		die("cannot read the key", key);
-	fclose(f);
-	make_table(vcek, ask, ark);
+	if (T.fixed == NULL) {
+		if (key == NULL || vcek == NULL || ask == NULL || ark == NULL)
+			die("give --key, --vcek, --ask and --ark, or --outblob",
+			    NULL);
+		if ((f = fopen(key, "r")) == NULL ||
+		    (T.key = PEM_read_PrivateKey(f, NULL, NULL, NULL)) == NULL)
+			die("cannot read the key", key);
+		fclose(f);
+		make_table(vcek, ask, ark);
+	}
 	/* One thread: the entries are not locked. */
 	fargv[fargc++] = "-s";
 	fargv[fargc] = NULL;
