@@ -113,9 +113,7 @@ policy(const char * iso)
 {
 	struct ss_evidence_policy pol;
 
-	memset(&pol, 0, sizeof(pol));
-	pol.max_vmpl = -1;
-	pol.at = (iso != NULL) ? when(iso) : 0;
+	ss_evidence_policy_init(&pol, (iso != NULL) ? when(iso) : 0);
 	return (pol);
 }
 
