@@ -194,9 +194,8 @@ make_policy(const struct ss_verify_opts * v, struct ss_evidence_policy * p)
 	char * end;
 	unsigned long x;
 
-	memset(p, 0, sizeof(*p));
+	ss_evidence_policy_init(p, 0);
 	p->allow_debug = v->allow_debug;
-	p->max_vmpl = -1;
 	p->root_file = v->root;
 	if (v->min_tcb != NULL) {
 		if (parse_tcb(&p->min_tcb, v->min_tcb))

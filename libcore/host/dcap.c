@@ -10,6 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/evp.h>
+#include <openssl/objects.h>
 #include <openssl/x509.h>
 
 #include "crypt.h"
@@ -21,6 +23,7 @@
 #include "err.h"
 #include "evidence.h"
 #include "tee_quote.h"
+#include "x509.h"
 
 #define PCK_CN_PHRASE	"SGX PCK Certificate"
 #define CN_MAX		128
@@ -44,11 +47,12 @@ check_quote_signature(const struct verify * v)
 	EVP_PKEY * key;
 	int rc;
 
-	if ((key = ss_dcap_p256_key(v->q.key)) == NULL) {
+	if ((key = ss_x509_p256_key(v->q.key)) == NULL) {
 		ss_err_prefix("%s: attestation key", v->name);
 		return (-1);
 	}
-	rc = ss_dcap_sig_verify(key, v->q.sig, v->q.header, v->q.signed_len);
+	rc = ss_x509_ecdsa_verify(key, EVP_sha256(), v->q.sig,
+	    SS_DCAP_SIG_LEN / 2, v->q.header, v->q.signed_len);
 	EVP_PKEY_free(key);
 	if (rc == 1)
 		ss_err_set(SS_EXIT_DATA, "%s: signature does not verify with "
@@ -101,18 +105,19 @@ check_qe_report(struct verify * v)
 	char cn[CN_MAX];
 	int rc;
 
-	ss_dcap_cert_cn(pck, cn, sizeof(cn));
+	ss_x509_cn(X509_get_subject_name(pck), cn, sizeof(cn));
 	if (strstr(cn, PCK_CN_PHRASE) == NULL) {
 		ss_err_set(SS_EXIT_DATA, "%s: the first certificate of its "
 		    "chain, %s, is not a PCK certificate", v->name, cn);
 		return (-1);
 	}
-	if (!ss_dcap_is_p256(key)) {
+	if (!ss_x509_is_ec(key, NID_X9_62_prime256v1)) {
 		ss_err_set(SS_EXIT_DATA, "%s: the PCK certificate's key is not "
 		    "P-256", v->name);
 		return (-1);
 	}
-	if ((rc = ss_dcap_sig_verify(key, v->q.qe_sig, v->q.qe_report,
+	if ((rc = ss_x509_ecdsa_verify(key, EVP_sha256(), v->q.qe_sig,
+	    SS_DCAP_SIG_LEN / 2, v->q.qe_report,
 	    SS_DCAP_SGX_REPORT_LEN)) != 0) {
 		if (rc == 1)
 			ss_err_set(SS_EXIT_DATA, "%s: QE report signature does "

@@ -2,21 +2,22 @@
 #define SS_DCAP_CERT_H
 
 /*
- * The certificates of Intel DCAP (dcap.h) and the signatures they verify:
- * the trusted root (the Intel SGX Root CA built in and pinned by the
- * SHA-256 of its DER, intel_root.c, or the one root a test names), the
- * CRLs given with the collateral, certificate chains verified to the root
- * at the policy's time with those CRLs (dcap_cert.c); the SGX extensions
- * of a PCK certificate (dcap_pck.c); ECDSA P-256 signatures as DCAP
- * writes them, r || s big-endian, by a certificate's key or by a raw
- * attestation key.
+ * The certificates of Intel DCAP (dcap.h): the trusted root (the Intel
+ * SGX Root CA built in and pinned by the SHA-256 of its DER,
+ * intel_root.c, or the one root a test names), the CRLs given with the
+ * collateral, certificate chains verified to the root at the policy's
+ * time with those CRLs, the PEM chains of quotes and collateral
+ * (dcap_cert.c); the SGX extensions of a PCK certificate (dcap_pck.c).
+ * The certificate, key and signature helpers they build on, which know
+ * nothing of DCAP, are x509.h's; DCAP's signatures are ECDSA P-256 with
+ * SHA-256, r || s big-endian (SS_DCAP_SIG_LEN bytes), for
+ * ss_x509_ecdsa_verify().
  */
 
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
-#include <openssl/evp.h>
 #include <openssl/x509.h>
 
 #define SS_DCAP_ROOT_NAME	"Intel SGX Root CA"
@@ -94,46 +95,14 @@ void ss_dcap_trust_free(struct ss_dcap_trust *);
 
 /**
  * ss_dcap_certs_parse(buf, len, what, first, certs):
- * Read the PEM certificates in the ${len} bytes at ${buf} (text such as
- * NUL padding may surround them), or only the first if ${first}, into a
- * new stack ${certs}; ${what} names them in messages.  Errors are
- * SS_EXIT_DATA.
+ * Read the PEM certificates in the ${len} bytes at ${buf}, at most 8 (text
+ * such as NUL padding may surround them; a PEM block of another kind is
+ * refused: ss_x509_load_pem()), or only the first if ${first}, into a new
+ * stack ${certs}; ${what} names them in messages ("WHAT: certificate 2
+ * does not decode").  Errors are SS_EXIT_DATA.
  */
 int ss_dcap_certs_parse(const uint8_t *, size_t, const char *, int,
     STACK_OF(X509) **);
-
-/**
- * ss_dcap_cert_cn(cert, buf, size):
- * The subject's common name of ${cert} (or "?") in ${buf}.
- */
-void ss_dcap_cert_cn(const X509 *, char *, size_t);
-
-/**
- * ss_dcap_p256_key(xy):
- * The P-256 public key of the point x || y (64 bytes, big-endian), or
- * NULL (SS_EXIT_DATA) if it is not a point of the curve.
- */
-EVP_PKEY * ss_dcap_p256_key(const uint8_t *);
-
-/**
- * ss_dcap_is_p256(key):
- * Non-zero if ${key} is an ECDSA P-256 key.
- */
-int ss_dcap_is_p256(EVP_PKEY *);
-
-/**
- * ss_dcap_sig_verify(key, rs, msg, len):
- * Verify the ECDSA signature r || s (64 bytes) with SHA-256 over the
- * ${len} bytes at ${msg} by the P-256 key ${key}: 0 if it verifies, 1 if
- * not, -1 on an error of the system (SS_EXIT_SYS).
- */
-int ss_dcap_sig_verify(EVP_PKEY *, const uint8_t *, const uint8_t *, size_t);
-
-/**
- * ss_dcap_time_text(t, buf):
- * ${t} as "2023-06-18T08:42:58Z" in ${buf} (at least 21 bytes).
- */
-void ss_dcap_time_text(time_t, char *);
 
 /* What a PCK certificate's SGX extensions say (OID 1.2.840.113741.1.13.1). */
 struct ss_dcap_pck {

@@ -8,10 +8,14 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/x509.h>
 #include <sodium.h>
 
 #include "dcap_collateral.h"
 #include "err.h"
+#include "x509.h"
 
 #define CHAINS_MAX	8
 #define NAME_MAX_LEN	256
@@ -384,7 +388,7 @@ verify_chains(struct ss_dcap_collateral * col, struct ss_dcap_trust * t,
 		if (ss_dcap_trust_verify(t, col->chains[i], what))
 			return (-1);
 		leaf = sk_X509_value(col->chains[i], 0);
-		ss_dcap_cert_cn(leaf, cn, sizeof(cn));
+		ss_x509_cn(X509_get_subject_name(leaf), cn, sizeof(cn));
 		if (strcmp(cn, TCB_SIGNING_CN) != 0)
 			continue;
 		if (*signer != NULL && X509_cmp(*signer, leaf) != 0) {
@@ -411,13 +415,13 @@ verify_signed(const struct signed_json * s, X509 * signer)
 		    s->what);
 		return (-1);
 	}
-	if (!ss_dcap_is_p256(X509_get0_pubkey(signer))) {
+	if (!ss_x509_is_ec(X509_get0_pubkey(signer), NID_X9_62_prime256v1)) {
 		ss_err_set(SS_EXIT_DATA, "%s: the TCB signing certificate's "
 		    "key is not P-256", s->name);
 		return (-1);
 	}
-	switch (ss_dcap_sig_verify(X509_get0_pubkey(signer), s->sig, s->body,
-	    s->len)) {
+	switch (ss_x509_ecdsa_verify(X509_get0_pubkey(signer), EVP_sha256(),
+	    s->sig, SS_DCAP_SIG_LEN / 2, s->body, s->len)) {
 	case 0:
 		break;
 	case 1:
@@ -435,11 +439,11 @@ static int
 check_dates(const struct signed_json * s, time_t issued, time_t next,
     time_t at)
 {
-	char when[21];
+	char when[SS_X509_TIME_TEXT];
 
 	if (at >= issued && at < next)
 		return (0);
-	ss_dcap_time_text(at < issued ? issued : next, when);
+	ss_x509_time_text(at < issued ? issued : next, SS_X509_TIME_ISO, when);
 	ss_err_set(SS_EXIT_DATA, "%s: %s %s %s", s->name, s->what,
 	    at < issued ? "not issued until" : "expired at", when);
 	return (-1);

@@ -20,6 +20,15 @@ le32(const uint8_t * p)
 	    (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
 }
 
+void
+ss_evidence_policy_init(struct ss_evidence_policy * p, time_t at)
+{
+
+	memset(p, 0, sizeof(*p));
+	p->max_vmpl = -1;
+	p->at = at;
+}
+
 int
 ss_evidence_detect(const uint8_t * buf, size_t len)
 {

@@ -98,6 +98,14 @@ struct ss_evidence_claims {
 };
 
 /**
+ * ss_evidence_policy_init(policy, at):
+ * Make ${policy} what ss-attest verify accepts without options: nothing
+ * debuggable, any TCB and VMPL of SEV-SNP, DCAP's TCB statuses short of
+ * OutOfDate, the built-in roots, as of ${at} (0: now).
+ */
+void ss_evidence_policy_init(struct ss_evidence_policy *, time_t);
+
+/**
  * ss_evidence_detect(buf, len):
  * The kind of evidence ${buf} holds (by its version and type fields), or
  * 0 if it is none of them.

@@ -12,8 +12,6 @@
 #include <time.h>
 
 #include <openssl/asn1.h>
-#include <openssl/bn.h>
-#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
@@ -626,9 +624,7 @@ static int
 chain_find(struct chain * ch, enum role role, int report)
 {
 	enum role mid = (role == ROLE_VCEK) ? ROLE_ASK : ROLE_ASVK;
-	char cn[CN_MAX], group[32];
-	EVP_PKEY * key;
-	size_t len;
+	char cn[CN_MAX];
 
 	ch->role = role;
 	if ((ch->leaf = certs_find(ch->all, role, NULL)) == NULL) {
@@ -641,10 +637,7 @@ chain_find(struct chain * ch, enum role role, int report)
 			    role_names[role]);
 		return (-1);
 	}
-	if ((key = X509_get0_pubkey(ch->leaf)) == NULL ||
-	    !EVP_PKEY_is_a(key, "EC") || EVP_PKEY_get_group_name(key, group,
-	    sizeof(group), &len) != 1 || strcmp(group, "secp384r1") != 0) {
-		ERR_clear_error();
+	if (!ss_x509_is_ec(X509_get0_pubkey(ch->leaf), NID_secp384r1)) {
 		ss_err_set(SS_EXIT_DATA, "%s key is not ECDSA P-384",
 		    role_names[role]);
 		return (-1);
@@ -803,40 +796,20 @@ static int
 signature_check(const struct chain * ch, const struct report * r)
 {
 	const uint8_t * sig = r->p + OFF_SIGNATURE;
-	BIGNUM * br = NULL, * bs = NULL;
-	ECDSA_SIG * es = NULL;
-	unsigned char * der = NULL;
-	EVP_MD_CTX * md = NULL;
-	int der_len, rc = -1;
+	uint8_t rs[2 * SIG_RS_LEN];
+	size_t i;
+	int rc;
 
-	if ((br = BN_lebin2bn(sig, SIG_RS_LEN, NULL)) == NULL ||
-	    (bs = BN_lebin2bn(sig + SIG_RS_LEN, SIG_RS_LEN, NULL)) == NULL ||
-	    (es = ECDSA_SIG_new()) == NULL || ECDSA_SIG_set0(es, br, bs) != 1)
-		goto fail;
-	br = bs = NULL;
-	if ((der_len = i2d_ECDSA_SIG(es, &der)) <= 0 ||
-	    (md = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestVerifyInit(md, NULL, EVP_sha384(), NULL,
-	    X509_get0_pubkey(ch->leaf)) != 1)
-		goto fail;
-	if (EVP_DigestVerify(md, der, (size_t)der_len, r->p,
-	    OFF_SIGNATURE) != 1) {
+	/* R and S are little-endian here, big-endian for the verifier. */
+	for (i = 0; i < SIG_RS_LEN; i++) {
+		rs[i] = sig[SIG_RS_LEN - 1 - i];
+		rs[SIG_RS_LEN + i] = sig[2 * SIG_RS_LEN - 1 - i];
+	}
+	if ((rc = ss_x509_ecdsa_verify(X509_get0_pubkey(ch->leaf),
+	    EVP_sha384(), rs, SIG_RS_LEN, r->p, OFF_SIGNATURE)) == 1)
 		ss_err_set(SS_EXIT_DATA, "SNP report signature does not verify "
 		    "with the %s", ch->label);
-		goto done;
-	}
-	rc = 0;
-	goto done;
-fail:
-	ss_err_set(SS_EXIT_SYS, "ECDSA verification failed to run");
-done:
-	ERR_clear_error();
-	BN_free(br);
-	BN_free(bs);
-	ECDSA_SIG_free(es);
-	OPENSSL_free(der);
-	EVP_MD_CTX_free(md);
-	return (rc);
+	return ((rc == 0) ? 0 : -1);
 }
 
 /* The guest's debug policy, its TCB and VMPL are what ${pol} accepts. */

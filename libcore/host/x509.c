@@ -1,5 +1,5 @@
 /*
- * Certificates for the evidence verifiers (x509.h).
+ * Certificates, keys and signatures for the evidence verifiers (x509.h).
  */
 
 #include <limits.h>
@@ -10,9 +10,13 @@
 #include <time.h>
 
 #include <openssl/asn1.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
+#include <openssl/params.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
@@ -24,9 +28,6 @@
 
 /* The largest certificate file read (a bundle of a few certificates). */
 #define FILE_MAX	(1024 * 1024)
-
-/* Room for a time as text: "2025-12-10 22:14:21 UTC". */
-#define TIME_TEXT	32
 
 X509 *
 ss_x509_from_der(const uint8_t * der, size_t len, const char * name)
@@ -71,10 +72,9 @@ pem_end(void)
 	    ERR_GET_REASON(e) == PEM_R_NO_START_LINE);
 }
 
-/* The CERTIFICATE blocks of the PEM text ${buf}, appended to ${certs}. */
-static int
-load_pem(const uint8_t * buf, size_t len, const char * name,
-    STACK_OF(X509) * certs)
+int
+ss_x509_load_pem(const uint8_t * buf, size_t len, const char * name,
+    size_t max, STACK_OF(X509) * certs)
 {
 	char * type = NULL, * header = NULL;
 	unsigned char * data = NULL;
@@ -94,13 +94,12 @@ load_pem(const uint8_t * buf, size_t len, const char * name,
 		ss_err_set(SS_EXIT_SYS, "out of memory loading certificates");
 		return (-1);
 	}
-	for (n = 1;; n++) {
+	for (n = 1; n <= max; n++) {
 		if (PEM_read_bio(bio, &type, &header, &data, &dlen) != 1) {
-			if (n > 1 && pem_end())
+			if (pem_end())
 				break;
-			ss_err_set(SS_EXIT_DATA, (n == 1 && pem_end()) ?
-			    "%s: neither a DER certificate nor PEM" :
-			    "%s: PEM block %zu is malformed", name, n);
+			ss_err_set(SS_EXIT_DATA, "%s: PEM block %zu is "
+			    "malformed", name, n);
 			goto done;
 		}
 		snprintf(what, sizeof(what), "%s: PEM block %zu", name, n);
@@ -119,7 +118,7 @@ load_pem(const uint8_t * buf, size_t len, const char * name,
 		type = header = NULL;
 		data = NULL;
 	}
-	rc = 0;
+	rc = (int)(n - 1);
 done:
 	ERR_clear_error();
 	OPENSSL_free(type);
@@ -134,6 +133,7 @@ ss_x509_load(const uint8_t * buf, size_t len, const char * name,
     STACK_OF(X509) * certs)
 {
 	X509 * x;
+	int n;
 
 	/* DER starts with a SEQUENCE; PEM with text. */
 	if (len > 0 && buf[0] == 0x30) {
@@ -141,7 +141,10 @@ ss_x509_load(const uint8_t * buf, size_t len, const char * name,
 			return (-1);
 		return (push(certs, x));
 	}
-	return (load_pem(buf, len, name, certs));
+	if ((n = ss_x509_load_pem(buf, len, name, SIZE_MAX, certs)) == 0)
+		ss_err_set(SS_EXIT_DATA, "%s: neither a DER certificate nor "
+		    "PEM", name);
+	return ((n > 0) ? 0 : -1);
 }
 
 int
@@ -174,26 +177,55 @@ ss_x509_sha256(const X509 * x, uint8_t out[SS_X509_SHA256_LEN])
 	return (0);
 }
 
-void
-ss_x509_name_text(const X509_NAME * name, char * buf, size_t size)
+int
+ss_x509_cn(const X509_NAME * name, char * buf, size_t size)
 {
 	const X509_NAME_ENTRY * e;
 	const ASN1_STRING * s;
-	char line[256];
 	int i;
 
-	if ((i = X509_NAME_get_index_by_NID(name, NID_commonName, -1)) >= 0 &&
-	    (e = X509_NAME_get_entry(name, i)) != NULL &&
-	    (s = X509_NAME_ENTRY_get_data(e)) != NULL) {
-		ss_shown(buf, size, ASN1_STRING_get0_data(s),
-		    (size_t)ASN1_STRING_length(s), size, SS_SHOWN_UTF8);
-		return;
+	if ((i = X509_NAME_get_index_by_NID(name, NID_commonName, -1)) < 0 ||
+	    (e = X509_NAME_get_entry(name, i)) == NULL ||
+	    (s = X509_NAME_ENTRY_get_data(e)) == NULL) {
+		snprintf(buf, size, "?");
+		return (0);
 	}
+	ss_shown(buf, size, ASN1_STRING_get0_data(s),
+	    (size_t)ASN1_STRING_length(s), size, SS_SHOWN_UTF8);
+	return (1);
+}
+
+void
+ss_x509_name_text(const X509_NAME * name, char * buf, size_t size)
+{
+	char line[256];
+
+	if (ss_x509_cn(name, buf, size))
+		return;
 	if (X509_NAME_oneline(name, line, sizeof(line)) == NULL) {
 		ERR_clear_error();
 		snprintf(line, sizeof(line), "(no name)");
 	}
 	ss_shown(buf, size, line, strlen(line), size, SS_SHOWN_UTF8);
+}
+
+char *
+ss_x509_serial_hex(const X509 * x)
+{
+	BIGNUM * bn;
+	char * hex, * copy = NULL;
+
+	if ((bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x),
+	    NULL)) == NULL) {
+		ERR_clear_error();
+		return (NULL);
+	}
+	if ((hex = BN_bn2hex(bn)) != NULL)
+		copy = strdup(hex);
+	ERR_clear_error();
+	OPENSSL_free(hex);
+	BN_free(bn);
+	return (copy);
 }
 
 int
@@ -227,28 +259,40 @@ done:
 	return (rc);
 }
 
-/* ${t} as text into ${buf}. */
-static void
-time_text(char buf[TIME_TEXT], time_t t)
+int
+ss_x509_time(const ASN1_TIME * a, time_t * t)
 {
 	struct tm tm;
 
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(buf, TIME_TEXT, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
-		snprintf(buf, TIME_TEXT, "%lld", (long long)t);
+	if (a == NULL || ASN1_TIME_to_tm(a, &tm) != 1) {
+		ERR_clear_error();
+		return (-1);
+	}
+	*t = timegm(&tm);
+	return (0);
+}
+
+void
+ss_x509_time_text(time_t t, int form, char buf[SS_X509_TIME_TEXT])
+{
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL || strftime(buf, SS_X509_TIME_TEXT,
+	    (form == SS_X509_TIME_ISO) ? "%Y-%m-%dT%H:%M:%SZ" :
+	    "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+		snprintf(buf, SS_X509_TIME_TEXT, "%lld", (long long)t);
 }
 
 /* The ASN1_TIME ${a} as text into ${buf}. */
 static void
-asn1_time_text(char buf[TIME_TEXT], const ASN1_TIME * a)
+asn1_time_text(char buf[SS_X509_TIME_TEXT], const ASN1_TIME * a)
 {
-	struct tm tm;
+	time_t t;
 
-	if (ASN1_TIME_to_tm(a, &tm) != 1 ||
-	    strftime(buf, TIME_TEXT, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0) {
-		ERR_clear_error();
-		snprintf(buf, TIME_TEXT, "(bad time)");
-	}
+	if (ss_x509_time(a, &t) == 0)
+		ss_x509_time_text(t, SS_X509_TIME_UTC, buf);
+	else
+		snprintf(buf, SS_X509_TIME_TEXT, "(bad time)");
 }
 
 int
@@ -256,7 +300,7 @@ ss_x509_valid_at(const X509 * x, const char * what, time_t at)
 {
 	const ASN1_TIME * from = X509_get0_notBefore(x);
 	const ASN1_TIME * to = X509_get0_notAfter(x);
-	char t[TIME_TEXT], f[TIME_TEXT], u[TIME_TEXT];
+	char t[SS_X509_TIME_TEXT], f[SS_X509_TIME_TEXT], u[SS_X509_TIME_TEXT];
 	int a, b;
 
 	/* -1, 0, 1: the certificate's time is before, at, after ${at}. */
@@ -269,7 +313,7 @@ ss_x509_valid_at(const X509 * x, const char * what, time_t at)
 		return (-1);
 	}
 	if (a > 0 || b < 0) {
-		time_text(t, at);
+		ss_x509_time_text(at, SS_X509_TIME_UTC, t);
 		asn1_time_text(f, from);
 		asn1_time_text(u, to);
 		ss_err_set(SS_EXIT_DATA, "%s is not valid at %s (valid from "
@@ -300,4 +344,103 @@ ss_x509_issued_by(X509 * x, const char * what, X509 * issuer,
 		return (-1);
 	}
 	return (ss_x509_valid_at(x, what, at));
+}
+
+X509_CRL *
+ss_x509_crl_decode(const uint8_t * buf, size_t len, int * pem)
+{
+	static const char begin[] = "-----BEGIN X509 CRL-----";
+	const uint8_t * p = buf;
+	X509_CRL * crl = NULL;
+	BIO * bio;
+
+	*pem = (memmem(buf, len, begin, sizeof(begin) - 1) != NULL);
+	if (len > INT_MAX)
+		return (NULL);
+	if (*pem) {
+		if ((bio = BIO_new_mem_buf(buf, (int)len)) != NULL)
+			crl = PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL);
+		BIO_free(bio);
+	} else if ((crl = d2i_X509_CRL(NULL, &p, (long)len)) != NULL &&
+	    p != buf + len) {
+		X509_CRL_free(crl);
+		crl = NULL;
+	}
+	ERR_clear_error();
+	return (crl);
+}
+
+EVP_PKEY *
+ss_x509_p256_key(const uint8_t * xy)
+{
+	char group[] = "prime256v1";
+	uint8_t point[1 + 64];
+	OSSL_PARAM params[3];
+	EVP_PKEY_CTX * ctx;
+	EVP_PKEY * key = NULL;
+
+	point[0] = 0x04;		/* uncompressed */
+	memcpy(point + 1, xy, 64);
+	params[0] = OSSL_PARAM_construct_utf8_string(
+	    OSSL_PKEY_PARAM_GROUP_NAME, group, 0);
+	params[1] = OSSL_PARAM_construct_octet_string(
+	    OSSL_PKEY_PARAM_PUB_KEY, point, sizeof(point));
+	params[2] = OSSL_PARAM_construct_end();
+	if ((ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL)) == NULL ||
+	    EVP_PKEY_fromdata_init(ctx) != 1 ||
+	    EVP_PKEY_fromdata(ctx, &key, EVP_PKEY_PUBLIC_KEY, params) != 1) {
+		EVP_PKEY_free(key);
+		key = NULL;
+		ss_err_set(SS_EXIT_DATA, "not a P-256 point");
+	}
+	EVP_PKEY_CTX_free(ctx);
+	ERR_clear_error();
+	return (key);
+}
+
+int
+ss_x509_is_ec(EVP_PKEY * key, int nid)
+{
+	char group[32];
+	int rc;
+
+	rc = (key != NULL && EVP_PKEY_is_a(key, "EC") &&
+	    EVP_PKEY_get_group_name(key, group, sizeof(group), NULL) == 1 &&
+	    OBJ_txt2nid(group) == nid);
+	ERR_clear_error();
+	return (rc);
+}
+
+int
+ss_x509_ecdsa_verify(EVP_PKEY * key, const EVP_MD * md, const uint8_t * rs,
+    size_t n, const uint8_t * msg, size_t len)
+{
+	ECDSA_SIG * sig = NULL;
+	BIGNUM * r = NULL, * s = NULL;
+	EVP_MD_CTX * ctx = NULL;
+	uint8_t * der = NULL;
+	int derlen, rc = -1;
+
+	/* OpenSSL verifies the DER form, SEQUENCE { r, s }. */
+	if (n > INT_MAX || (r = BN_bin2bn(rs, (int)n, NULL)) == NULL ||
+	    (s = BN_bin2bn(rs + n, (int)n, NULL)) == NULL ||
+	    (sig = ECDSA_SIG_new()) == NULL || ECDSA_SIG_set0(sig, r, s) != 1) {
+		BN_free(r);
+		BN_free(s);
+		goto done;
+	}
+	if ((derlen = i2d_ECDSA_SIG(sig, &der)) <= 0 ||
+	    (ctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestVerifyInit(ctx, NULL, md, NULL, key) != 1)
+		goto done;
+	rc = (EVP_DigestVerify(ctx, der, (size_t)derlen, msg, len) == 1) ?
+	    0 : 1;
+done:
+	if (rc == -1)
+		ss_err_set(SS_EXIT_SYS, "cannot verify an ECDSA signature");
+	EVP_MD_CTX_free(ctx);
+	OPENSSL_free(der);
+	ECDSA_SIG_free(sig);
+	ERR_clear_error();
+	return (rc);
 }

@@ -87,9 +87,7 @@ policy(void)
 {
 	struct ss_evidence_policy pol;
 
-	memset(&pol, 0, sizeof(pol));
-	pol.max_vmpl = -1;
-	pol.at = AT;
+	ss_evidence_policy_init(&pol, AT);
 	return (pol);
 }
 

@@ -113,9 +113,7 @@ policy(const char * iso)
 {
 	struct ss_evidence_policy pol;
 
-	memset(&pol, 0, sizeof(pol));
-	pol.max_vmpl = -1;
-	pol.at = (iso != NULL) ? when(iso) : 0;
+	ss_evidence_policy_init(&pol, (iso != NULL) ? when(iso) : 0);
 	return (pol);
 }
 
@@ -511,6 +509,71 @@ START_TEST(test_parse)
 	ck_assert_str_eq(ss_err_msg(), "TDX quote: version 3 not supported "
 	    "(SGX quotes v3, TDX quotes v4 and v5)");
 	free(q.p);
+}
+END_TEST
+
+/* ${n} copies of ${f}, then ${tail} and its NUL, as one file. */
+static struct file
+repeated(const struct file * f, size_t n, const char * tail)
+{
+	struct file r;
+	size_t i;
+
+	r.len = n * f->len + strlen(tail) + 1;
+	ck_assert_ptr_nonnull(r.p = malloc(r.len));
+	for (i = 0; i < n; i++)
+		memcpy(r.p + i * f->len, f->p, f->len);
+	memcpy(r.p + n * f->len, tail, strlen(tail) + 1);
+	r.name = f->name;
+	return (r);
+}
+
+/* PEM chains: at most 8 certificates, each one a certificate. */
+START_TEST(test_certs_parse)
+{
+	static const char crl[] = "-----BEGIN X509 CRL-----\nAAAA\n"
+	    "-----END X509 CRL-----\n";
+	static const char bad[] = "-----BEGIN CERTIFICATE-----\nAAAA!\n"
+	    "-----END CERTIFICATE-----\n";
+	static const struct {
+		size_t copies;		/* of a chain of two */
+		const char * tail;
+		const char * msg;	/* NULL: accepted */
+	} v[] = {
+		{ 4, "", NULL },	/* NUL padding after it, as quotes have */
+		{ 5, "", "chain: more than 8 certificates" },
+		{ 4, bad, "chain: more than 8 certificates" },
+		{ 1, bad, "chain: certificate 3 does not decode" },
+		/* A block of another kind is not skipped. */
+		{ 1, crl, "chain: certificate 3 does not decode" },
+		{ 0, bad, "chain: no PEM certificate" },
+		{ 0, "", "chain: no PEM certificate" },
+	};
+	struct file two = load(GTG "pckCrlIssuerChain.pem"), f;
+	STACK_OF(X509) * certs;
+	size_t i;
+	int first;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		for (first = 0; first < 2; first++) {
+			f = repeated(&two, v[i].copies, v[i].tail);
+			ss_err_clear();
+			if (v[i].msg == NULL || (first && v[i].copies > 0)) {
+				ck_assert_int_eq(ss_dcap_certs_parse(f.p, f.len,
+				    "chain", first, &certs), 0);
+				ck_assert_int_eq(sk_X509_num(certs),
+				    first ? 1 : (int)(2 * v[i].copies));
+				sk_X509_pop_free(certs, X509_free);
+			} else {
+				ck_assert_int_eq(ss_dcap_certs_parse(f.p, f.len,
+				    "chain", first, &certs), -1);
+				ck_assert_ptr_null(certs);
+				ck_assert_str_eq(ss_err_msg(), v[i].msg);
+				ck_assert_int_eq(ss_err_status(), SS_EXIT_DATA);
+			}
+			free(f.p);
+		}
+	free(two.p);
 }
 END_TEST
 
@@ -1628,6 +1691,7 @@ dcap_suite(void)
 	tcase_add_test(tv, test_trustee_debug);
 	tcase_add_test(tv, test_sgx);
 	tcase_add_test(tv, test_parse);
+	tcase_add_test(tv, test_certs_parse);
 	tcase_set_timeout(tv, 60);
 	suite_add_tcase(s, tv);
 	tcase_add_test(tf, test_flips_tdx_v4);
