@@ -124,7 +124,7 @@ check_qe_report(struct verify * v)
 			    "not verify with the PCK certificate", v->name);
 		return (-1);
 	}
-	if ((ss_dcap_le(v->q.qe_report + SS_DCAP_SGX_ATTRIBUTES, 8) &
+	if ((ss_evidence_le(v->q.qe_report + SS_DCAP_SGX_ATTRIBUTES, 8) &
 	    SS_DCAP_SGX_FLAG_DEBUG) != 0) {
 		ss_err_set(SS_EXIT_DATA, "%s: its QE is debuggable", v->name);
 		return (-1);
@@ -166,7 +166,7 @@ fill_claims(const struct verify * v, struct ss_evidence_claims * c)
 		c->measurement_len = 48;
 		for (i = 0; i < 4; i++)
 			memcpy(c->rtmr[i], b + SS_DCAP_TD_RTMR0 + 48 * i, 48);
-		c->policy = ss_dcap_le(b + SS_DCAP_TD_ATTRIBUTES, 8);
+		c->policy = ss_evidence_le(b + SS_DCAP_TD_ATTRIBUTES, 8);
 		c->debug = (c->policy & SS_DCAP_TD_ATTR_DEBUG) != 0;
 		ss_hex(svn, b + SS_DCAP_TD_TEE_TCB_SVN, 16);
 		if (q->body_type == SS_DCAP_BODY_TD15) {
@@ -182,10 +182,10 @@ fill_claims(const struct verify * v, struct ss_evidence_claims * c)
 		memcpy(c->measurement, b + SS_DCAP_SGX_MRENCLAVE, 32);
 		c->measurement_len = 32;
 		memcpy(c->mrsigner, b + SS_DCAP_SGX_MRSIGNER, 32);
-		c->isv_prod_id = (uint16_t)ss_dcap_le(b +
+		c->isv_prod_id = (uint16_t)ss_evidence_le(b +
 		    SS_DCAP_SGX_ISVPRODID, 2);
-		c->isv_svn = (uint16_t)ss_dcap_le(b + SS_DCAP_SGX_ISVSVN, 2);
-		c->policy = ss_dcap_le(b + SS_DCAP_SGX_ATTRIBUTES, 8);
+		c->isv_svn = (uint16_t)ss_evidence_le(b + SS_DCAP_SGX_ISVSVN, 2);
+		c->policy = ss_evidence_le(b + SS_DCAP_SGX_ATTRIBUTES, 8);
 		c->debug = (c->policy & SS_DCAP_SGX_FLAG_DEBUG) != 0;
 		ss_hex(svn, v->pck.cpusvn, 16);
 		snprintf(c->tcb_text, sizeof(c->tcb_text),

@@ -30,16 +30,6 @@ struct cursor {
 	const char * name;		/* the quote's, for messages */
 };
 
-uint64_t
-ss_dcap_le(const uint8_t * p, size_t n)
-{
-	uint64_t x = 0;
-
-	while (n-- > 0)
-		x = (x << 8) | p[n];
-	return (x);
-}
-
 const char *
 ss_dcap_quote_name(int kind)
 {
@@ -71,7 +61,7 @@ take_le(struct cursor * c, size_t n, const char * what, uint64_t * x)
 
 	if (take(c, n, what, &p))
 		return (-1);
-	*x = ss_dcap_le(p, n);
+	*x = ss_evidence_le(p, n);
 	return (0);
 }
 
@@ -80,11 +70,11 @@ static int
 parse_header(struct ss_dcap_quote * q, const char * name)
 {
 	const uint8_t * h = q->header;
-	unsigned key_type = (unsigned)ss_dcap_le(h + SS_DCAP_OFF_KEY_TYPE, 2);
-	uint32_t tee = (uint32_t)ss_dcap_le(h + SS_DCAP_OFF_TEE_TYPE, 4);
+	unsigned key_type = (unsigned)ss_evidence_le(h + SS_DCAP_OFF_KEY_TYPE, 2);
+	uint32_t tee = (uint32_t)ss_evidence_le(h + SS_DCAP_OFF_TEE_TYPE, 4);
 	char hex[2 * VENDOR_LEN + 1];
 
-	q->version = (unsigned)ss_dcap_le(h + SS_DCAP_OFF_VERSION, 2);
+	q->version = (unsigned)ss_evidence_le(h + SS_DCAP_OFF_VERSION, 2);
 	if ((q->kind == SS_EVIDENCE_SGX && q->version != 3) ||
 	    (q->kind == SS_EVIDENCE_TDX && q->version != 4 &&
 	    q->version != 5)) {
@@ -129,8 +119,8 @@ parse_body(struct ss_dcap_quote * q, const uint8_t * buf, size_t len,
 	} else {
 		if (len - pos < 6)
 			goto truncated;
-		q->body_type = (unsigned)ss_dcap_le(buf + pos, 2);
-		size = ss_dcap_le(buf + pos + 2, 4);
+		q->body_type = (unsigned)ss_evidence_le(buf + pos, 2);
+		size = ss_evidence_le(buf + pos + 2, 4);
 		pos += 6;
 		if (q->body_type == SS_DCAP_BODY_TD10)
 			q->body_len = SS_DCAP_TD10_LEN;
@@ -249,7 +239,7 @@ ss_dcap_quote_parse(struct ss_dcap_quote * q, int kind, const uint8_t * buf,
 		    name);
 		return (-1);
 	}
-	siglen = (uint32_t)ss_dcap_le(buf + pos, 4);
+	siglen = (uint32_t)ss_evidence_le(buf + pos, 4);
 	pos += 4;
 	if (len - pos < siglen) {
 		ss_err_set(SS_EXIT_DATA, "%s: truncated: signature data of "

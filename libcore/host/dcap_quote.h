@@ -101,10 +101,4 @@ const char * ss_dcap_quote_name(int);
 int ss_dcap_quote_parse(struct ss_dcap_quote *, int, const uint8_t *,
     size_t);
 
-/**
- * ss_dcap_le(p, n):
- * The little-endian unsigned integer of the ${n} (at most 8) bytes at ${p}.
- */
-uint64_t ss_dcap_le(const uint8_t *, size_t);
-
 #endif /* !SS_DCAP_QUOTE_H */

@@ -121,8 +121,8 @@ check_qe(const struct ss_dcap_qeid * qeid, const struct ss_dcap_quote * q,
     const struct ss_dcap_isv_level ** level)
 {
 	const uint8_t * r = q->qe_report;
-	unsigned prodid = (unsigned)ss_dcap_le(r + SS_DCAP_SGX_ISVPRODID, 2);
-	unsigned svn = (unsigned)ss_dcap_le(r + SS_DCAP_SGX_ISVSVN, 2);
+	unsigned prodid = (unsigned)ss_evidence_le(r + SS_DCAP_SGX_ISVPRODID, 2);
+	unsigned svn = (unsigned)ss_evidence_le(r + SS_DCAP_SGX_ISVSVN, 2);
 	size_t i;
 
 	if (qeid->td != (q->kind == SS_EVIDENCE_TDX)) {

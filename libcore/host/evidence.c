@@ -11,13 +11,14 @@
 #include "evidence.h"
 #include "snp.h"
 
-/* Little-endian integers of the evidence formats. */
-static uint32_t
-le32(const uint8_t * p)
+uint64_t
+ss_evidence_le(const uint8_t * p, size_t n)
 {
+	uint64_t x = 0;
 
-	return ((uint32_t)p[0] | (uint32_t)p[1] << 8 |
-	    (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
+	while (n-- > 0)
+		x = (x << 8) | p[n];
+	return (x);
 }
 
 void
@@ -40,16 +41,17 @@ ss_evidence_detect(const uint8_t * buf, size_t len)
 	   tee_type[4] = 0 (SGX) or 0x81 (TDX). */
 	version = (uint32_t)buf[0] | (uint32_t)buf[1] << 8;
 	if (buf[2] == 2 && buf[3] == 0) {
-		if (version == 3 && le32(buf + 4) == 0)
+		if (version == 3 && ss_evidence_le(buf + 4, 4) == 0)
 			return (SS_EVIDENCE_SGX);
-		if ((version == 4 || version == 5) && le32(buf + 4) == 0x81)
+		if ((version == 4 || version == 5) &&
+		    ss_evidence_le(buf + 4, 4) == 0x81)
 			return (SS_EVIDENCE_TDX);
 	}
 	/* An SNP report: version[4] = 2 or 3, SIGNATURE_ALGO[4] at 0x34 =
 	   1 (ECDSA P-384); its length is snp.c's to check. */
-	version = le32(buf);
+	version = ss_evidence_le(buf, 4);
 	if ((version == 2 || version == 3) && len >= 0x38 &&
-	    le32(buf + 0x34) == 1)
+	    ss_evidence_le(buf + 0x34, 4) == 1)
 		return (SS_EVIDENCE_SNP);
 	return (0);
 }

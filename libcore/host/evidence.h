@@ -133,6 +133,12 @@ int ss_evidence_verify(int, const struct ss_blob *, const struct ss_blob *,
     size_t, const struct ss_evidence_policy *, struct ss_evidence_claims *);
 
 /**
+ * ss_evidence_le(p, n):
+ * The little-endian unsigned integer of the ${n} (at most 8) bytes at ${p}.
+ */
+uint64_t ss_evidence_le(const uint8_t *, size_t);
+
+/**
  * ss_evidence_print(claims, f):
  * Print the fields a person checks, one "name: value" line each.
  */

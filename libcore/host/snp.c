@@ -144,20 +144,9 @@ struct chain {
 	char mid_label[96];		/* "ASK (SEV-Milan)" */
 };
 
-static uint32_t
-le32(const uint8_t * p)
-{
-
-	return ((uint32_t)p[0] | (uint32_t)p[1] << 8 |
-	    (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
-}
-
-static uint64_t
-le64(const uint8_t * p)
-{
-
-	return ((uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32);
-}
+/* The report's little-endian integers. */
+#define le32(p)	((uint32_t)ss_evidence_le((p), 4))
+#define le64(p)	ss_evidence_le((p), 8)
 
 /* ${len} bytes of ${p} in hex into ${buf} (2 * ${len} + 1 bytes). */
 static char *
