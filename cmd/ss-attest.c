@@ -50,6 +50,7 @@ usage(void)
 "                  enclave's (SGX MRENCLAVE) that must be; a confidential\n"
 "                  VM's quote needs it\n"
 "  --rtmr N:HEX    TDX RTMR N (0 to 3) must hold HEX\n"
+"  --mrsigner HEX  SGX: the enclave's signer must be HEX\n"
 "  --certs FILE    certificates (SNP VCEK/VLEK and chain) or collateral\n"
 "                  (TDX/SGX TCB Info, QE Identity, CRLs); repeatable\n"
 "  --root FILE     trust this root only, not the built-in vendor roots\n"
@@ -94,7 +95,7 @@ stage_part(int argc, char ** argv, struct ss_stage_opts * o)
 
 enum { OPT_ENCLAVE = 256, OPT_NONCE, OPT_TEE, OPT_PLATFORM,
     OPT_MEASUREMENT, OPT_ALLOW, OPT_LAUNCH, OPT_RTMR, OPT_CERTS, OPT_ROOT,
-    OPT_DEBUG, OPT_MIN_TCB, OPT_VMPL, OPT_ALLOW_TCB, OPT_AT };
+    OPT_DEBUG, OPT_MIN_TCB, OPT_VMPL, OPT_ALLOW_TCB, OPT_AT, OPT_MRSIGNER };
 
 static const struct option longopts[] = {
 	{ "enclave", required_argument, NULL, OPT_ENCLAVE },
@@ -113,6 +114,7 @@ static const struct option longopts[] = {
 	{ "vmpl", required_argument, NULL, OPT_VMPL },
 	{ "allow-tcb", required_argument, NULL, OPT_ALLOW_TCB },
 	{ "at", required_argument, NULL, OPT_AT },
+	{ "mrsigner", required_argument, NULL, OPT_MRSIGNER },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -144,6 +146,7 @@ takes(int ch)
 	case OPT_VMPL:
 	case OPT_ALLOW_TCB:
 	case OPT_AT:
+	case OPT_MRSIGNER:
 		return (C_VERIFY);
 	default:
 		return (0);
@@ -223,6 +226,9 @@ verify_option(struct ss_verify_opts * v, int ch, const char * arg)
 	case OPT_AT:
 		v->at = arg;
 		break;
+	case OPT_MRSIGNER:
+		v->mrsigner = arg;
+		break;
 	}
 }
 
@@ -249,7 +255,7 @@ main(int argc, char * argv[])
 	const char * image = NULL, * nonce = NULL, * tee = NULL;
 	const char * output = NULL, * name;
 	char opt[64];
-	int seen[OPT_AT + 1] = { 0 };
+	int seen[OPT_MRSIGNER + 1] = { 0 };
 	unsigned cmd, other = 0;
 	int nargs, ch, rc = -1;
 

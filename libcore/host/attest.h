@@ -51,6 +51,7 @@ struct ss_verify_opts {
 	/* Hardware evidence: */
 	const char * launch;		/* --launch-measurement: hex */
 	const char * rtmr[4];		/* --rtmr N:HEX, TDX */
+	const char * mrsigner;		/* --mrsigner HEX, SGX */
 	const char * certs[SS_VERIFY_CERTS_MAX];	/* --certs FILE */
 	size_t ncerts;
 	const char * root;		/* --root FILE: the only root */

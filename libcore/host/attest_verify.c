@@ -288,6 +288,21 @@ check_pins(const struct ss_verify_opts * v,
 			return (-1);
 		}
 	}
+	if (v->mrsigner != NULL) {
+		if (c->kind != SS_EVIDENCE_SGX) {
+			ss_err_set(SS_EXIT_SYS, "--mrsigner: only SGX enclaves "
+			    "have an MRSIGNER");
+			return (-1);
+		}
+		if (parse_hex(want, sizeof(c->mrsigner), v->mrsigner,
+		    "--mrsigner", ""))
+			return (-1);
+		if (memcmp(want, c->mrsigner, sizeof(c->mrsigner)) != 0) {
+			ss_err_set(SS_EXIT_DATA, "MRSIGNER mismatch: the "
+			    "enclave was signed by another key");
+			return (-1);
+		}
+	}
 	for (i = 0; i < 4; i++) {
 		if (v->rtmr[i] == NULL)
 			continue;

@@ -114,6 +114,17 @@ expect_status 0 ss_attest verify --at 2025-06-19T10:56:11Z \
 expect_stderr_is "ss-attest: $G/dcap-qvl/sgx_quote: TCB status ConfigurationAndSWHardeningNeeded; advisories INTEL-SA-00289,INTEL-SA-00615"
 refused 'CRL .* expired' --certs "$G/dcap-qvl/sgx_quote_collateral.json" "$G/dcap-qvl/sgx_quote"
 [ -n "$(show "$G/dcap-qvl/sgx_quote" MRENCLAVE)" ] || fail "show: no MRENCLAVE"
+# The owner's pins on an SGX enclave: MRENCLAVE and MRSIGNER.
+SGX="--at 2025-06-19T10:56:11Z --certs $G/dcap-qvl/sgx_quote_collateral.json"
+MRE=$(show "$G/dcap-qvl/sgx_quote" MRENCLAVE) MRS=$(show "$G/dcap-qvl/sgx_quote" MRSIGNER)
+expect_status 0 ss_attest verify $SGX --launch-measurement "$MRE" --mrsigner "$MRS" \
+    "$G/dcap-qvl/sgx_quote" > out
+refused 'MRSIGNER mismatch: the enclave was signed by another key$' $SGX \
+    --mrsigner "$(printf '%064x' 1)" "$G/dcap-qvl/sgx_quote"
+refused 'launch measurement mismatch' $SGX --launch-measurement "$(printf '%064x' 1)" \
+    "$G/dcap-qvl/sgx_quote"
+expect_status 2 ss_attest verify --mrsigner "$MRS" "$T/go-tdx-guest/quote_v5_sample.dat"
+expect_stderr_is 'ss-attest: --mrsigner: only SGX enclaves have an MRSIGNER' 
 
 # --- show: the fields a person checks ---
 ss_attest show "$S/virtee-sev/report_milan.bin" > shown
