@@ -373,6 +373,8 @@ static const struct fuse_operations ops = {
 	.truncate = fs_truncate,
 };
 
+static void die(const char *, const char *) __attribute__((noreturn));
+
 static void
 die(const char * msg, const char * arg)
 {
